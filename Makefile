@@ -1,0 +1,14 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install missing tools first.
+.PHONY: run test build setup
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+build:
+	scripts/build.sh
+
+setup:
+	scripts/setup.sh --test

@@ -1,0 +1,69 @@
+//! Server configuration: every option is a flag with an environment variable and a default,
+//! so `trygghetskarta-server --help` is the complete reference.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/trygghetskarta.db";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trygghetskarta-server",
+    version,
+    about = "Trygghetskartan API server: serves the widget and the /api endpoints, stores data in SQLite."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DbArgs {
+    /// SQLite database URL. The file is created (WAL mode) if missing; its directory must exist.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long = "bind", env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Directory with the built widget (Trunk's dist/). Must contain index.html.
+    #[arg(long, env = "STATIC_DIR", default_value = "dist")]
+    pub static_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (the default when no subcommand is given).
+    Serve,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account. The password is read from standard input (one line).
+    Add {
+        /// Login name (case-insensitive, unique).
+        name: String,
+        /// organiser, planner or admin.
+        #[arg(long, value_parser = ["organiser", "planner", "admin"])]
+        role: String,
+    },
+}
+
+/// What the router needs to know at run time.
+#[derive(Debug, Clone, Default)]
+pub struct AppConfig {
+    /// Where the built widget lives; `None` serves the API only (tests).
+    pub static_dir: Option<PathBuf>,
+}

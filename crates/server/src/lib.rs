@@ -1,0 +1,65 @@
+//! Trygghetskartan's server: the JSON API under `/api` and the built widget everywhere else.
+//!
+//! [`app`] builds the whole router from an [`AppState`], so tests drive it without a socket
+//! (`app(state).oneshot(request)`) and `main` only adds a listener.
+
+pub mod config;
+pub mod dialogue;
+pub mod error;
+pub mod password;
+pub mod routes;
+pub mod storage;
+pub mod time;
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::AppConfig;
+pub use storage::Storage;
+
+/// Shared by every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Storage,
+    pub config: Arc<AppConfig>,
+}
+
+impl AppState {
+    pub fn new(db: Storage, config: AppConfig) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The complete application: `/api/*` plus, when configured, the widget's static files with
+/// `index.html` for every other path (so client-side routes such as `/personal` load the app).
+pub fn app(state: AppState) -> Router {
+    let api = routes::api_router().with_state(state.clone());
+    let mut router = Router::new().nest("/api", api);
+    if let Some(dir) = &state.config.static_dir {
+        let widget = ServeDir::new(dir)
+            .append_index_html_on_directories(true)
+            .fallback(ServeFile::new(dir.join("index.html")));
+        // The widget's files are small and change with every release; let browsers revalidate
+        // (ServeDir answers If-Modified-Since with 304).
+        let static_routes =
+            Router::new()
+                .fallback_service(widget)
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ));
+        router = router.merge(static_routes);
+    }
+    router
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}

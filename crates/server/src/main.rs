@@ -1,0 +1,122 @@
+//! `trygghetskarta-server`: command line, start-up checks and the listener. Everything else is in
+//! the library so tests use exactly the same router.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+use trygghetskarta_server::config::{Cli, Command, ServeArgs, UserCommand};
+use trygghetskarta_server::storage::NewUser;
+use trygghetskarta_server::{app, password, time, AppConfig, AppState, Storage};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        None | Some(Command::Serve) => serve(&cli.db.database_url, cli.serve).await,
+        Some(Command::User(UserCommand::Add { name, role })) => {
+            user_add(&cli.db.database_url, &name, &role).await
+        }
+    }
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+    let index = args.static_dir.join("index.html");
+    if !index.is_file() {
+        return Err(format!(
+            "the widget build is missing: {} not found (build it with `make build`, or set --static-dir)",
+            index.display()
+        ));
+    }
+    let db = Storage::open(database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let state = AppState::new(
+        db.clone(),
+        AppConfig {
+            static_dir: Some(args.static_dir),
+        },
+    );
+    println!("Trygghetskartan is running at http://{addr}/  (Ctrl+C stops it)");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+async fn user_add(database_url: &str, name: &str, role: &str) -> Result<(), String> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
+        return Err("the user name must be 1-64 characters without spaces".into());
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let pw = line.trim_end_matches(['\r', '\n']);
+    if pw.chars().count() < password::MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "the password (read from standard input) must have at least {} characters",
+            password::MIN_PASSWORD_CHARS
+        ));
+    }
+    let hash = password::hash(pw).map_err(|e| format!("cannot hash the password: {e}"))?;
+    let db = Storage::open(database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let created_at = time::now_rfc3339_utc();
+    db.create_user(&NewUser {
+        username: name,
+        password_hash: &hash,
+        role,
+        created_at: &created_at,
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    db.close().await;
+    println!("created {role} account {name:?}");
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! One router per concern, merged under `/api` by [`crate::app`].
+
+pub mod dialogues;
+pub mod health;
+
+use axum::Router;
+
+use crate::error::AppError;
+use crate::AppState;
+
+/// All API routes; unknown paths under `/api` answer with the JSON 404.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .merge(health::router())
+        .merge(dialogues::router())
+        .fallback(|| async { AppError::NotFound })
+}

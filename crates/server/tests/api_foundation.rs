@@ -1,0 +1,126 @@
+//! The API's foundation: health, the common error shape, the widget fallback, storage.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+use serde_json::json;
+use trygghetskarta_server::AppConfig;
+
+#[tokio::test]
+async fn health_answers_ok() {
+    let app = TestApp::new().await;
+    let res = app.get("/api/health").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json(), json!({"status": "ok"}));
+}
+
+#[tokio::test]
+async fn unknown_api_paths_get_the_json_404_shape() {
+    let app = TestApp::new().await;
+    for path in ["/api/nope", "/api/pins/x/y/z", "/api"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+        let body = res.json();
+        assert_eq!(body["error"]["code"], "not_found", "{path}");
+        assert!(body["error"]["message"].as_str().unwrap().len() > 5);
+    }
+}
+
+#[tokio::test]
+async fn no_dialogues_yet_is_an_empty_list() {
+    let app = TestApp::new().await;
+    let res = app.get("/api/dialogues").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json(), json!([]));
+}
+
+#[tokio::test]
+async fn the_widget_is_served_for_non_api_paths() {
+    let app = TestApp::with_config(|dir| {
+        let dist = dir.join("dist");
+        std::fs::create_dir(&dist).unwrap();
+        std::fs::write(dist.join("index.html"), "<!doctype html><title>TK</title>").unwrap();
+        std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
+        AppConfig {
+            static_dir: Some(dist),
+        }
+    })
+    .await;
+
+    let res = app.get("/").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.text().contains("<title>TK</title>"));
+    assert!(res.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+
+    let res = app.get("/app.js").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+
+    // A client-side route loads the app rather than a 404.
+    let res = app.get("/personal/dialoger").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.text().contains("<title>TK</title>"));
+
+    // ... but the API keeps its JSON 404.
+    let res = app.get("/api/personal").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(res.json()["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_the_browser_accepts_it() {
+    let app = TestApp::with_config(|dir| {
+        let dist = dir.join("dist");
+        std::fs::create_dir(&dist).unwrap();
+        std::fs::write(dist.join("index.html"), "<p>".repeat(2000)).unwrap();
+        AppConfig {
+            static_dir: Some(dist),
+        }
+    })
+    .await;
+    let req = axum::http::Request::get("/")
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.request(req).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers["content-encoding"], "gzip");
+    assert!(res.body.len() < 1000, "6000 bytes of HTML compress well");
+}
+
+#[tokio::test]
+async fn the_database_file_uses_wal_and_is_migrated() {
+    let app = TestApp::new().await;
+    let db_path = app.dir.path().join("test.db");
+    assert!(db_path.is_file());
+    // Migrations ran: the tables later issues rely on exist.
+    let conn = rusqlite_free_check(&db_path).await;
+    assert_eq!(conn.0, "wal");
+    assert!(conn.1.contains(&"users".to_owned()));
+    assert!(conn.1.contains(&"dialogues".to_owned()));
+}
+
+/// Opens the file with a second, independent sqlx connection and reads its journal mode and tables.
+async fn rusqlite_free_check(path: &std::path::Path) -> (String, Vec<String>) {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let tables: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type='table'")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    (mode, tables.into_iter().map(|t| t.0).collect())
+}

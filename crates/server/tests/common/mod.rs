@@ -1,0 +1,69 @@
+//! Test harness: a real SQLite file in a fresh temporary directory and the real router.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use trygghetskarta_server::{app, AppConfig, AppState, Storage};
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Storage,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        TestApp::with_config(|_| AppConfig::default()).await
+    }
+
+    /// `make_config` gets the temporary directory, e.g. to place a widget build in it.
+    pub async fn with_config(make_config: impl FnOnce(&std::path::Path) -> AppConfig) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let db = Storage::open(&url).await.unwrap();
+        let config = make_config(dir.path());
+        let router = app(AppState::new(db.clone(), config));
+        TestApp { router, db, dir }
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> Response {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Response {
+            status,
+            headers,
+            body: bytes,
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Response {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}

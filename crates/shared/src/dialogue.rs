@@ -1,0 +1,54 @@
+//! Dialogue sessions (medborgardialoger) as the public API returns them.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialogueKind {
+    /// A meeting at a place (möte).
+    Meeting,
+    /// A safety walk (trygghetsvandring).
+    Walk,
+    /// An online meeting (digitalt möte), with a link.
+    Online,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialogueOrganiser {
+    Kommun,
+    Polis,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialogueStatus {
+    Planned,
+    Cancelled,
+}
+
+/// A dialogue session. Times are RFC 3339 strings with the Europe/Stockholm offset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dialogue {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place_name: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub kind: DialogueKind,
+    pub organiser: DialogueOrganiser,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_url: Option<String>,
+    pub status: DialogueStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_reason: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}

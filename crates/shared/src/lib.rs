@@ -1,0 +1,61 @@
+//! Request and response types shared by the Trygghetskartan widget and server.
+//!
+//! This crate is serde-only on purpose: it compiles for the browser (wasm32) and for the server
+//! alike, so both sides agree on the JSON the API speaks.
+
+use serde::{Deserialize, Serialize};
+
+pub mod dialogue;
+pub mod error;
+
+pub use dialogue::{Dialogue, DialogueKind, DialogueOrganiser, DialogueStatus};
+pub use error::{ApiErrorBody, ApiErrorDetail};
+
+/// `GET /api/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+}
+
+/// Roles a staff account can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Announces, changes and cancels dialogue sessions.
+    Organiser,
+    /// Sees every pin, moderates and exports.
+    Planner,
+    /// Everything.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Organiser, Role::Planner, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Organiser => "organiser",
+            Role::Planner => "planner",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_round_trips_through_its_api_code() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            let json = serde_json::to_string(&role).unwrap();
+            assert_eq!(json, format!("\"{}\"", role.as_str()));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}

@@ -1,0 +1,78 @@
+// Shared harness: start the real server on a free port with a temporary database, and a
+// headless Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function serverBinary() {
+  for (const profile of [process.env.SERVER_PROFILE, 'debug', 'release'].filter(Boolean)) {
+    const bin = join(ROOT, 'target', profile, 'trygghetskarta-server');
+    if (existsSync(bin)) return bin;
+  }
+  throw new Error('build the server first: cargo build -p trygghetskarta-server');
+}
+
+/** Starts the server; resolves with { url, dir, stop() } once it prints its URL. */
+export async function startServer({ env = {}, args = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'tk-e2e-'));
+  const child = spawn(
+    serverBinary(),
+    ['--bind', '127.0.0.1:0', '--database-url', `sqlite://${join(dir, 'e2e.db')}`,
+      '--static-dir', join(ROOT, 'dist'), ...args],
+    { env: { ...process.env, RUST_LOG: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((resolveUrl, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/running at (http:\/\/[^\s]+)/);
+      if (m) { clearTimeout(timer); resolveUrl(m[1].replace(/\/$/, '')); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  return {
+    url,
+    dir,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  // playwright-core gives every launch a fresh, empty user-data-dir of its own.
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page that fails the test on any uncaught error or console error. */
+export async function openPage(browser, url, contextOptions = {}) {
+  const context = await browser.newContext({ locale: 'sv-SE', ...contextOptions });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  await page.goto(url);
+  return { page, context, errors };
+}
+
+export async function mapState(page) {
+  return page.$eval('.tk-map', (el) => ({
+    zoom: Number(el.dataset.zoom),
+    center: el.dataset.center.split(',').map(Number),
+  }));
+}

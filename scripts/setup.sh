@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh machine and skips what is already there at the
+# right version. `scripts/setup.sh` is enough to build and run; `--test` adds the browsers and
+# the end-to-end test packages.
+#
+#   wasm32 target            rustup
+#   trunk 0.21.14            cargo install (about 12 min the first time)
+#   wasm-bindgen-cli         cargo install, exactly the wasm-bindgen version in Cargo.lock
+#   wasm-opt (binaryen 132)  npm, in scripts/tools (Debian's binaryen 108 breaks the widget)
+#   chromium, chromedriver   apt (--test)
+#   playwright-core          npm, in e2e (--test)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+
+want_test=false
+[ "${1:-}" = "--test" ] && want_test=true
+
+say() { printf '==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+TRUNK_VERSION=0.21.14
+if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (takes about 12 minutes once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+WASM_BINDGEN_VERSION="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if [ -z "$WASM_BINDGEN_VERSION" ]; then
+  echo "error: wasm-bindgen not found in Cargo.lock" >&2
+  exit 1
+fi
+if ! grep -q "wasm_bindgen = \"$WASM_BINDGEN_VERSION\"" Trunk.toml; then
+  echo "error: Trunk.toml [tools] wasm_bindgen must be \"$WASM_BINDGEN_VERSION\" (the Cargo.lock version)" >&2
+  exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes about 4 minutes once)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! "$ROOT/scripts/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version 132"; then
+  say "installing wasm-opt (binaryen 132) from npm"
+  npm ci --prefix scripts/tools --no-audit --no-fund
+fi
+
+if $want_test; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing chromium and chromedriver"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q chromium chromium-driver
+  fi
+  if [ ! -f e2e/node_modules/playwright-core/package.json ] \
+    || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+    say "installing the end-to-end test packages"
+    npm ci --prefix e2e --no-audit --no-fund
+  fi
+fi

@@ -1,0 +1,398 @@
+//! The map: an SVG basemap under a gesture surface, with zoom and full-screen controls.
+//! All geometry and gesture logic lives in `geo` and `interaction`; this file only wires events.
+
+use std::sync::Arc;
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::app::use_strings;
+use crate::geo::basemap::{Basemap, Layer};
+use crate::geo::viewport::{Limits, Viewport};
+use crate::geo::{Screen, WorldBounds};
+use crate::interaction::gesture::{Command, GestureRecognizer, Input, Key, Options, PointerKind};
+use crate::interaction::inertia::Motion;
+
+/// The area the map may show: Arboga kommun with about 10 km to spare (the bundled data's
+/// context window, geodata/SOURCES.md).
+pub fn context_bounds() -> WorldBounds {
+    WorldBounds::from_lonlat(15.40, 59.18, 16.20, 59.62)
+}
+
+/// Arboga tätort (SCB 6200), which fills the view on open.
+pub fn arboga_tatort_bounds() -> WorldBounds {
+    WorldBounds::from_lonlat(15.8054, 59.3753, 15.9048, 59.4105)
+}
+
+pub const MAX_ZOOM: f64 = 18.0;
+
+/// Limits for a container size: never zoomed out beyond the whole context window.
+pub fn limits_for(width: f64, height: f64) -> Limits {
+    let bounds = context_bounds();
+    Limits {
+        bounds,
+        min_zoom: Viewport::fit(bounds, width, height, 0.0).zoom,
+        max_zoom: MAX_ZOOM,
+    }
+}
+
+/// The view on open: Arboga tätort filling the container.
+pub fn initial_view(width: f64, height: f64) -> Viewport {
+    Viewport::fit(arboga_tatort_bounds(), width, height, 8.0).clamp(&limits_for(width, height))
+}
+
+/// Applies one command to a view, within the limits. Returns the new view.
+pub fn apply(view: Viewport, command: Command) -> Viewport {
+    let limits = limits_for(view.width, view.height);
+    let centre = Screen::new(view.width / 2.0, view.height / 2.0);
+    let zoom_to = |v: Viewport, zoom: f64, anchor: Screen| {
+        v.zoom_about(zoom.clamp(limits.min_zoom, limits.max_zoom), anchor)
+    };
+    let next = match command {
+        Command::Pan { dx, dy } => view.pan_by(dx, dy),
+        Command::Zoom { factor, anchor } => {
+            zoom_to(view, view.zoom + factor.log2(), anchor.unwrap_or(centre))
+        }
+        Command::DoubleTap { pos } => zoom_to(view, view.zoom + 1.0, pos),
+        Command::Tap { .. } | Command::Fling { .. } | Command::TwoFingerHint => view,
+    };
+    next.clamp(&limits)
+}
+
+fn performance_now() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
+fn prefers_reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+fn pointer_kind(ev: &web_sys::PointerEvent) -> PointerKind {
+    match ev.pointer_type().as_str() {
+        "touch" => PointerKind::Touch,
+        "pen" => PointerKind::Pen,
+        _ => PointerKind::Mouse,
+    }
+}
+
+#[component]
+pub fn MapView(
+    /// The bundled basemap, once loaded.
+    #[prop(into)]
+    basemap: Signal<Option<Arc<Basemap>>>,
+) -> impl IntoView {
+    let strings = use_strings();
+    let surface = NodeRef::<html::Div>::new();
+    // None until the container has been measured.
+    let view = RwSignal::new(None::<Viewport>);
+    let fullscreen = RwSignal::new(false);
+    let hint = RwSignal::new(false);
+    let gestures = StoredValue::new(GestureRecognizer::new(Options::default()));
+    let motion = StoredValue::new(Motion::Idle);
+
+    let update = move |f: &dyn Fn(Viewport) -> Viewport| {
+        view.update(|v| {
+            if let Some(v) = v.as_mut() {
+                *v = f(*v);
+            }
+        })
+    };
+
+    // Measure the container now and whenever it changes size (embedding pages resize it).
+    Effect::new(move |_| {
+        let Some(el) = surface.get() else { return };
+        let measure = move |el: &web_sys::Element| {
+            let rect = el.get_bounding_client_rect();
+            let (w, h) = (rect.width(), rect.height());
+            if w <= 0.0 || h <= 0.0 {
+                return;
+            }
+            view.update(|v| {
+                *v = Some(match *v {
+                    None => initial_view(w, h),
+                    Some(old) => old.resized(w, h).clamp(&limits_for(w, h)),
+                })
+            });
+        };
+        measure(&el);
+        let target: web_sys::Element = el.clone().into();
+        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| {
+            measure(&target);
+        });
+        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            observer.observe(&el);
+        }
+        // The map lives as long as the page.
+        on_resize.forget();
+    });
+
+    // Coasting after a fling, one step per animation frame.
+    fn coast(view: RwSignal<Option<Viewport>>, motion: StoredValue<Motion>, last: f64) {
+        request_animation_frame(move || {
+            let now = performance_now();
+            let (next, dx, dy) = motion.get_value().step(now - last);
+            motion.set_value(next);
+            view.update(|v| {
+                if let Some(v) = v.as_mut() {
+                    *v = apply(*v, Command::Pan { dx, dy });
+                }
+            });
+            if next.is_moving() {
+                coast(view, motion, now);
+            }
+        });
+    }
+
+    let run = move |commands: Vec<Command>| {
+        for command in commands {
+            match command {
+                Command::Fling { vx, vy } => {
+                    if !prefers_reduced_motion() {
+                        motion.set_value(Motion::fling(vx, vy));
+                        if motion.get_value().is_moving() {
+                            coast(view, motion, performance_now());
+                        }
+                    }
+                }
+                Command::TwoFingerHint => {
+                    hint.set(true);
+                    set_timeout(
+                        move || hint.set(false),
+                        std::time::Duration::from_millis(1800),
+                    );
+                }
+                Command::Tap { .. } => {}
+                other => update(&|v| apply(v, other)),
+            }
+        }
+    };
+
+    let local = move |x: f64, y: f64| {
+        surface.get_untracked().map_or(Screen::new(x, y), |el| {
+            let r = el.get_bounding_client_rect();
+            Screen::new(x - r.left(), y - r.top())
+        })
+    };
+    let feed = move |input: Input| {
+        let commands = gestures
+            .try_update_value(|g| {
+                g.options.one_finger_pans = fullscreen.get_untracked();
+                g.handle(input)
+            })
+            .unwrap_or_default();
+        run(commands);
+    };
+
+    let on_down = move |ev: ev::PointerEvent| {
+        if ev.button() > 0 {
+            return; // only the primary button drags
+        }
+        motion.set_value(Motion::Idle);
+        if let Some(el) = surface.get_untracked() {
+            let _ = el.set_pointer_capture(ev.pointer_id());
+        }
+        feed(Input::Down {
+            id: ev.pointer_id(),
+            pos: local(f64::from(ev.client_x()), f64::from(ev.client_y())),
+            t: ev.time_stamp(),
+            kind: pointer_kind(&ev),
+        });
+    };
+    let on_move = move |ev: ev::PointerEvent| {
+        feed(Input::Move {
+            id: ev.pointer_id(),
+            pos: local(f64::from(ev.client_x()), f64::from(ev.client_y())),
+            t: ev.time_stamp(),
+        });
+    };
+    let on_up = move |ev: ev::PointerEvent| {
+        feed(Input::Up {
+            id: ev.pointer_id(),
+            pos: local(f64::from(ev.client_x()), f64::from(ev.client_y())),
+            t: ev.time_stamp(),
+        });
+    };
+    let on_cancel = move |ev: ev::PointerEvent| {
+        feed(Input::Cancel {
+            id: ev.pointer_id(),
+        })
+    };
+    let on_wheel = move |ev: ev::WheelEvent| {
+        ev.prevent_default();
+        let height = view.get_untracked().map_or(600.0, |v| v.height);
+        let delta_y = match ev.delta_mode() {
+            1 => ev.delta_y() * 33.0,   // lines
+            2 => ev.delta_y() * height, // pages
+            _ => ev.delta_y(),
+        };
+        feed(Input::Wheel {
+            delta_y,
+            pos: local(f64::from(ev.client_x()), f64::from(ev.client_y())),
+            ctrl: ev.ctrl_key(),
+        });
+    };
+    let on_key = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Escape" && fullscreen.get_untracked() {
+            fullscreen.set(false);
+            return;
+        }
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        if let Some(key) = Key::from_dom(&ev.key()) {
+            ev.prevent_default();
+            feed(Input::Key(key));
+        }
+    };
+    let zoom_button = move |factor: f64| {
+        move |_| {
+            run(vec![Command::Zoom {
+                factor,
+                anchor: None,
+            }])
+        }
+    };
+
+    let shapes = move || {
+        basemap.get().map(|b| {
+            let fills = b
+                .shapes
+                .iter()
+                .map(|s| view! { <path class=s.layer.class() d=s.path.clone()></path> })
+                .collect_view();
+            // The kommun outline goes on top of lakes and tätorter.
+            let outline = b
+                .shapes
+                .iter()
+                .filter(|s| s.layer == Layer::Kommun)
+                .map(|s| view! { <path class="tk-kommun-outline" d=s.path.clone()></path> })
+                .collect_view();
+            (fills, outline)
+        })
+    };
+    let transform = move || match (basemap.get(), view.get()) {
+        (Some(b), Some(v)) => b.transform(&v),
+        _ => String::new(),
+    };
+    let labels = move || {
+        let (b, v) = (basemap.get()?, view.get()?);
+        Some(
+            b.visible_places(&v)
+                .map(|p| {
+                    let s = v.to_screen(p.world);
+                    let class = format!("tk-label tk-label-r{}", p.rank);
+                    view! {
+                        <text class=class x=format!("{:.1}", s.x) y=format!("{:.1}", s.y)>
+                            {p.name.clone()}
+                        </text>
+                    }
+                })
+                .collect_view(),
+        )
+    };
+    let size = move || {
+        view.get()
+            .map(|v| (v.width, v.height))
+            .unwrap_or((0.0, 0.0))
+    };
+
+    view! {
+        <div
+            class="tk-map"
+            class:tk-map--fullscreen=move || fullscreen.get()
+            data-zoom=move || view.get().map(|v| format!("{:.3}", v.zoom))
+            data-center=move || {
+                view.get()
+                    .map(|v| {
+                        let c = v.center_lonlat();
+                        format!("{:.6},{:.6}", c.lon, c.lat)
+                    })
+            }
+        >
+            <div
+                class="tk-surface"
+                node_ref=surface
+                tabindex="0"
+                role="region"
+                aria-roledescription=move || strings().map_roledescription
+                aria-label=move || strings().map_label
+                aria-describedby="tk-map-help"
+                on:pointerdown=on_down
+                on:pointermove=on_move
+                on:pointerup=on_up
+                on:pointercancel=on_cancel
+                on:wheel=on_wheel
+                on:keydown=on_key
+            >
+                <svg
+                    class="tk-basemap"
+                    aria-hidden="true"
+                    width=move || size().0
+                    height=move || size().1
+                >
+                    <g class="tk-basemap-shapes" transform=transform>
+                        {move || shapes().map(|(fills, outline)| view! { {fills} {outline} })}
+                    </g>
+                    <g class="tk-labels">{labels}</g>
+                </svg>
+                {move || {
+                    basemap
+                        .get()
+                        .is_none()
+                        .then(|| {
+                            view! { <p class="tk-map-status">{strings().basemap_loading}</p> }
+                        })
+                }}
+            </div>
+            <p id="tk-map-help" class="tk-visually-hidden">
+                {move || strings().map_keyboard_help}
+            </p>
+            <div class="tk-controls">
+                <button
+                    type="button"
+                    class="tk-btn tk-zoom-in"
+                    aria-label=move || strings().zoom_in
+                    title=move || strings().zoom_in
+                    on:click=zoom_button(2.0)
+                >
+                    <span aria-hidden="true">"+"</span>
+                </button>
+                <button
+                    type="button"
+                    class="tk-btn tk-zoom-out"
+                    aria-label=move || strings().zoom_out
+                    title=move || strings().zoom_out
+                    on:click=zoom_button(0.5)
+                >
+                    <span aria-hidden="true">"−"</span>
+                </button>
+                <button
+                    type="button"
+                    class="tk-btn tk-fullscreen"
+                    aria-pressed=move || fullscreen.get().to_string()
+                    aria-label=move || {
+                        if fullscreen.get() {
+                            strings().fullscreen_exit
+                        } else {
+                            strings().fullscreen_enter
+                        }
+                    }
+                    on:click=move |_| fullscreen.update(|f| *f = !*f)
+                >
+                    <span aria-hidden="true">"⛶"</span>
+                </button>
+            </div>
+            <div class="tk-hint" class:tk-hint--shown=move || hint.get() aria-hidden="true">
+                {move || strings().two_finger_hint}
+            </div>
+            <div class="tk-attribution">{move || basemap.get().map(|b| b.attribution.clone())}</div>
+        </div>
+    }
+}

@@ -1,0 +1,4 @@
+//! Thin Leptos components: they wire DOM events and signals to the pure modules.
+
+pub mod dialogue_list;
+pub mod map_view;

@@ -1,0 +1,317 @@
+//! The bundled Arboga basemap: GeoJSON in, SVG path data out.
+//!
+//! Paths are computed once, in a fixed "reference" pixel frame (world pixels at zoom
+//! [`REF_ZOOM`], relative to the data's top-left corner). Panning and zooming then only change
+//! one SVG `transform`, and `vector-effect: non-scaling-stroke` keeps lines crisp and equally
+//! thick at every zoom.
+
+use std::fmt::Write;
+
+use serde::Deserialize;
+
+use super::mercator::{project, scale};
+use super::viewport::Viewport;
+use super::{LonLat, World, WorldBounds};
+
+/// Zoom level of the reference frame. At 14 one unit is about 5 m in Arboga, and one decimal in
+/// the path data keeps the source's 1 m precision.
+pub const REF_ZOOM: f64 = 14.0;
+
+/// The basemap's layers, in drawing order (first is drawn first, i.e. at the bottom).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layer {
+    Neighbour,
+    Kommun,
+    Lake,
+    Tatort,
+    River,
+    Canal,
+    Rail,
+}
+
+impl Layer {
+    fn parse(s: &str) -> Option<Layer> {
+        Some(match s {
+            "neighbour" => Layer::Neighbour,
+            "kommun" => Layer::Kommun,
+            "lake" => Layer::Lake,
+            "tatort" => Layer::Tatort,
+            "river" => Layer::River,
+            "canal" => Layer::Canal,
+            "rail" => Layer::Rail,
+            _ => return None,
+        })
+    }
+
+    /// CSS class of the layer's paths.
+    pub fn class(self) -> &'static str {
+        match self {
+            Layer::Neighbour => "tk-neighbour",
+            Layer::Kommun => "tk-kommun",
+            Layer::Lake => "tk-lake",
+            Layer::Tatort => "tk-tatort",
+            Layer::River => "tk-river",
+            Layer::Canal => "tk-canal",
+            Layer::Rail => "tk-rail",
+        }
+    }
+}
+
+/// One drawable feature.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shape {
+    pub layer: Layer,
+    pub name: Option<String>,
+    /// SVG path data in the reference frame.
+    pub path: String,
+}
+
+/// What a named place is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceKind {
+    Town,
+    Water,
+    Castle,
+    Church,
+    Station,
+}
+
+/// A named point: a map label, and a choice in the "report without the map" list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    pub name: String,
+    pub kind: PlaceKind,
+    /// 1 is shown from the widest zoom, 5 only close in.
+    pub rank: u8,
+    pub position: LonLat,
+    pub world: World,
+}
+
+impl Place {
+    /// The smallest zoom at which the label is shown.
+    pub fn min_zoom(&self) -> f64 {
+        8.0 + f64::from(self.rank) * 1.25
+    }
+}
+
+/// A named area (tätort or kommun) with its bounding box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Area {
+    pub name: String,
+    pub layer: Layer,
+    pub in_kommun: bool,
+    pub bounds: WorldBounds,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Basemap {
+    /// Sorted in drawing order.
+    pub shapes: Vec<Shape>,
+    pub places: Vec<Place>,
+    pub areas: Vec<Area>,
+    /// Credits the data requires, shown on the map.
+    pub attribution: String,
+    /// Top-left of the reference frame.
+    pub origin: World,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct BasemapError(pub String);
+
+impl std::fmt::Display for BasemapError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "basemap: {}", self.0)
+    }
+}
+
+#[derive(Deserialize)]
+struct FeatureCollection {
+    features: Vec<Feature>,
+    #[serde(default)]
+    attribution: String,
+}
+
+#[derive(Deserialize)]
+struct Feature {
+    properties: Props,
+    geometry: Geometry,
+}
+
+#[derive(Deserialize)]
+struct Props {
+    layer: String,
+    name: Option<String>,
+    kind: Option<String>,
+    rank: Option<u8>,
+    #[serde(default)]
+    in_kommun: bool,
+}
+
+type Ring = Vec<[f64; 2]>;
+
+#[derive(Deserialize)]
+#[serde(tag = "type", content = "coordinates")]
+enum Geometry {
+    Point([f64; 2]),
+    LineString(Ring),
+    MultiLineString(Vec<Ring>),
+    Polygon(Vec<Ring>),
+    MultiPolygon(Vec<Vec<Ring>>),
+}
+
+impl Geometry {
+    /// Every line/ring with whether it is closed.
+    fn parts(&self) -> Vec<(&Ring, bool)> {
+        match self {
+            Geometry::Point(_) => vec![],
+            Geometry::LineString(l) => vec![(l, false)],
+            Geometry::MultiLineString(ls) => ls.iter().map(|l| (l, false)).collect(),
+            Geometry::Polygon(rings) => rings.iter().map(|r| (r, true)).collect(),
+            Geometry::MultiPolygon(polys) => polys.iter().flatten().map(|r| (r, true)).collect(),
+        }
+    }
+}
+
+fn world_of(c: &[f64; 2]) -> World {
+    project(LonLat::lon_lat(c[0], c[1]))
+}
+
+impl Basemap {
+    pub fn from_geojson(text: &str) -> Result<Basemap, BasemapError> {
+        let fc: FeatureCollection =
+            serde_json::from_str(text).map_err(|e| BasemapError(e.to_string()))?;
+
+        // The reference frame starts at the top-left of all the data.
+        let mut min = World {
+            x: f64::INFINITY,
+            y: f64::INFINITY,
+        };
+        for f in &fc.features {
+            for (ring, _) in f.geometry.parts() {
+                for c in ring {
+                    let w = world_of(c);
+                    min.x = min.x.min(w.x);
+                    min.y = min.y.min(w.y);
+                }
+            }
+        }
+        if !min.x.is_finite() {
+            return Err(BasemapError("no line or area features".into()));
+        }
+        let k = scale(REF_ZOOM);
+
+        let mut shapes = Vec::new();
+        let mut places = Vec::new();
+        let mut areas = Vec::new();
+        for f in fc.features {
+            let p = f.properties;
+            if p.layer == "place" {
+                let Geometry::Point(c) = f.geometry else {
+                    return Err(BasemapError("a place must be a Point".into()));
+                };
+                let kind = match p.kind.as_deref() {
+                    Some("water") => PlaceKind::Water,
+                    Some("castle") => PlaceKind::Castle,
+                    Some("church") => PlaceKind::Church,
+                    Some("station") => PlaceKind::Station,
+                    _ => PlaceKind::Town,
+                };
+                places.push(Place {
+                    name: p.name.unwrap_or_default(),
+                    kind,
+                    rank: p.rank.unwrap_or(3),
+                    position: LonLat::lon_lat(c[0], c[1]),
+                    world: world_of(&c),
+                });
+                continue;
+            }
+            let layer = Layer::parse(&p.layer)
+                .ok_or_else(|| BasemapError(format!("unknown layer {:?}", p.layer)))?;
+            let mut path = String::new();
+            let mut bmin = World {
+                x: f64::INFINITY,
+                y: f64::INFINITY,
+            };
+            let mut bmax = World {
+                x: f64::NEG_INFINITY,
+                y: f64::NEG_INFINITY,
+            };
+            for (ring, closed) in f.geometry.parts() {
+                for (i, c) in ring.iter().enumerate() {
+                    let w = world_of(c);
+                    bmin.x = bmin.x.min(w.x);
+                    bmin.y = bmin.y.min(w.y);
+                    bmax.x = bmax.x.max(w.x);
+                    bmax.y = bmax.y.max(w.y);
+                    let cmd = if i == 0 { 'M' } else { 'L' };
+                    let _ = write!(
+                        path,
+                        "{cmd}{:.1} {:.1}",
+                        (w.x - min.x) * k,
+                        (w.y - min.y) * k
+                    );
+                }
+                if closed {
+                    path.push('Z');
+                }
+            }
+            if matches!(layer, Layer::Tatort | Layer::Kommun) {
+                if let Some(name) = &p.name {
+                    areas.push(Area {
+                        name: name.clone(),
+                        layer,
+                        in_kommun: p.in_kommun || layer == Layer::Kommun,
+                        bounds: WorldBounds {
+                            min: bmin,
+                            max: bmax,
+                        },
+                    });
+                }
+            }
+            shapes.push(Shape {
+                layer,
+                name: p.name,
+                path,
+            });
+        }
+        shapes.sort_by_key(|s| s.layer);
+        places.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.name.cmp(&b.name)));
+        Ok(Basemap {
+            shapes,
+            places,
+            areas,
+            attribution: fc.attribution,
+            origin: min,
+        })
+    }
+
+    /// The SVG `transform` that draws the reference frame in `view`.
+    pub fn transform(&self, view: &Viewport) -> String {
+        let k = scale(view.zoom - REF_ZOOM);
+        let top_left = view.to_screen(self.origin);
+        format!(
+            "translate({:.2} {:.2}) scale({:.6})",
+            top_left.x, top_left.y, k
+        )
+    }
+
+    /// A named area, e.g. the Arboga tätort.
+    pub fn area(&self, name: &str, layer: Layer) -> Option<&Area> {
+        self.areas
+            .iter()
+            .find(|a| a.layer == layer && a.name == name)
+    }
+
+    /// Places whose labels belong in `view`: inside it (with a margin) and ranked for its zoom.
+    pub fn visible_places<'a>(&'a self, view: &'a Viewport) -> impl Iterator<Item = &'a Place> {
+        let b = view.visible_bounds();
+        let margin = 40.0 / view.scale();
+        self.places.iter().filter(move |p| {
+            view.zoom >= p.min_zoom()
+                && p.world.x >= b.min.x - margin
+                && p.world.x <= b.max.x + margin
+                && p.world.y >= b.min.y - margin
+                && p.world.y <= b.max.y + margin
+        })
+    }
+}

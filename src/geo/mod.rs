@@ -1,0 +1,82 @@
+//! Pure map geometry: coordinates, Web Mercator, the viewport, basemap paths, clustering.
+//! Nothing here touches the DOM, so native `cargo test` covers all of it.
+
+pub mod basemap;
+pub mod mercator;
+pub mod viewport;
+
+/// A WGS84 position. Construct it with [`LonLat::lon_lat`] or [`LonLat::lat_lon`] so the order
+/// is always explicit at the call site.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LonLat {
+    pub lon: f64,
+    pub lat: f64,
+}
+
+impl LonLat {
+    // Named after the argument order on purpose: call sites read `LonLat::lon_lat(15.8, 59.4)`.
+    #[allow(clippy::self_named_constructors)]
+    pub const fn lon_lat(lon: f64, lat: f64) -> Self {
+        LonLat { lon, lat }
+    }
+
+    pub const fn lat_lon(lat: f64, lon: f64) -> Self {
+        LonLat { lon, lat }
+    }
+}
+
+/// A point in Web Mercator "world pixels" at zoom 0: x and y both run 0..256, y downwards.
+/// f64 throughout; only the screen gets rounded values.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct World {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A point in CSS pixels relative to the map container's top-left corner.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Screen {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Screen {
+    pub const fn new(x: f64, y: f64) -> Self {
+        Screen { x, y }
+    }
+}
+
+/// An axis-aligned box in world coordinates (`min` is the top-left corner).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WorldBounds {
+    pub min: World,
+    pub max: World,
+}
+
+impl WorldBounds {
+    /// The world box of a lon/lat bounding box.
+    pub fn from_lonlat(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Self {
+        let a = mercator::project(LonLat::lon_lat(min_lon, max_lat));
+        let b = mercator::project(LonLat::lon_lat(max_lon, min_lat));
+        WorldBounds { min: a, max: b }
+    }
+
+    pub fn width(&self) -> f64 {
+        self.max.x - self.min.x
+    }
+
+    pub fn height(&self) -> f64 {
+        self.max.y - self.min.y
+    }
+
+    pub fn center(&self) -> World {
+        World {
+            x: (self.min.x + self.max.x) / 2.0,
+            y: (self.min.y + self.max.y) / 2.0,
+        }
+    }
+
+    pub fn contains(&self, p: World) -> bool {
+        p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y
+    }
+}

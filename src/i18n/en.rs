@@ -1,0 +1,36 @@
+use super::Strings;
+
+pub static STRINGS: Strings = Strings {
+    app_title: "Trygghetskartan (safety map)",
+    kommun_name: "Arboga Municipality",
+    intro: "Mark places in Arboga where you feel unsafe, and see when the municipality and the police invite residents to talk.",
+    map_label: "Map of Arboga Municipality",
+    map_roledescription: "map",
+    map_keyboard_help: "Move the map with the arrow keys. Zoom with plus and minus.",
+    zoom_in: "Zoom in",
+    zoom_out: "Zoom out",
+    fullscreen_enter: "Show the map full screen",
+    fullscreen_exit: "Leave full screen",
+    two_finger_hint: "Use two fingers to move the map",
+    basemap_loading: "Loading the map …",
+    basemap_failed: "The map could not be loaded. Reload the page to try again.",
+    dialogues_heading: "Upcoming dialogues",
+    dialogues_loading: "Loading dialogues …",
+    dialogues_empty: "No dialogues are planned right now.",
+    dialogues_failed: "The dialogues could not be loaded right now.",
+    cancelled: "Cancelled",
+    weekdays: [
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    ],
+    months: [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ],
+    clock_prefix: "",
+    kind_meeting: "Meeting",
+    kind_walk: "Safety walk",
+    kind_online: "Online meeting",
+    organiser_kommun: "Arboga Municipality",
+    organiser_polis: "The police",
+    organiser_both: "Arboga Municipality and the police",
+};

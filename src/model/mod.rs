@@ -1,0 +1,3 @@
+//! Pure view-models: formatting and validation the components show.
+
+pub mod dialogue;

@@ -1,0 +1,100 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The bundled basemap: it parses, it is in sync with geodata/, and it draws where it should.
+
+use trygghetskarta::components::map_view::{apply, initial_view, limits_for};
+use trygghetskarta::geo::basemap::{Basemap, Layer};
+use trygghetskarta::geo::mercator::project;
+use trygghetskarta::geo::{LonLat, Screen};
+use trygghetskarta::interaction::gesture::Command;
+
+const BASEMAP: &str = include_str!("../public/basemap/arboga.geojson");
+
+fn count(name: &str) -> usize {
+    let path = format!("{}/geodata/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["features"].as_array().unwrap().len()
+}
+
+#[test]
+fn the_bundled_basemap_has_every_layer_from_its_sources() {
+    let b = Basemap::from_geojson(BASEMAP).unwrap();
+    let n = |l: Layer| b.shapes.iter().filter(|s| s.layer == l).count();
+    assert_eq!(n(Layer::Kommun), 1);
+    assert_eq!(n(Layer::Neighbour), count("kommuner_context.geojson") - 1);
+    assert_eq!(n(Layer::Tatort), count("tatorter_context.geojson"));
+    assert_eq!(n(Layer::Lake), count("sjoar_naturalearth.geojson"));
+    assert_eq!(
+        n(Layer::River) + n(Layer::Canal),
+        count("vattendrag_1milj.geojson")
+    );
+    assert_eq!(n(Layer::Rail), count("jarnvag_1milj.geojson"));
+    assert!(b.places.iter().any(|p| p.name == "Arboga" && p.rank == 1));
+    assert!(b.places.iter().any(|p| p.name == "Arboga station"));
+    assert!(b.attribution.contains("Lantmäteriet"));
+    assert!(
+        b.attribution.contains("CC BY-SA"),
+        "the Wikipedia points need credit"
+    );
+    // Drawing order: neighbours at the bottom, railway on top.
+    assert_eq!(b.shapes.first().unwrap().layer, Layer::Neighbour);
+    assert_eq!(b.shapes.last().unwrap().layer, Layer::Rail);
+}
+
+#[test]
+fn the_tatort_area_is_found_by_name_and_lies_in_the_kommun() {
+    let b = Basemap::from_geojson(BASEMAP).unwrap();
+    let arboga = b.area("Arboga", Layer::Tatort).unwrap();
+    assert!(arboga.in_kommun);
+    let station = project(LonLat::lat_lon(59.3968, 15.8410));
+    assert!(arboga.bounds.contains(station));
+    assert!(!b.area("Köping", Layer::Tatort).unwrap().in_kommun);
+}
+
+#[test]
+fn the_svg_transform_puts_the_reference_frame_under_the_view() {
+    let b = Basemap::from_geojson(BASEMAP).unwrap();
+    let v = initial_view(400.0, 300.0);
+    // transform = translate(screen of origin) scale(2^(zoom-14))
+    let t = b.transform(&v);
+    let origin = v.to_screen(b.origin);
+    assert!(
+        t.starts_with(&format!("translate({:.2} {:.2})", origin.x, origin.y)),
+        "{t}"
+    );
+    let k = (v.zoom - 14.0).exp2();
+    assert!(t.ends_with(&format!("scale({k:.6})")), "{t}");
+}
+
+#[test]
+fn the_initial_view_shows_arboga_and_labels_follow_zoom() {
+    let b = Basemap::from_geojson(BASEMAP).unwrap();
+    let v = initial_view(390.0, 560.0);
+    let names: Vec<_> = b.visible_places(&v).map(|p| p.name.as_str()).collect();
+    assert!(names.contains(&"Arboga"), "{names:?}");
+    assert!(!names.contains(&"Hallstahammar"), "far away: {names:?}");
+    // Zoomed out to the limit the whole context shows, with only the big names.
+    let wide = apply(
+        v,
+        Command::Zoom {
+            factor: 1.0 / 1024.0,
+            anchor: None,
+        },
+    );
+    assert_eq!(wide.zoom, limits_for(390.0, 560.0).min_zoom);
+    assert!(b.visible_places(&wide).all(|p| p.rank <= 2));
+    // Zoomed in, the station label appears.
+    let close = v.zoom_about(16.0, Screen::new(195.0, 280.0));
+    let station = project(LonLat::lat_lon(59.3968, 15.8410));
+    let at = close.to_screen(station);
+    let close = close.pan_by(195.0 - at.x, 280.0 - at.y);
+    assert!(b.visible_places(&close).any(|p| p.name == "Arboga station"));
+}
+
+#[test]
+fn bad_basemap_data_is_an_error_not_a_panic() {
+    assert!(Basemap::from_geojson("not json").is_err());
+    assert!(Basemap::from_geojson(r#"{"type":"FeatureCollection","features":[]}"#).is_err());
+    let unknown = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"layer":"x"},"geometry":{"type":"LineString","coordinates":[[15.8,59.4],[15.9,59.4]]}}]}"#;
+    assert!(Basemap::from_geojson(unknown).is_err());
+}

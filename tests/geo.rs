@@ -1,0 +1,152 @@
+//! Projection, tiles and the viewport.
+
+use trygghetskarta::geo::mercator::{metres_per_pixel, project, unproject, TileId};
+use trygghetskarta::geo::viewport::{Limits, Viewport};
+use trygghetskarta::geo::{LonLat, Screen, WorldBounds};
+
+const STATION: LonLat = LonLat::lat_lon(59.3968, 15.8410); // Arboga station
+
+fn close(a: f64, b: f64, eps: f64) -> bool {
+    (a - b).abs() <= eps
+}
+
+#[test]
+fn projection_round_trips_across_the_kommun() {
+    for (lon, lat) in [
+        (15.40, 59.18),
+        (16.20, 59.62),
+        (15.8410, 59.3968),
+        (0.0, 0.0),
+        (-122.4, 37.8),
+    ] {
+        let back = unproject(project(LonLat::lon_lat(lon, lat)));
+        assert!(
+            close(back.lon, lon, 1e-9) && close(back.lat, lat, 1e-9),
+            "{lon},{lat} -> {back:?}"
+        );
+    }
+}
+
+#[test]
+fn the_station_is_in_the_known_slippy_map_tiles() {
+    // Independently computed with the OpenStreetMap wiki formula.
+    assert_eq!(
+        TileId::at(STATION, 10),
+        TileId {
+            z: 10,
+            x: 557,
+            y: 300
+        }
+    );
+    assert_eq!(
+        TileId::at(STATION, 15),
+        TileId {
+            z: 15,
+            x: 17825,
+            y: 9624
+        }
+    );
+    assert_eq!(
+        TileId::at(STATION, 17),
+        TileId {
+            z: 17,
+            x: 71303,
+            y: 38498
+        }
+    );
+    let t = TileId::at(STATION, 15);
+    assert_eq!(
+        t.parent(),
+        Some(TileId {
+            z: 14,
+            x: 8912,
+            y: 4812
+        })
+    );
+    // The tile's box contains the station.
+    let o = t.origin();
+    let w = project(STATION);
+    assert!(w.x >= o.x && w.x < o.x + t.world_size());
+    assert!(w.y >= o.y && w.y < o.y + t.world_size());
+}
+
+#[test]
+fn ground_resolution_matches_web_mercator() {
+    // 156543.03 m/px at the equator at zoom 0; about 9.6 m/px at Arboga's latitude at zoom 13.
+    assert!(close(metres_per_pixel(0.0, 0.0), 156_543.03, 0.01));
+    assert!(close(metres_per_pixel(59.3968, 13.0), 9.72, 0.05));
+}
+
+#[test]
+fn zooming_keeps_the_point_under_the_cursor_fixed() {
+    let v = Viewport::new(STATION, 14.0, 400.0, 300.0);
+    for anchor in [
+        Screen::new(10.0, 20.0),
+        Screen::new(399.0, 1.0),
+        Screen::new(200.0, 150.0),
+    ] {
+        let before = v.to_lonlat(anchor);
+        for zoom in [10.5, 14.3, 17.9] {
+            let after = v.zoom_about(zoom, anchor).to_lonlat(anchor);
+            assert!(close(before.lon, after.lon, 1e-9) && close(before.lat, after.lat, 1e-9));
+        }
+        let pinched = v.scale_about(1.7, anchor);
+        assert!(close(pinched.zoom, 14.0 + 1.7f64.log2(), 1e-12));
+        assert!(close(pinched.to_lonlat(anchor).lon, before.lon, 1e-9));
+    }
+}
+
+#[test]
+fn panning_moves_content_with_the_finger() {
+    let v = Viewport::new(STATION, 15.0, 400.0, 300.0);
+    let p = Screen::new(100.0, 100.0);
+    let world = v.to_world(p);
+    let moved = v.pan_by(30.0, -12.0);
+    let s = moved.to_screen(world);
+    assert!(close(s.x, 130.0, 1e-6) && close(s.y, 88.0, 1e-6));
+}
+
+#[test]
+fn screen_and_world_are_inverse() {
+    let v = Viewport::new(STATION, 16.25, 375.0, 640.0);
+    for p in [
+        Screen::new(0.0, 0.0),
+        Screen::new(375.0, 640.0),
+        Screen::new(12.5, 600.25),
+    ] {
+        let back = v.to_screen(v.to_world(p));
+        assert!(close(back.x, p.x, 1e-6) && close(back.y, p.y, 1e-6));
+    }
+}
+
+#[test]
+fn clamping_keeps_zoom_and_centre_within_limits() {
+    let bounds = WorldBounds::from_lonlat(15.40, 59.18, 16.20, 59.62);
+    let limits = Limits {
+        bounds,
+        min_zoom: 9.0,
+        max_zoom: 18.0,
+    };
+    let far = Viewport::new(LonLat::lon_lat(18.07, 59.33), 22.0, 400.0, 300.0).clamp(&limits);
+    assert_eq!(far.zoom, 18.0);
+    assert!(bounds.contains(far.center));
+    let c = far.center_lonlat();
+    assert!(close(c.lon, 16.20, 1e-9), "stopped at the east edge: {c:?}");
+    let wide = Viewport::new(STATION, 3.0, 400.0, 300.0).clamp(&limits);
+    assert_eq!(wide.zoom, 9.0);
+    // Inside the limits nothing changes.
+    let inside = Viewport::new(STATION, 14.0, 400.0, 300.0);
+    assert_eq!(inside.clamp(&limits), inside);
+}
+
+#[test]
+fn fit_shows_the_whole_box() {
+    let tatort = WorldBounds::from_lonlat(15.8054, 59.3753, 15.9048, 59.4105);
+    let v = Viewport::fit(tatort, 390.0, 500.0, 8.0);
+    let seen = v.visible_bounds();
+    assert!(seen.min.x <= tatort.min.x && seen.max.x >= tatort.max.x);
+    assert!(seen.min.y <= tatort.min.y && seen.max.y >= tatort.max.y);
+    // ... and fills it: one side touches the padding.
+    let tl = v.to_screen(tatort.min);
+    assert!(close(tl.x, 8.0, 1e-6) || close(tl.y, 8.0, 1e-6));
+}
