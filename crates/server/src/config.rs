@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::ratelimit::Limit;
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/trygghetskarta.db";
 
 #[derive(Debug, Parser)]
@@ -66,4 +68,24 @@ pub enum UserCommand {
 pub struct AppConfig {
     /// Where the built widget lives; `None` serves the API only (tests).
     pub static_dir: Option<PathBuf>,
+    pub limits: RateLimits,
+}
+
+/// Per-client request limits (see `ratelimit`). Generous on purpose: many phones share one
+/// address behind mobile carriers' NAT.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    /// New pins.
+    pub pins: Limit,
+    /// "Jag känner likadant".
+    pub agrees: Limit,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            pins: Limit::per_minutes(30, 10),
+            agrees: Limit::per_minutes(120, 10),
+        }
+    }
 }

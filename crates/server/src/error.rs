@@ -1,7 +1,7 @@
 //! The one error type of the API. Every variant has its HTTP status and a stable code, and turns
 //! into `{"error": {"code", "message", "field"?}}`. Internal errors are logged, never shown.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use trygghetskarta_shared::{ApiErrorBody, ApiErrorDetail};
@@ -14,15 +14,26 @@ pub enum AppError {
         message: String,
         field: Option<String>,
     },
-    /// The request is well-formed but a field's value is not acceptable.
+    /// The request is well-formed but a field's value is not acceptable. `code` is
+    /// `validation` or something more specific the widget translates (`outside_area`).
     #[error("{message}")]
-    Validation { message: String, field: String },
+    Validation {
+        code: &'static str,
+        message: String,
+        field: String,
+    },
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
     #[error("not found")]
     NotFound,
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
     /// Something failed on our side. The message is logged, the client sees a generic text.
     #[error("internal error: {0}")]
     Internal(String),
@@ -30,9 +41,21 @@ pub enum AppError {
 
 impl AppError {
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        AppError::invalid("validation", field, message)
+    }
+
+    pub fn invalid(code: &'static str, field: &str, message: impl Into<String>) -> Self {
         AppError::Validation {
+            code,
             message: message.into(),
             field: field.to_owned(),
+        }
+    }
+
+    pub fn bad_request(field: Option<&str>, message: impl Into<String>) -> Self {
+        AppError::BadRequest {
+            message: message.into(),
+            field: field.map(str::to_owned),
         }
     }
 
@@ -44,9 +67,12 @@ impl AppError {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -54,10 +80,13 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::BadRequest { .. } => "bad_request",
-            AppError::Validation { .. } => "validation",
+            AppError::Validation { code, .. } => code,
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge(_) => "payload_too_large",
+            AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Internal(_) => "internal",
         }
     }
@@ -65,9 +94,16 @@ impl AppError {
     fn detail(&self) -> ApiErrorDetail {
         let (message, field) = match self {
             AppError::BadRequest { message, field } => (message.clone(), field.clone()),
-            AppError::Validation { message, field } => (message.clone(), Some(field.clone())),
+            AppError::Validation { message, field, .. } => (message.clone(), Some(field.clone())),
+            AppError::Unauthorized => ("Log in first.".to_owned(), None),
             AppError::NotFound => ("The requested resource does not exist.".to_owned(), None),
-            AppError::Conflict(m) | AppError::PayloadTooLarge(m) => (m.clone(), None),
+            AppError::TooManyRequests { retry_after_secs } => (
+                format!("Too many requests. Try again in {retry_after_secs} seconds."),
+                None,
+            ),
+            AppError::Forbidden(m) | AppError::Conflict(m) | AppError::PayloadTooLarge(m) => {
+                (m.clone(), None)
+            }
             AppError::Internal(_) => (
                 "Something went wrong on the server. Please try again later.".to_owned(),
                 None,
@@ -95,7 +131,12 @@ impl IntoResponse for AppError {
         let body = ApiErrorBody {
             error: self.detail(),
         };
-        (self.status(), Json(body)).into_response()
+        let mut res = (self.status(), Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = self {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        res
     }
 }
 
@@ -118,5 +159,15 @@ mod tests {
         let err = AppError::validation("lat", "outside the kommun");
         assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(err.detail().field.as_deref(), Some("lat"));
+    }
+
+    #[test]
+    fn rate_limits_say_when_to_come_back() {
+        let res = AppError::TooManyRequests {
+            retry_after_secs: 42,
+        }
+        .into_response();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "42");
     }
 }

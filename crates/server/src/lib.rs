@@ -3,10 +3,14 @@
 //! [`app`] builds the whole router from an [`AppState`], so tests drive it without a socket
 //! (`app(state).oneshot(request)`) and `main` only adds a listener.
 
+pub mod area;
 pub mod config;
 pub mod dialogue;
 pub mod error;
+pub mod extract;
 pub mod password;
+pub mod pins;
+pub mod ratelimit;
 pub mod routes;
 pub mod storage;
 pub mod time;
@@ -28,6 +32,7 @@ pub use storage::Storage;
 pub struct AppState {
     pub db: Storage,
     pub config: Arc<AppConfig>,
+    pub limiter: Arc<ratelimit::RateLimiter>,
 }
 
 impl AppState {
@@ -35,6 +40,7 @@ impl AppState {
         AppState {
             db,
             config: Arc::new(config),
+            limiter: Arc::default(),
         }
     }
 }

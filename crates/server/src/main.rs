@@ -56,13 +56,17 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         db.clone(),
         AppConfig {
             static_dir: Some(args.static_dir),
+            ..AppConfig::default()
         },
     );
     println!("Trygghetskartan is running at http://{addr}/  (Ctrl+C stops it)");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))?;
     db.close().await;
     Ok(())
 }

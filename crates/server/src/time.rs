@@ -45,3 +45,13 @@ mod tests {
         );
     }
 }
+
+/// Unix seconds -> the Europe/Stockholm calendar date, `YYYY-MM-DD`.
+pub fn local_date(unix: i64) -> Option<String> {
+    let ts = Timestamp::from_second(unix).ok()?;
+    Some(
+        ts.to_zoned_datetime(local_tz())
+            .strftime("%Y-%m-%d")
+            .to_string(),
+    )
+}

@@ -44,6 +44,7 @@ async fn the_widget_is_served_for_non_api_paths() {
         std::fs::write(dist.join("app.js"), "console.log(1)").unwrap();
         AppConfig {
             static_dir: Some(dist),
+            ..AppConfig::default()
         }
     })
     .await;
@@ -82,6 +83,7 @@ async fn responses_are_compressed_when_the_browser_accepts_it() {
         std::fs::write(dist.join("index.html"), "<p>".repeat(2000)).unwrap();
         AppConfig {
             static_dir: Some(dist),
+            ..AppConfig::default()
         }
     })
     .await;

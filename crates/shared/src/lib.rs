@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 
 pub mod dialogue;
 pub mod error;
+pub mod pin;
 
 pub use dialogue::{Dialogue, DialogueKind, DialogueOrganiser, DialogueStatus};
 pub use error::{ApiErrorBody, ApiErrorDetail};
+pub use pin::{AgreeRequest, AgreeResponse, Category, CreatedPin, NewPin, PublicPin, TimeOfDay};
 
 /// `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

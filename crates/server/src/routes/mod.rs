@@ -2,6 +2,7 @@
 
 pub mod dialogues;
 pub mod health;
+pub mod pins;
 
 use axum::Router;
 
@@ -13,5 +14,6 @@ pub fn api_router() -> Router<AppState> {
     Router::new()
         .merge(health::router())
         .merge(dialogues::router())
+        .merge(pins::router())
         .fallback(|| async { AppError::NotFound })
 }

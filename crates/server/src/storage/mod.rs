@@ -4,6 +4,7 @@
 //! API has acknowledged survives a power cut. PostgreSQL will come in behind the same functions.
 
 mod dialogues;
+mod pins;
 mod users;
 
 use std::str::FromStr;
@@ -13,6 +14,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 
 pub use dialogues::DialogueRow;
+pub use pins::{Agreed, Inserted, PinRow};
 pub use users::{CreateUserError, NewUser};
 
 /// Handle to the database. Cheap to clone.

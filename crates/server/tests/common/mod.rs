@@ -45,6 +45,31 @@ impl TestApp {
         self.request(Request::get(uri).body(Body::empty()).unwrap())
             .await
     }
+
+    /// A JSON request from a client address (for rate limits).
+    pub async fn send_json(
+        &self,
+        method: &str,
+        uri: &str,
+        body: &serde_json::Value,
+        from: [u8; 4],
+    ) -> Response {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                from, 40000,
+            ))));
+        self.request(req).await
+    }
+
+    pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> Response {
+        self.send_json("POST", uri, body, [192, 0, 2, 1]).await
+    }
 }
 
 pub struct Response {

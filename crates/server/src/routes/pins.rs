@@ -1,0 +1,180 @@
+//! `/api/pins`: residents' reports.
+
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rand::RngCore;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use trygghetskarta_shared::{AgreeRequest, AgreeResponse, CreatedPin, NewPin, PublicPin};
+use uuid::Uuid;
+
+use crate::error::{ApiResult, AppError};
+use crate::extract::{ClientAddr, JsonBody};
+use crate::pins::{parse_bbox, to_public, validate, ValidPin};
+use crate::storage::{Agreed, Inserted, PinRow};
+use crate::time::now_unix;
+use crate::AppState;
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/pins", get(list).post(create))
+        .route("/pins/{id}", axum::routing::delete(remove))
+        .route("/pins/{id}/agree", post(agree))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    bbox: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<Vec<PublicPin>>> {
+    let bbox = q
+        .bbox
+        .as_deref()
+        .map(parse_bbox)
+        .transpose()?
+        .map(|b| (b.min_lon, b.min_lat, b.max_lon, b.max_lat));
+    let rows = state.db.public_pins(bbox).await?;
+    rows.iter()
+        .map(to_public)
+        .collect::<ApiResult<Vec<_>>>()
+        .map(Json)
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn row_of(pin: &ValidPin, delete_token: String, created_at: i64) -> PinRow {
+    PinRow {
+        id: pin.id.to_string(),
+        lat: pin.lat,
+        lon: pin.lon,
+        category: pin.category.code().to_owned(),
+        time_of_day: pin.time_of_day.code().to_owned(),
+        comment: pin.comment.clone(),
+        place_description: pin.place_description.clone(),
+        delete_token,
+        created_at,
+        agree_count: 0,
+        hidden: false,
+        comment_approved: false,
+    }
+}
+
+/// `201` new pin; `200` the same report again (a retry); `409` the id is taken by another report.
+async fn create(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    JsonBody(new): JsonBody<NewPin>,
+) -> ApiResult<(StatusCode, Json<CreatedPin>)> {
+    let pin = validate(new)?;
+    let now = now_unix();
+    if pin.is_bot {
+        // The honeypot was filled in: answer like a success so the bot learns nothing.
+        let row = row_of(&pin, random_token(), now);
+        return Ok((
+            StatusCode::CREATED,
+            Json(CreatedPin {
+                pin: to_public(&row)?,
+                delete_token: row.delete_token,
+            }),
+        ));
+    }
+    // A retry of a stored report is answered without counting against the limit.
+    if let Some(existing) = state.db.pin(&pin.id.to_string()).await? {
+        return retry_answer(&pin, existing);
+    }
+    state
+        .limiter
+        .check(ip, "pins", state.config.limits.pins, now)
+        .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
+    match state
+        .db
+        .insert_pin(&row_of(&pin, random_token(), now))
+        .await?
+    {
+        Inserted::New(row) => Ok((
+            StatusCode::CREATED,
+            Json(CreatedPin {
+                pin: to_public(&row)?,
+                delete_token: row.delete_token,
+            }),
+        )),
+        Inserted::Existing(row) => retry_answer(&pin, row),
+    }
+}
+
+fn retry_answer(pin: &ValidPin, row: PinRow) -> ApiResult<(StatusCode, Json<CreatedPin>)> {
+    if !pin.same_as(&row) {
+        return Err(AppError::Conflict(
+            "Another report already has this id. Make a new id.".into(),
+        ));
+    }
+    Ok((
+        StatusCode::OK,
+        Json(CreatedPin {
+            pin: to_public(&row)?,
+            delete_token: row.delete_token,
+        }),
+    ))
+}
+
+fn parse_id(id: &str) -> ApiResult<Uuid> {
+    id.parse().map_err(|_| AppError::NotFound)
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let id = parse_id(&id)?.to_string();
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(AppError::Unauthorized)?;
+    let row = state.db.pin(&id).await?.ok_or(AppError::NotFound)?;
+    if !bool::from(row.delete_token.as_bytes().ct_eq(token.trim().as_bytes())) {
+        return Err(AppError::Forbidden(
+            "That delete token does not belong to this pin.".into(),
+        ));
+    }
+    state.db.delete_pin(&id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn agree(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<AgreeRequest>,
+) -> ApiResult<Json<AgreeResponse>> {
+    let id = parse_id(&id)?.to_string();
+    let now = now_unix();
+    state
+        .limiter
+        .check(ip, "agrees", state.config.limits.agrees, now)
+        .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
+    let device_hash = hex::encode(Sha256::digest(req.device_id.as_bytes()));
+    let count = match state.db.agree(&id, &device_hash, now).await? {
+        Agreed::Counted(n) | Agreed::AlreadyCounted(n) => n,
+        Agreed::NoSuchPin => return Err(AppError::NotFound),
+    };
+    Ok(Json(AgreeResponse {
+        agree_count: u32::try_from(count).unwrap_or(0),
+    }))
+}

@@ -1,0 +1,149 @@
+use super::Storage;
+
+/// A pin as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PinRow {
+    pub id: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub category: String,
+    pub time_of_day: String,
+    pub comment: Option<String>,
+    pub place_description: Option<String>,
+    pub delete_token: String,
+    pub created_at: i64,
+    pub agree_count: i64,
+    pub hidden: bool,
+    pub comment_approved: bool,
+}
+
+/// The outcome of an insert keyed by the widget's id.
+#[derive(Debug)]
+pub enum Inserted {
+    New(PinRow),
+    /// A pin with this id already existed (a retry, or a clash).
+    Existing(PinRow),
+}
+
+/// What `agree` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Agreed {
+    Counted(i64),
+    AlreadyCounted(i64),
+    NoSuchPin,
+}
+
+impl Storage {
+    /// Inserts the pin unless its id exists; either way returns the stored row. The row is
+    /// committed (and, with synchronous=FULL, on disk) before this returns.
+    pub async fn insert_pin(&self, row: &PinRow) -> Result<Inserted, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query(
+            "INSERT INTO pins (id, lat, lon, category, time_of_day, comment, place_description,
+                               delete_token, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&row.id)
+        .bind(row.lat)
+        .bind(row.lon)
+        .bind(&row.category)
+        .bind(&row.time_of_day)
+        .bind(&row.comment)
+        .bind(&row.place_description)
+        .bind(&row.delete_token)
+        .bind(row.created_at)
+        .execute(&mut *tx)
+        .await?;
+        let stored: PinRow = sqlx::query_as("SELECT * FROM pins WHERE id = ?")
+            .bind(&row.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(if done.rows_affected() == 1 {
+            Inserted::New(stored)
+        } else {
+            Inserted::Existing(stored)
+        })
+    }
+
+    pub async fn pin(&self, id: &str) -> Result<Option<PinRow>, sqlx::Error> {
+        sqlx::query_as("SELECT * FROM pins WHERE id = ?")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+    }
+
+    /// Visible pins whose exact position lies in the box, oldest first.
+    pub async fn public_pins(
+        &self,
+        bbox: Option<(f64, f64, f64, f64)>,
+    ) -> Result<Vec<PinRow>, sqlx::Error> {
+        let (min_lon, min_lat, max_lon, max_lat) = bbox.unwrap_or((-180.0, -90.0, 180.0, 90.0));
+        sqlx::query_as(
+            "SELECT * FROM pins WHERE hidden = 0 AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?
+             ORDER BY created_at, id",
+        )
+        .bind(min_lon)
+        .bind(max_lon)
+        .bind(min_lat)
+        .bind(max_lat)
+        .fetch_all(self.pool())
+        .await
+    }
+
+    pub async fn delete_pin(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM pins WHERE id = ?")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Counts one agree per device (hashed id) on a visible pin.
+    pub async fn agree(
+        &self,
+        pin_id: &str,
+        device_hash: &str,
+        now: i64,
+    ) -> Result<Agreed, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let exists: Option<(i64,)> =
+            sqlx::query_as("SELECT agree_count FROM pins WHERE id = ? AND hidden = 0")
+                .bind(pin_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((count,)) = exists else {
+            return Ok(Agreed::NoSuchPin);
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO pin_agrees (pin_id, device_hash, created_at) VALUES (?, ?, ?)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(pin_id)
+        .bind(device_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            tx.commit().await?;
+            return Ok(Agreed::AlreadyCounted(count));
+        }
+        let (count,): (i64,) = sqlx::query_as(
+            "UPDATE pins SET agree_count = agree_count + 1 WHERE id = ? RETURNING agree_count",
+        )
+        .bind(pin_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Agreed::Counted(count))
+    }
+
+    pub async fn count_pins(&self) -> Result<i64, sqlx::Error> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pins")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n)
+    }
+}
