@@ -98,3 +98,13 @@ fn bad_basemap_data_is_an_error_not_a_panic() {
     let unknown = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"layer":"x"},"geometry":{"type":"LineString","coordinates":[[15.8,59.4],[15.9,59.4]]}}]}"#;
     assert!(Basemap::from_geojson(unknown).is_err());
 }
+
+#[test]
+fn the_kommun_test_matches_the_boundary() {
+    let b = Basemap::from_geojson(BASEMAP).unwrap();
+    let at = |lat, lon| b.in_kommun(project(LonLat::lat_lon(lat, lon)));
+    assert!(at(59.3968, 15.8410), "Arboga station");
+    assert!(at(59.4554, 15.7403), "Medåker");
+    assert!(!at(59.5055, 15.9303), "Köping");
+    assert!(!at(59.4277, 16.1302), "Kungsör");
+}

@@ -113,6 +113,8 @@ pub struct Basemap {
     pub attribution: String,
     /// Top-left of the reference frame.
     pub origin: World,
+    /// The kommun's rings in world coordinates, for "is this place in the kommun?".
+    pub kommun_rings: Vec<Vec<World>>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -202,6 +204,7 @@ impl Basemap {
 
         let mut shapes = Vec::new();
         let mut places = Vec::new();
+        let mut kommun_rings = Vec::new();
         let mut areas = Vec::new();
         for f in fc.features {
             let p = f.properties;
@@ -237,6 +240,9 @@ impl Basemap {
                 y: f64::NEG_INFINITY,
             };
             for (ring, closed) in f.geometry.parts() {
+                if layer == Layer::Kommun {
+                    kommun_rings.push(ring.iter().map(world_of).collect());
+                }
                 for (i, c) in ring.iter().enumerate() {
                     let w = world_of(c);
                     bmin.x = bmin.x.min(w.x);
@@ -282,7 +288,22 @@ impl Basemap {
             areas,
             attribution: fc.attribution,
             origin: min,
+            kommun_rings,
         })
+    }
+
+    /// Whether a point lies in the kommun (even-odd rule over all rings, so lakes cut out as
+    /// holes stay out).
+    pub fn in_kommun(&self, p: World) -> bool {
+        let mut inside = false;
+        for ring in &self.kommun_rings {
+            for (a, b) in ring.iter().zip(ring.iter().cycle().skip(1)) {
+                if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+                    inside = !inside;
+                }
+            }
+        }
+        inside
     }
 
     /// The SVG `transform` that draws the reference frame in `view`.

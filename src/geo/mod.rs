@@ -2,6 +2,7 @@
 //! Nothing here touches the DOM, so native `cargo test` covers all of it.
 
 pub mod basemap;
+pub mod cluster;
 pub mod mercator;
 pub mod viewport;
 
@@ -79,4 +80,14 @@ impl WorldBounds {
     pub fn contains(&self, p: World) -> bool {
         p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y
     }
+}
+
+/// Ground distance in metres between two nearby points (equirectangular; within 0.1 % below
+/// 10 km, which is all the widget needs it for).
+pub fn distance_m(a: LonLat, b: LonLat) -> f64 {
+    const R: f64 = 6_371_008.8;
+    let mean_lat = ((a.lat + b.lat) / 2.0).to_radians();
+    let dx = (b.lon - a.lon).to_radians() * mean_lat.cos();
+    let dy = (b.lat - a.lat).to_radians();
+    R * dx.hypot(dy)
 }

@@ -1,3 +1,6 @@
-//! Pure view-models: formatting and validation the components show.
+//! Pure view-models: formatting, validation and device-side state the components show.
 
 pub mod dialogue;
+pub mod mine;
+pub mod outbox;
+pub mod report;

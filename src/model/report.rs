@@ -1,0 +1,118 @@
+//! The report a resident is writing: its state, validation with Swedish/English messages, and
+//! the request it becomes.
+
+use trygghetskarta_shared::pin::MAX_COMMENT_CHARS;
+use trygghetskarta_shared::{Category, NewPin, PublicPin, TimeOfDay};
+use uuid::Uuid;
+
+use crate::geo::{distance_m, LonLat};
+
+/// Where the report flow is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// The map is just a map.
+    Idle,
+    /// Choosing the place: a crosshair in the centre, or a draft pin where the user tapped.
+    Placing { draft: Option<LonLat> },
+    /// The form, for this place (or a named place when reported without the map).
+    Form { at: LonLat, place_name: Option<String> },
+}
+
+/// The form's fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Draft {
+    pub category: Option<Category>,
+    pub time_of_day: Option<TimeOfDay>,
+    pub comment: String,
+    pub place_description: String,
+    /// The hidden honeypot field.
+    pub website: String,
+}
+
+/// A field the user must fix, with what is wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    CategoryMissing,
+    TimeMissing,
+    CommentTooLong,
+    OutsideKommun,
+}
+
+impl Problem {
+    /// The form field the problem belongs to (its element id suffix).
+    pub fn field(self) -> &'static str {
+        match self {
+            Problem::CategoryMissing => "category",
+            Problem::TimeMissing => "time_of_day",
+            Problem::CommentTooLong => "comment",
+            Problem::OutsideKommun => "place",
+        }
+    }
+}
+
+/// Characters the comment counter shows (what the server counts: trimmed).
+pub fn comment_chars(comment: &str) -> usize {
+    comment.trim().chars().count()
+}
+
+impl Draft {
+    /// Everything wrong with the draft, in form order. Empty means it can be sent.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        if self.category.is_none() {
+            out.push(Problem::CategoryMissing);
+        }
+        if self.time_of_day.is_none() {
+            out.push(Problem::TimeMissing);
+        }
+        if comment_chars(&self.comment) > MAX_COMMENT_CHARS {
+            out.push(Problem::CommentTooLong);
+        }
+        out
+    }
+
+    /// The request, with a fresh id, or the problems.
+    pub fn to_request(&self, id: Uuid, at: LonLat, place_name: Option<&str>) -> Result<NewPin, Vec<Problem>> {
+        let problems = self.problems();
+        let (Some(category), Some(time_of_day), true) =
+            (self.category, self.time_of_day, problems.is_empty())
+        else {
+            return Err(problems);
+        };
+        let text = |s: &str| {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_owned())
+        };
+        let description = match (place_name, text(&self.place_description)) {
+            (Some(name), Some(d)) => Some(format!("{name}: {d}")),
+            (Some(name), None) => Some(name.to_owned()),
+            (None, d) => d,
+        };
+        Ok(NewPin {
+            id,
+            lat: at.lat,
+            lon: at.lon,
+            category,
+            time_of_day,
+            comment: text(&self.comment),
+            place_description: description,
+            website: text(&self.website),
+        })
+    }
+}
+
+/// Radius for "others have marked a place nearby".
+pub const NEARBY_M: f64 = 50.0;
+
+/// Public pins of the same category within [`NEARBY_M`] of `at`, nearest first. Public pins are
+/// snapped to a grid (up to ~28 m off), so the radius is measured to the cell centre plus that.
+pub fn nearby_same<'a>(pins: &'a [PublicPin], at: LonLat, category: Category) -> Vec<&'a PublicPin> {
+    let mut near: Vec<(f64, &PublicPin)> = pins
+        .iter()
+        .filter(|p| p.category == category)
+        .map(|p| (distance_m(at, LonLat::lat_lon(p.lat, p.lon)), p))
+        .filter(|(d, _)| *d <= NEARBY_M + 28.0)
+        .collect();
+    near.sort_by(|a, b| a.0.total_cmp(&b.0));
+    near.into_iter().map(|(_, p)| p).collect()
+}

@@ -1,0 +1,93 @@
+//! Clustering: counts are conserved, clusters split as zoom grows, queries find what is visible.
+
+use trygghetskarta::geo::cluster::{ClusterIndex, MAX_LEVEL, MIN_LEVEL};
+use trygghetskarta::geo::mercator::project;
+use trygghetskarta::geo::viewport::Viewport;
+use trygghetskarta::geo::{LonLat, World};
+
+/// A deterministic spread of points around Arboga (xorshift, no dependencies).
+fn synthetic(n: usize) -> Vec<(World, usize)> {
+    let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (0..n)
+        .map(|i| {
+            let lon = 15.80 + next() * 0.10;
+            let lat = 59.37 + next() * 0.04;
+            (project(LonLat::lon_lat(lon, lat)), i % 6)
+        })
+        .collect()
+}
+
+#[test]
+fn every_level_accounts_for_every_point() {
+    let points = synthetic(5_000);
+    let index = ClusterIndex::new(&points, 6);
+    for level in MIN_LEVEL..=MAX_LEVEL {
+        let total: u32 = index.level(level).iter().map(|c| c.count).sum();
+        assert_eq!(total, 5_000, "level {level}");
+        let per_kind: u32 = index
+            .level(level)
+            .iter()
+            .map(|c| c.per_kind.iter().sum::<u32>())
+            .sum();
+        assert_eq!(per_kind, 5_000);
+    }
+}
+
+#[test]
+fn clusters_split_as_zoom_grows() {
+    let index = ClusterIndex::new(&synthetic(2_000), 6);
+    let mut previous = 0;
+    for level in MIN_LEVEL..=MAX_LEVEL {
+        let n = index.level(level).len();
+        assert!(n >= previous, "level {level}: {n} < {previous}");
+        previous = n;
+    }
+    assert!(index.level(10).len() < 10, "the town is a few bubbles from afar");
+    assert!(index.level(MAX_LEVEL).len() > 1_900, "nearly every pin alone up close");
+    // Each cluster is the union of its children one level down.
+    for parent in index.level(12) {
+        let children: u32 = index
+            .level(13)
+            .iter()
+            .filter(|c| (c.cell.0 >> 1, c.cell.1 >> 1) == parent.cell)
+            .map(|c| c.count)
+            .sum();
+        assert_eq!(children, parent.count);
+    }
+}
+
+#[test]
+fn the_centroid_is_the_mean_of_the_members() {
+    let a = project(LonLat::lon_lat(15.8400, 59.3960));
+    let b = project(LonLat::lon_lat(15.8402, 59.3961));
+    let index = ClusterIndex::new(&[(a, 0), (b, 2)], 6);
+    let top = &index.level(MIN_LEVEL)[0];
+    assert_eq!(top.count, 2);
+    assert_eq!(top.per_kind, vec![1, 0, 1, 0, 0, 0]);
+    assert!((top.world.x - (a.x + b.x) / 2.0).abs() < 1e-12);
+    assert!(index.expansion_zoom(top) > 14, "two pins 15 m apart split only close in");
+}
+
+#[test]
+fn queries_return_what_the_view_shows() {
+    let points = synthetic(3_000);
+    let index = ClusterIndex::new(&points, 6);
+    let view = Viewport::new(LonLat::lon_lat(15.85, 59.39), 16.0, 400.0, 300.0);
+    let b = view.visible_bounds();
+    let shown: u32 = index.query(view.zoom, b, 0.0).iter().map(|c| c.count).sum();
+    let level = ClusterIndex::level_for(view.zoom);
+    let expected: u32 = index
+        .level(level)
+        .iter()
+        .filter(|c| c.world.x >= b.min.x && c.world.x <= b.max.x)
+        .map(|c| c.count)
+        .sum();
+    assert_eq!(shown, expected);
+    assert!(shown > 0 && shown < 3_000);
+}

@@ -1,0 +1,125 @@
+//! The report draft, the outbox and "Mina markeringar".
+
+use trygghetskarta::geo::LonLat;
+use trygghetskarta::model::mine::{Mine, MyPin};
+use trygghetskarta::model::outbox::{backoff_ms, Outbox};
+use trygghetskarta::model::report::{nearby_same, Draft, Problem};
+use trygghetskarta_shared::{Category, PublicPin, TimeOfDay};
+use uuid::Uuid;
+
+const STATION: LonLat = LonLat::lat_lon(59.3968, 15.8410);
+
+fn filled() -> Draft {
+    Draft {
+        category: Some(Category::Traffic),
+        time_of_day: Some(TimeOfDay::Night),
+        comment: "  Bilar kör för fort  ".into(),
+        ..Draft::default()
+    }
+}
+
+#[test]
+fn category_and_time_are_required_and_comments_are_limited() {
+    assert_eq!(
+        Draft::default().problems(),
+        vec![Problem::CategoryMissing, Problem::TimeMissing]
+    );
+    assert!(filled().problems().is_empty());
+    let long = Draft {
+        comment: "x".repeat(1001),
+        ..filled()
+    };
+    assert_eq!(long.problems(), vec![Problem::CommentTooLong]);
+    assert_eq!(Problem::CommentTooLong.field(), "comment");
+}
+
+#[test]
+fn the_request_carries_trimmed_text_and_the_named_place() {
+    let id = Uuid::new_v4();
+    let req = filled().to_request(id, STATION, None).unwrap();
+    assert_eq!(req.id, id);
+    assert_eq!((req.lat, req.lon), (59.3968, 15.8410));
+    assert_eq!(req.comment.as_deref(), Some("Bilar kör för fort"));
+    assert_eq!(req.place_description, None);
+    assert_eq!(req.website, None);
+    let named = Draft {
+        place_description: " vid kiosken ".into(),
+        ..filled()
+    }
+    .to_request(id, STATION, Some("Arboga station"))
+    .unwrap();
+    assert_eq!(named.place_description.as_deref(), Some("Arboga station: vid kiosken"));
+    assert!(Draft::default().to_request(id, STATION, None).is_err());
+}
+
+fn public(category: Category, lat: f64, lon: f64) -> PublicPin {
+    PublicPin {
+        id: Uuid::new_v4(),
+        category,
+        time_of_day: TimeOfDay::Night,
+        created_date: "2026-11-20".into(),
+        agree_count: 0,
+        lat,
+        lon,
+        comment: None,
+    }
+}
+
+#[test]
+fn nearby_pins_of_the_same_category_are_found() {
+    let pins = vec![
+        public(Category::Traffic, 59.39700, 15.84110), // ~25 m
+        public(Category::Drugs, 59.39690, 15.84100),   // other category
+        public(Category::Traffic, 59.39900, 15.84100), // ~245 m
+    ];
+    let near = nearby_same(&pins, STATION, Category::Traffic);
+    assert_eq!(near.len(), 1);
+    assert_eq!(near[0].id, pins[0].id);
+    assert!(nearby_same(&pins, STATION, Category::Lighting).is_empty());
+}
+
+#[test]
+fn the_outbox_keeps_reports_until_delivered_with_backoff() {
+    let mut outbox = Outbox::default();
+    let pin = filled().to_request(Uuid::new_v4(), STATION, None).unwrap();
+    outbox.push(pin.clone(), 1_000.0);
+    outbox.push(pin.clone(), 1_000.0);
+    assert_eq!(outbox.len(), 1, "one report, however often it is saved");
+    assert!(outbox.due(1_000.0, false).is_empty(), "not before the first backoff");
+    assert_eq!(outbox.due(1_000.0, true).len(), 1, "coming online forces a try");
+    assert_eq!(outbox.due(1_000.0 + backoff_ms(0), false).len(), 1);
+    outbox.failed(pin.id, 10_000.0);
+    assert!(outbox.due(10_000.0 + backoff_ms(0), false).is_empty(), "waits longer");
+    assert_eq!(outbox.due(10_000.0 + backoff_ms(1), false).len(), 1);
+    // It survives a reload.
+    let restored = Outbox::from_json(Some(&outbox.to_json()));
+    assert_eq!(restored, outbox);
+    outbox.delivered(pin.id);
+    assert!(outbox.is_empty());
+    assert_eq!(backoff_ms(30), 600_000.0, "capped at ten minutes");
+    assert!(Outbox::from_json(Some("garbage")).is_empty());
+}
+
+#[test]
+fn my_pins_remember_their_delete_token() {
+    let mut mine = Mine::default();
+    let id = Uuid::new_v4();
+    let pin = MyPin {
+        id,
+        lat: 59.3968,
+        lon: 15.841,
+        category: Category::Lighting,
+        time_of_day: TimeOfDay::Evening,
+        date: "2026-11-26".into(),
+        delete_token: None,
+    };
+    mine.upsert(pin.clone());
+    mine.acknowledged(id, "secret".into());
+    mine.upsert(pin); // a later save without the token keeps it
+    assert_eq!(mine.pins.len(), 1);
+    assert_eq!(mine.pins[0].delete_token.as_deref(), Some("secret"));
+    let restored = Mine::from_json(Some(&mine.to_json()));
+    assert_eq!(restored, mine);
+    mine.remove(id);
+    assert!(mine.pins.is_empty());
+}
