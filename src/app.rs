@@ -1,4 +1,5 @@
-//! The widget's root: configuration and language in context, the map, the dialogue list.
+//! The widget's root: configuration and language in context, the map with its layers, the
+//! report flow, my reports and the dialogue list.
 
 use std::sync::Arc;
 
@@ -7,6 +8,11 @@ use leptos::prelude::*;
 use crate::api::{self, ApiBase};
 use crate::components::dialogue_list::DialogueList;
 use crate::components::map_view::MapView;
+use crate::components::pin_layer::{PinLayer, PinSet};
+use crate::components::report::{
+    map_handlers, start_outbox, MyPins, ReportFlow, ReportOverlay, ReportState, SelectedPin,
+};
+use crate::geo::viewport::Viewport;
 use crate::i18n::{Lang, Strings};
 
 /// Options read from the host element's data attributes.
@@ -34,14 +40,37 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     provide_context(lang);
     let base = ApiBase(config.api_base);
     provide_context(base.clone());
+    let report = ReportState::load(lang);
+    provide_context(report);
     let strings = use_strings();
 
+    let basemap_base = base.clone();
     let basemap = LocalResource::new(move || {
-        let base = base.clone();
+        let base = basemap_base.clone();
         async move { api::basemap(&base).await.map(Arc::new) }
     });
     let loaded = Signal::derive(move || basemap.get().and_then(|r| r.ok()));
     let failed = move || matches!(basemap.get(), Some(Err(_)));
+
+    let pins_base = base.clone();
+    let pins = LocalResource::new(move || {
+        report.pins_version.track();
+        let base = pins_base.clone();
+        async move { api::pins(&base).await }
+    });
+    // Keep showing the last pins while a refresh loads.
+    let pin_set = RwSignal::new(Arc::new(PinSet::default()));
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = pins.get() {
+            pin_set.set(Arc::new(PinSet::new(list)));
+        }
+    });
+
+    start_outbox(report, base);
+
+    let view = RwSignal::new(None::<Viewport>);
+    let (on_tap, on_enter) = map_handlers(view);
+    let select = Callback::new(move |pin| report.selected.set(Some(pin)));
 
     view! {
         <div class="tk-root" lang=move || lang.get().tag()>
@@ -50,11 +79,24 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
                 <p class="tk-subtitle">{move || strings().kommun_name}</p>
                 <p class="tk-intro">{move || strings().intro}</p>
             </header>
-            <MapView basemap=loaded />
-            {move || {
-                failed()
-                    .then(|| view! { <p class="tk-error" role="alert">{strings().basemap_failed}</p> })
-            }}
+            <div class="tk-body">
+                <div class="tk-map-column">
+                    <MapView basemap=loaded view=view on_tap=on_tap on_enter=on_enter>
+                        <PinLayer view=view pins=pin_set on_select=select />
+                        <ReportOverlay view=view />
+                    </MapView>
+                    <SelectedPin />
+                    {move || {
+                        failed()
+                            .then(|| {
+                                view! { <p class="tk-error" role="alert">{strings().basemap_failed}</p> }
+                            })
+                    }}
+                </div>
+                <ReportFlow view=view basemap=loaded pins=pin_set />
+            </div>
+            <p class="tk-status" role="status" aria-live="polite">{move || report.status.get()}</p>
+            <MyPins view=view />
             <DialogueList />
         </div>
     }

@@ -10,6 +10,7 @@ pub mod geo;
 pub mod i18n;
 pub mod interaction;
 pub mod model;
+pub mod storage;
 
 pub use app::{App, WidgetConfig};
 

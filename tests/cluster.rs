@@ -48,8 +48,14 @@ fn clusters_split_as_zoom_grows() {
         assert!(n >= previous, "level {level}: {n} < {previous}");
         previous = n;
     }
-    assert!(index.level(10).len() < 10, "the town is a few bubbles from afar");
-    assert!(index.level(MAX_LEVEL).len() > 1_900, "nearly every pin alone up close");
+    assert!(
+        index.level(10).len() < 10,
+        "the town is a few bubbles from afar"
+    );
+    assert!(
+        index.level(MAX_LEVEL).len() > 1_900,
+        "nearly every pin alone up close"
+    );
     // Each cluster is the union of its children one level down.
     for parent in index.level(12) {
         let children: u32 = index
@@ -71,7 +77,10 @@ fn the_centroid_is_the_mean_of_the_members() {
     assert_eq!(top.count, 2);
     assert_eq!(top.per_kind, vec![1, 0, 1, 0, 0, 0]);
     assert!((top.world.x - (a.x + b.x) / 2.0).abs() < 1e-12);
-    assert!(index.expansion_zoom(top) > 14, "two pins 15 m apart split only close in");
+    assert!(
+        index.expansion_zoom(top) > 14,
+        "two pins 15 m apart split only close in"
+    );
 }
 
 #[test]

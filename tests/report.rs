@@ -48,7 +48,10 @@ fn the_request_carries_trimmed_text_and_the_named_place() {
     }
     .to_request(id, STATION, Some("Arboga station"))
     .unwrap();
-    assert_eq!(named.place_description.as_deref(), Some("Arboga station: vid kiosken"));
+    assert_eq!(
+        named.place_description.as_deref(),
+        Some("Arboga station: vid kiosken")
+    );
     assert!(Draft::default().to_request(id, STATION, None).is_err());
 }
 
@@ -85,11 +88,21 @@ fn the_outbox_keeps_reports_until_delivered_with_backoff() {
     outbox.push(pin.clone(), 1_000.0);
     outbox.push(pin.clone(), 1_000.0);
     assert_eq!(outbox.len(), 1, "one report, however often it is saved");
-    assert!(outbox.due(1_000.0, false).is_empty(), "not before the first backoff");
-    assert_eq!(outbox.due(1_000.0, true).len(), 1, "coming online forces a try");
+    assert!(
+        outbox.due(1_000.0, false).is_empty(),
+        "not before the first backoff"
+    );
+    assert_eq!(
+        outbox.due(1_000.0, true).len(),
+        1,
+        "coming online forces a try"
+    );
     assert_eq!(outbox.due(1_000.0 + backoff_ms(0), false).len(), 1);
     outbox.failed(pin.id, 10_000.0);
-    assert!(outbox.due(10_000.0 + backoff_ms(0), false).is_empty(), "waits longer");
+    assert!(
+        outbox.due(10_000.0 + backoff_ms(0), false).is_empty(),
+        "waits longer"
+    );
     assert_eq!(outbox.due(10_000.0 + backoff_ms(1), false).len(), 1);
     // It survives a reload.
     let restored = Outbox::from_json(Some(&outbox.to_json()));

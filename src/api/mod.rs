@@ -3,7 +3,10 @@
 
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
-use trygghetskarta_shared::{ApiErrorBody, Dialogue};
+use trygghetskarta_shared::{
+    AgreeRequest, AgreeResponse, ApiErrorBody, CreatedPin, Dialogue, NewPin, PublicPin,
+};
+use uuid::Uuid;
 
 use crate::geo::basemap::Basemap;
 
@@ -38,21 +41,7 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if !res.ok() {
-        let status = res.status();
-        return Err(match res.json::<ApiErrorBody>().await {
-            Ok(body) => ApiError::Server {
-                status,
-                code: body.error.code,
-                message: body.error.message,
-                field: body.error.field,
-            },
-            Err(_) => ApiError::Server {
-                status,
-                code: "http".into(),
-                message: res.status_text(),
-                field: None,
-            },
-        });
+        return Err(read_error(res).await);
     }
     res.json::<T>()
         .await
@@ -71,16 +60,84 @@ pub async fn basemap(asset_base: &ApiBase) -> Result<Basemap, ApiError> {
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if !res.ok() {
-        return Err(ApiError::Server {
-            status: res.status(),
-            code: "http".into(),
-            message: res.status_text(),
-            field: None,
-        });
+        return Err(read_error(res).await);
     }
     let text = res
         .text()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     Basemap::from_geojson(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+impl ApiError {
+    /// Worth trying again later: no network, or the server failed (5xx) or asked us to wait (429).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Network(_) => true,
+            ApiError::Server { status, .. } => *status >= 500 || *status == 429,
+            ApiError::Decode(_) => false,
+        }
+    }
+}
+
+async fn read_error(res: gloo_net::http::Response) -> ApiError {
+    let status = res.status();
+    match res.json::<ApiErrorBody>().await {
+        Ok(body) => ApiError::Server {
+            status,
+            code: body.error.code,
+            message: body.error.message,
+            field: body.error.field,
+        },
+        Err(_) => ApiError::Server {
+            status,
+            code: "http".into(),
+            message: res.status_text(),
+            field: None,
+        },
+    }
+}
+
+async fn send_json<T: DeserializeOwned>(
+    req: gloo_net::http::RequestBuilder,
+    body: &impl serde::Serialize,
+) -> Result<T, ApiError> {
+    let res = req
+        .json(body)
+        .map_err(|e| ApiError::Decode(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if !res.ok() {
+        return Err(read_error(res).await);
+    }
+    res.json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+pub async fn pins(base: &ApiBase) -> Result<Vec<PublicPin>, ApiError> {
+    get_json(&base.url("/api/pins")).await
+}
+
+pub async fn create_pin(base: &ApiBase, pin: &NewPin) -> Result<CreatedPin, ApiError> {
+    send_json(Request::post(&base.url("/api/pins")), pin).await
+}
+
+pub async fn agree(base: &ApiBase, pin: Uuid, device_id: Uuid) -> Result<AgreeResponse, ApiError> {
+    let url = base.url(&format!("/api/pins/{pin}/agree"));
+    send_json(Request::post(&url), &AgreeRequest { device_id }).await
+}
+
+pub async fn delete_pin(base: &ApiBase, pin: Uuid, token: &str) -> Result<(), ApiError> {
+    let res = Request::delete(&base.url(&format!("/api/pins/{pin}")))
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if res.ok() || res.status() == 404 {
+        Ok(())
+    } else {
+        Err(read_error(res).await)
+    }
 }

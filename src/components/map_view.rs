@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::app::use_strings;
 use crate::geo::basemap::{Basemap, Layer};
 use crate::geo::viewport::{Limits, Viewport};
-use crate::geo::{Screen, WorldBounds};
+use crate::geo::{LonLat, Screen, WorldBounds};
 use crate::interaction::gesture::{Command, GestureRecognizer, Input, Key, Options, PointerKind};
 use crate::interaction::inertia::Motion;
 
@@ -82,16 +82,35 @@ fn pointer_kind(ev: &web_sys::PointerEvent) -> PointerKind {
     }
 }
 
+/// Whether a DOM event started on a marker button (which handles its own click).
+fn on_marker(ev: &web_sys::Event) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest(".tk-marker").ok().flatten())
+        .is_some()
+}
+
 #[component]
 pub fn MapView(
     /// The bundled basemap, once loaded.
     #[prop(into)]
     basemap: Signal<Option<Arc<Basemap>>>,
+    /// The view; `None` until the container has been measured. Owned by the caller so other
+    /// parts of the widget can move the map.
+    view: RwSignal<Option<Viewport>>,
+    /// A tap or click on the map (not on a marker), as a map position.
+    #[prop(optional)]
+    on_tap: Option<Callback<LonLat>>,
+    /// Enter pressed while the map has focus.
+    #[prop(optional)]
+    on_enter: Option<Callback<()>>,
+    /// Overlays drawn above the basemap (pins, crosshair); they read `view` themselves.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let strings = use_strings();
     let surface = NodeRef::<html::Div>::new();
-    // None until the container has been measured.
-    let view = RwSignal::new(None::<Viewport>);
+    let down_on_marker = StoredValue::new(false);
     let fullscreen = RwSignal::new(false);
     let hint = RwSignal::new(false);
     let gestures = StoredValue::new(GestureRecognizer::new(Options::default()));
@@ -168,7 +187,13 @@ pub fn MapView(
                         std::time::Duration::from_millis(1800),
                     );
                 }
-                Command::Tap { .. } => {}
+                Command::Tap { pos } => {
+                    if !down_on_marker.get_value() {
+                        if let (Some(cb), Some(v)) = (on_tap, view.get_untracked()) {
+                            cb.run(v.to_lonlat(pos));
+                        }
+                    }
+                }
                 other => update(&|v| apply(v, other)),
             }
         }
@@ -195,8 +220,13 @@ pub fn MapView(
             return; // only the primary button drags
         }
         motion.set_value(Motion::Idle);
-        if let Some(el) = surface.get_untracked() {
-            let _ = el.set_pointer_capture(ev.pointer_id());
+        let marker = on_marker(&ev);
+        down_on_marker.set_value(marker);
+        // Capturing would send the click to the surface instead of the marker button.
+        if !marker {
+            if let Some(el) = surface.get_untracked() {
+                let _ = el.set_pointer_capture(ev.pointer_id());
+            }
         }
         feed(Input::Down {
             id: ev.pointer_id(),
@@ -243,7 +273,14 @@ pub fn MapView(
             fullscreen.set(false);
             return;
         }
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || on_marker(&ev) {
+            return;
+        }
+        if ev.key() == "Enter" {
+            if let Some(cb) = on_enter {
+                ev.prevent_default();
+                cb.run(());
+            }
             return;
         }
         if let Some(key) = Key::from_dom(&ev.key()) {
@@ -342,6 +379,7 @@ pub fn MapView(
                     </g>
                     <g class="tk-labels">{labels}</g>
                 </svg>
+                {children.map(|c| c())}
                 {move || {
                     basemap
                         .get()

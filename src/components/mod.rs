@@ -2,3 +2,5 @@
 
 pub mod dialogue_list;
 pub mod map_view;
+pub mod pin_layer;
+pub mod report;

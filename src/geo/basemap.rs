@@ -298,7 +298,8 @@ impl Basemap {
         let mut inside = false;
         for ring in &self.kommun_rings {
             for (a, b) in ring.iter().zip(ring.iter().cycle().skip(1)) {
-                if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+                if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x
+                {
                     inside = !inside;
                 }
             }

@@ -164,9 +164,7 @@ impl ClusterIndex {
             let inside = self
                 .level(level)
                 .iter()
-                .filter(|c| {
-                    (c.cell.0 >> shift, c.cell.1 >> shift) == cluster.cell
-                })
+                .filter(|c| (c.cell.0 >> shift, c.cell.1 >> shift) == cluster.cell)
                 .count();
             if inside > 1 {
                 return level;

@@ -65,4 +65,86 @@ pub struct Strings {
     pub organiser_kommun: &'static str,
     pub organiser_polis: &'static str,
     pub organiser_both: &'static str,
+    pub report_start: &'static str,
+    pub report_without_map: &'static str,
+    pub placing_hint: &'static str,
+    pub choose_here: &'static str,
+    pub cancel: &'static str,
+    pub close: &'static str,
+    pub outside_kommun: &'static str,
+    pub form_heading: &'static str,
+    pub form_heading_list: &'static str,
+    pub category_legend: &'static str,
+    pub cat_traffic: &'static str,
+    pub cat_drugs: &'static str,
+    pub cat_lighting: &'static str,
+    pub cat_disorder: &'static str,
+    pub cat_vandalism: &'static str,
+    pub cat_other: &'static str,
+    pub time_legend: &'static str,
+    pub tod_day: &'static str,
+    pub tod_evening: &'static str,
+    pub tod_night: &'static str,
+    pub tod_all_day: &'static str,
+    pub comment_label: &'static str,
+    pub comment_counter: &'static str,
+    pub comment_notice: &'static str,
+    pub place_label: &'static str,
+    pub place_choose: &'static str,
+    pub place_description_label: &'static str,
+    pub honeypot_label: &'static str,
+    pub send: &'static str,
+    pub sending: &'static str,
+    pub sent: &'static str,
+    pub saved_offline: &'static str,
+    pub delivered_later: &'static str,
+    pub err_category: &'static str,
+    pub err_time: &'static str,
+    pub err_comment: &'static str,
+    pub err_place: &'static str,
+    pub err_rate: &'static str,
+    pub err_generic: &'static str,
+    pub nearby: &'static str,
+    pub agree: &'static str,
+    pub send_own: &'static str,
+    pub agreed: &'static str,
+    pub mine_heading: &'static str,
+    pub mine_empty: &'static str,
+    pub mine_delete: &'static str,
+    pub mine_pending: &'static str,
+    pub mine_show: &'static str,
+    pub deleted: &'static str,
+    pub delete_failed: &'static str,
+    pub cluster_label: &'static str,
+    pub agree_count: &'static str,
+    pub reported_on: &'static str,
+}
+
+/// Puts a number into a string with `{n}`.
+pub fn fill(template: &str, n: impl std::fmt::Display) -> String {
+    template.replace("{n}", &n.to_string())
+}
+
+use trygghetskarta_shared::{Category, TimeOfDay};
+
+impl Strings {
+    pub fn category(&self, c: Category) -> &'static str {
+        match c {
+            Category::Traffic => self.cat_traffic,
+            Category::Drugs => self.cat_drugs,
+            Category::Lighting => self.cat_lighting,
+            Category::Disorder => self.cat_disorder,
+            Category::Vandalism => self.cat_vandalism,
+            Category::Other => self.cat_other,
+        }
+    }
+
+    pub fn time_of_day(&self, t: TimeOfDay) -> &'static str {
+        match t {
+            TimeOfDay::Day => self.tod_day,
+            TimeOfDay::Evening => self.tod_evening,
+            TimeOfDay::Night => self.tod_night,
+            TimeOfDay::AllDay => self.tod_all_day,
+        }
+    }
 }

@@ -14,8 +14,12 @@ pub enum Step {
     Idle,
     /// Choosing the place: a crosshair in the centre, or a draft pin where the user tapped.
     Placing { draft: Option<LonLat> },
-    /// The form, for this place (or a named place when reported without the map).
-    Form { at: LonLat, place_name: Option<String> },
+    /// The form, for a place on the map, or (reporting without the map) a named place that is
+    /// `None` until chosen from the list.
+    Form {
+        at: Option<LonLat>,
+        place_name: Option<String>,
+    },
 }
 
 /// The form's fields.
@@ -72,7 +76,12 @@ impl Draft {
     }
 
     /// The request, with a fresh id, or the problems.
-    pub fn to_request(&self, id: Uuid, at: LonLat, place_name: Option<&str>) -> Result<NewPin, Vec<Problem>> {
+    pub fn to_request(
+        &self,
+        id: Uuid,
+        at: LonLat,
+        place_name: Option<&str>,
+    ) -> Result<NewPin, Vec<Problem>> {
         let problems = self.problems();
         let (Some(category), Some(time_of_day), true) =
             (self.category, self.time_of_day, problems.is_empty())
@@ -106,7 +115,7 @@ pub const NEARBY_M: f64 = 50.0;
 
 /// Public pins of the same category within [`NEARBY_M`] of `at`, nearest first. Public pins are
 /// snapped to a grid (up to ~28 m off), so the radius is measured to the cell centre plus that.
-pub fn nearby_same<'a>(pins: &'a [PublicPin], at: LonLat, category: Category) -> Vec<&'a PublicPin> {
+pub fn nearby_same(pins: &[PublicPin], at: LonLat, category: Category) -> Vec<&PublicPin> {
     let mut near: Vec<(f64, &PublicPin)> = pins
         .iter()
         .filter(|p| p.category == category)

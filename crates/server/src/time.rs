@@ -26,6 +26,16 @@ pub fn now_rfc3339_utc() -> String {
     Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// Unix seconds -> the Europe/Stockholm calendar date, `YYYY-MM-DD`.
+pub fn local_date(unix: i64) -> Option<String> {
+    let ts = Timestamp::from_second(unix).ok()?;
+    Some(
+        ts.to_zoned_datetime(local_tz())
+            .strftime("%Y-%m-%d")
+            .to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,14 +54,4 @@ mod tests {
             "2026-03-29T03:00:00+02:00"
         );
     }
-}
-
-/// Unix seconds -> the Europe/Stockholm calendar date, `YYYY-MM-DD`.
-pub fn local_date(unix: i64) -> Option<String> {
-    let ts = Timestamp::from_second(unix).ok()?;
-    Some(
-        ts.to_zoned_datetime(local_tz())
-            .strftime("%Y-%m-%d")
-            .to_string(),
-    )
 }

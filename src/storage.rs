@@ -1,0 +1,47 @@
+//! The device's own memory (localStorage): pending reports, my pins, the device id.
+//! Failures (private mode, storage full) degrade to "not remembered", never to a crash.
+
+use leptos::prelude::window;
+use uuid::Uuid;
+
+pub const OUTBOX_KEY: &str = "trygghetskarta.outbox.v1";
+pub const MINE_KEY: &str = "trygghetskarta.mine.v1";
+pub const DEVICE_KEY: &str = "trygghetskarta.device.v1";
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Returns whether the value was stored.
+pub fn set(key: &str, value: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+/// A random id for this device, made once (for "agree once per device").
+pub fn device_id() -> Uuid {
+    if let Some(id) = get(DEVICE_KEY).and_then(|s| s.parse().ok()) {
+        return id;
+    }
+    let id = Uuid::new_v4();
+    set(DEVICE_KEY, &id.to_string());
+    id
+}
+
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Today's local date, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
