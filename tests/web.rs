@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use trygghetskarta::api::ApiBase;
 use trygghetskarta::components::map_view::MapView;
+use trygghetskarta::components::report::{ReportState, SelectedPin};
+use trygghetskarta_shared::{Category, PublicPin, TimeOfDay};
 use trygghetskarta::geo::basemap::Basemap;
 use trygghetskarta::i18n::Lang;
 use wasm_bindgen::JsCast;
@@ -235,4 +238,38 @@ async fn the_zoom_buttons_work() {
     button.click();
     settle().await;
     assert!((m.zoom() - (z0 + 1.0)).abs() < 1e-3);
+}
+
+#[wasm_bindgen_test]
+async fn comments_with_html_are_shown_as_plain_text() {
+    let el = host();
+    let comment = "<script>window.__tk_xss = 1</script><b>fet</b> & <img src=x onerror=alert(1)>";
+    let pin = PublicPin {
+        id: uuid::Uuid::new_v4(),
+        category: Category::Drugs,
+        time_of_day: TimeOfDay::Night,
+        created_date: "2026-11-26".into(),
+        agree_count: 3,
+        lat: 59.3968,
+        lon: 15.841,
+        comment: Some(comment.into()),
+    };
+    leptos::mount::mount_to(el.clone(), move || {
+        let lang = RwSignal::new(Lang::Sv);
+        provide_context(lang);
+        provide_context(ApiBase::default());
+        let state = ReportState::load(lang);
+        state.selected.set(Some(pin.clone()));
+        provide_context(state);
+        view! { <SelectedPin /> }
+    })
+    .forget();
+    settle().await;
+    let shown = el.query_selector(".tk-comment").unwrap().unwrap();
+    assert_eq!(shown.text_content().unwrap(), comment);
+    assert_eq!(shown.children().length(), 0, "no elements were created from the comment");
+    assert!(el.query_selector("script, b, img").unwrap().is_none());
+    assert!(js_sys::Reflect::get(&window(), &"__tk_xss".into()).unwrap().is_undefined());
+    assert!(el.text_content().unwrap().contains("Narkotika"));
+    assert!(el.text_content().unwrap().contains("3 känner likadant"));
 }

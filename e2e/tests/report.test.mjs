@@ -127,6 +127,12 @@ test('a keyboard or screen-reader user can report a named place without the map'
   assert.equal(pins.length, before + 1);
   const mine = pins.find((p) => p.category === 'traffic');
   assert.ok(Math.abs(mine.lat - 59.3968) < 0.001 && Math.abs(mine.lon - 15.841) < 0.001, JSON.stringify(mine));
+
+  // The sender can delete it again from "Mina markeringar".
+  await page.click('.tk-mine-item .tk-delete');
+  await page.waitForSelector('.tk-status:has-text("Markeringen är borttagen.")');
+  assert.equal((await publicPins()).filter((p) => p.id === mine.id).length, 0);
+  assert.match(await page.textContent('.tk-mine'), /Du har inte markerat några platser/);
   await context.close();
 });
 
