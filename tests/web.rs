@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use trygghetskarta::api::ApiBase;
 use trygghetskarta::components::map_view::MapView;
 use trygghetskarta::components::report::{ReportState, SelectedPin};
-use trygghetskarta_shared::{Category, PublicPin, TimeOfDay};
 use trygghetskarta::geo::basemap::Basemap;
 use trygghetskarta::i18n::Lang;
+use trygghetskarta_shared::{Category, PublicPin, TimeOfDay};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, KeyboardEventInit, PointerEventInit, WheelEventInit};
@@ -267,9 +267,15 @@ async fn comments_with_html_are_shown_as_plain_text() {
     settle().await;
     let shown = el.query_selector(".tk-comment").unwrap().unwrap();
     assert_eq!(shown.text_content().unwrap(), comment);
-    assert_eq!(shown.children().length(), 0, "no elements were created from the comment");
+    assert_eq!(
+        shown.children().length(),
+        0,
+        "no elements were created from the comment"
+    );
     assert!(el.query_selector("script, b, img").unwrap().is_none());
-    assert!(js_sys::Reflect::get(&window(), &"__tk_xss".into()).unwrap().is_undefined());
+    assert!(js_sys::Reflect::get(&window(), &"__tk_xss".into())
+        .unwrap()
+        .is_undefined());
     assert!(el.text_content().unwrap().contains("Narkotika"));
     assert!(el.text_content().unwrap().contains("3 känner likadant"));
 }

@@ -40,6 +40,20 @@ pub struct ServeArgs {
     /// Directory with the built widget (Trunk's dist/). Must contain index.html.
     #[arg(long, env = "STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
+    /// Street-level raster tiles: an XYZ URL template such as
+    /// https://tiles.example.org/{z}/{x}/{y}.png. Browsers fetch tiles only from this server,
+    /// which fetches from the template and caches on disk. Unset: the vector basemap alone.
+    #[arg(long, env = "TILE_URL")]
+    pub tile_url: Option<String>,
+    /// Attribution text the tile source requires (shown on the map).
+    #[arg(long, env = "TILE_ATTRIBUTION", default_value = "")]
+    pub tile_attribution: String,
+    /// Where fetched tiles are cached.
+    #[arg(long, env = "TILE_CACHE_DIR", default_value = "data/tiles")]
+    pub tile_cache_dir: PathBuf,
+    /// Highest tile zoom level to serve.
+    #[arg(long, env = "TILE_MAX_ZOOM", default_value_t = 19)]
+    pub tile_max_zoom: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,6 +83,17 @@ pub struct AppConfig {
     /// Where the built widget lives; `None` serves the API only (tests).
     pub static_dir: Option<PathBuf>,
     pub limits: RateLimits,
+    /// Raster tile source, when configured.
+    pub tiles: Option<TileSource>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TileSource {
+    /// XYZ template with `{z}`, `{x}`, `{y}`.
+    pub url_template: String,
+    pub attribution: String,
+    pub cache_dir: PathBuf,
+    pub max_zoom: u8,
 }
 
 /// Per-client request limits (see `ratelimit`). Generous on purpose: many phones share one

@@ -32,6 +32,9 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// An upstream service (the tile source) failed.
+    #[error("upstream failed")]
+    Upstream,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     /// Something failed on our side. The message is logged, the client sees a generic text.
@@ -73,6 +76,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Upstream => StatusCode::BAD_GATEWAY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -87,6 +91,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::Upstream => "upstream",
             AppError::Internal(_) => "internal",
         }
     }
@@ -96,6 +101,7 @@ impl AppError {
             AppError::BadRequest { message, field } => (message.clone(), field.clone()),
             AppError::Validation { message, field, .. } => (message.clone(), Some(field.clone())),
             AppError::Unauthorized => ("Log in first.".to_owned(), None),
+            AppError::Upstream => ("The map tile source did not answer.".to_owned(), None),
             AppError::NotFound => ("The requested resource does not exist.".to_owned(), None),
             AppError::TooManyRequests { retry_after_secs } => (
                 format!("Too many requests. Try again in {retry_after_secs} seconds."),

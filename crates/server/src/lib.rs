@@ -13,6 +13,7 @@ pub mod pins;
 pub mod ratelimit;
 pub mod routes;
 pub mod storage;
+pub mod tiles;
 pub mod time;
 
 use std::sync::Arc;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub db: Storage,
     pub config: Arc<AppConfig>,
     pub limiter: Arc<ratelimit::RateLimiter>,
+    /// HTTP client for the upstream tile source (connection pool shared by all requests).
+    pub http: reqwest::Client,
 }
 
 impl AppState {
@@ -41,6 +44,11 @@ impl AppState {
             db,
             config: Arc::new(config),
             limiter: Arc::default(),
+            http: reqwest::Client::builder()
+                .user_agent(tiles::USER_AGENT)
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .expect("a default HTTP client"),
         }
     }
 }
@@ -49,7 +57,9 @@ impl AppState {
 /// `index.html` for every other path (so client-side routes such as `/personal` load the app).
 pub fn app(state: AppState) -> Router {
     let api = routes::api_router().with_state(state.clone());
-    let mut router = Router::new().nest("/api", api);
+    let mut router = Router::new()
+        .nest("/api", api)
+        .merge(tiles::router().with_state(state.clone()));
     if let Some(dir) = &state.config.static_dir {
         let widget = ServeDir::new(dir)
             .append_index_html_on_directories(true)

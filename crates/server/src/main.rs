@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
-use trygghetskarta_server::config::{Cli, Command, ServeArgs, UserCommand};
+use trygghetskarta_server::config::{Cli, Command, ServeArgs, TileSource, UserCommand};
 use trygghetskarta_server::storage::NewUser;
 use trygghetskarta_server::{app, password, time, AppConfig, AppState, Storage};
 
@@ -45,6 +45,28 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
             index.display()
         ));
     }
+    let tiles = match args.tile_url {
+        Some(url) => {
+            if !(url.contains("{z}") && url.contains("{x}") && url.contains("{y}")) {
+                return Err(format!(
+                    "--tile-url must contain {{z}}, {{x}} and {{y}}: {url:?}"
+                ));
+            }
+            std::fs::create_dir_all(&args.tile_cache_dir).map_err(|e| {
+                format!(
+                    "cannot create the tile cache {}: {e}",
+                    args.tile_cache_dir.display()
+                )
+            })?;
+            Some(TileSource {
+                url_template: url,
+                attribution: args.tile_attribution,
+                cache_dir: args.tile_cache_dir,
+                max_zoom: args.tile_max_zoom,
+            })
+        }
+        None => None,
+    };
     let db = Storage::open(database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -56,6 +78,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         db.clone(),
         AppConfig {
             static_dir: Some(args.static_dir),
+            tiles,
             ..AppConfig::default()
         },
     );

@@ -488,10 +488,25 @@ async fn html_in_comments_is_stored_verbatim_as_text() {
     let app = TestApp::new().await;
     let comment = "<script>alert('x')</script><b>fet</b> & \"citat\"";
     let body = with(report(), "comment", json!(comment));
-    assert_eq!(app.post_json("/api/pins", &body).await.status, StatusCode::CREATED);
-    let row = app.db.pin(body["id"].as_str().unwrap()).await.unwrap().unwrap();
-    assert_eq!(row.comment.as_deref(), Some(comment), "no escaping or stripping in storage");
+    assert_eq!(
+        app.post_json("/api/pins", &body).await.status,
+        StatusCode::CREATED
+    );
+    let row = app
+        .db
+        .pin(body["id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.comment.as_deref(),
+        Some(comment),
+        "no escaping or stripping in storage"
+    );
     // The API answers JSON, never HTML.
     let res = app.get("/api/pins").await;
-    assert!(res.headers["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(res.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
 }

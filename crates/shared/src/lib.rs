@@ -19,6 +19,21 @@ pub struct Health {
     pub status: String,
 }
 
+/// `GET /api/config`: what the widget needs to know about this server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientConfig {
+    /// Street-level raster tiles, served by this server at `/tiles/{z}/{x}/{y}.png`; `None` when
+    /// no tile source is configured (the bundled vector basemap alone is shown).
+    pub tiles: Option<TileConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TileConfig {
+    /// Credit the tile source requires, shown on the map.
+    pub attribution: String,
+    pub max_zoom: u8,
+}
+
 /// Roles a staff account can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
