@@ -66,6 +66,18 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         }
     });
 
+    let config_base = base.clone();
+    let server_config = LocalResource::new(move || {
+        let base = config_base.clone();
+        async move { api::config(&base).await }
+    });
+    let tiles = Signal::derive(move || {
+        server_config
+            .get()
+            .and_then(|c| c.ok())
+            .and_then(|c| c.tiles)
+    });
+
     start_outbox(report, base);
 
     let view = RwSignal::new(None::<Viewport>);
@@ -81,7 +93,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             </header>
             <div class="tk-body">
                 <div class="tk-map-column">
-                    <MapView basemap=loaded view=view on_tap=on_tap on_enter=on_enter>
+                    <MapView basemap=loaded view=view tiles=tiles on_tap=on_tap on_enter=on_enter>
                         <PinLayer view=view pins=pin_set on_select=select />
                         <ReportOverlay view=view />
                     </MapView>

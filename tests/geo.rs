@@ -150,3 +150,74 @@ fn fit_shows_the_whole_box() {
     let tl = v.to_screen(tatort.min);
     assert!(close(tl.x, 8.0, 1e-6) || close(tl.y, 8.0, 1e-6));
 }
+
+mod tiles {
+    use std::collections::HashSet;
+
+    use trygghetskarta::geo::mercator::TileId;
+    use trygghetskarta::geo::tiles::{covering, place, stand_ins, tile_zoom};
+    use trygghetskarta::geo::viewport::Viewport;
+    use trygghetskarta::geo::LonLat;
+
+    #[test]
+    fn the_covering_tiles_fill_the_view_without_gaps() {
+        let v = Viewport::new(LonLat::lat_lon(59.3968, 15.8410), 15.0, 400.0, 300.0);
+        let tiles = covering(&v, 15);
+        // 400x300 px at the tile's own zoom needs 2-3 columns and 2-3 rows.
+        assert!((4..=9).contains(&tiles.len()), "{}", tiles.len());
+        assert!(tiles.contains(&TileId {
+            z: 15,
+            x: 17825,
+            y: 9624
+        }));
+        let placed: Vec<_> = tiles.iter().map(|t| place(&v, *t)).collect();
+        let left = placed.iter().map(|p| p.x).fold(f64::INFINITY, f64::min);
+        let right = placed
+            .iter()
+            .map(|p| p.x + p.size)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let top = placed.iter().map(|p| p.y).fold(f64::INFINITY, f64::min);
+        let bottom = placed
+            .iter()
+            .map(|p| p.y + p.size)
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert!(left <= 0.0 && right >= 400.0 && top <= 0.0 && bottom >= 300.0);
+        assert!(placed.iter().all(|p| (p.size - 256.0).abs() < 1e-9));
+    }
+
+    #[test]
+    fn a_loaded_parent_stands_in_until_its_children_arrive() {
+        let child = TileId {
+            z: 15,
+            x: 17825,
+            y: 9624,
+        };
+        let parent = child.parent().unwrap();
+        let grandparent = parent.parent().unwrap();
+        let wanted = vec![
+            child,
+            TileId {
+                z: 15,
+                x: 17824,
+                y: 9624,
+            },
+        ];
+        let mut loaded = HashSet::from([grandparent]);
+        assert_eq!(stand_ins(&wanted, &loaded, 3), vec![grandparent]);
+        loaded.insert(parent);
+        assert_eq!(
+            stand_ins(&wanted, &loaded, 3),
+            vec![parent],
+            "the nearest, once"
+        );
+        loaded.insert(child);
+        loaded.insert(TileId {
+            z: 15,
+            x: 17824,
+            y: 9624,
+        });
+        assert!(stand_ins(&wanted, &loaded, 3).is_empty(), "nothing needed");
+        assert_eq!(tile_zoom(14.6, 19), 15);
+        assert_eq!(tile_zoom(21.0, 19), 19);
+    }
+}

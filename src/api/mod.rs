@@ -4,7 +4,8 @@
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 use trygghetskarta_shared::{
-    AgreeRequest, AgreeResponse, ApiErrorBody, CreatedPin, Dialogue, NewPin, PublicPin,
+    AgreeRequest, AgreeResponse, ApiErrorBody, ClientConfig, CreatedPin, Dialogue, NewPin,
+    PublicPin,
 };
 use uuid::Uuid;
 
@@ -140,4 +141,8 @@ pub async fn delete_pin(base: &ApiBase, pin: Uuid, token: &str) -> Result<(), Ap
     } else {
         Err(read_error(res).await)
     }
+}
+
+pub async fn config(base: &ApiBase) -> Result<ClientConfig, ApiError> {
+    get_json(&base.url("/api/config")).await
 }

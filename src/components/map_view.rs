@@ -9,7 +9,10 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use trygghetskarta_shared::TileConfig;
+
 use crate::app::use_strings;
+use crate::components::tile_layer::TileLayer;
 use crate::geo::basemap::{Basemap, Layer};
 use crate::geo::viewport::{Limits, Viewport};
 use crate::geo::{LonLat, Screen, WorldBounds};
@@ -104,6 +107,9 @@ pub fn MapView(
     /// Enter pressed while the map has focus.
     #[prop(optional)]
     on_enter: Option<Callback<()>>,
+    /// Street tiles from our server, when configured.
+    #[prop(optional, into)]
+    tiles: Option<Signal<Option<TileConfig>>>,
     /// Overlays drawn above the basemap (pins, crosshair); they read `view` themselves.
     #[prop(optional)]
     children: Option<Children>,
@@ -288,6 +294,74 @@ pub fn MapView(
             feed(Input::Key(key));
         }
     };
+    // "Min position": centre on the device's location when it is in the kommun.
+    let position = RwSignal::new(None::<LonLat>);
+    let position_message = RwSignal::new(None::<&'static str>);
+    let locate = move |_| {
+        position_message.set(None);
+        let Some(geo) = window().navigator().geolocation().ok() else {
+            position_message.set(Some(strings().position_failed));
+            return;
+        };
+        let found = Closure::once_into_js(move |pos: wasm_bindgen::JsValue| {
+            let coord = |name: &str| {
+                js_sys::Reflect::get(&pos, &"coords".into())
+                    .and_then(|c| js_sys::Reflect::get(&c, &name.into()))
+                    .ok()
+                    .and_then(|v| v.as_f64())
+            };
+            let (Some(lat), Some(lon)) = (coord("latitude"), coord("longitude")) else {
+                position_message.set(Some(strings().position_failed));
+                return;
+            };
+            let at = LonLat::lat_lon(lat, lon);
+            let inside = basemap
+                .get_untracked()
+                .is_some_and(|b| b.in_kommun(crate::geo::mercator::project(at)));
+            if !inside {
+                position.set(None);
+                position_message.set(Some(strings().position_outside));
+                return;
+            }
+            position.set(Some(at));
+            update(&|v| {
+                let mut next = v;
+                next.center = crate::geo::mercator::project(at);
+                next.zoom = v.zoom.max(16.0);
+                apply(next, Command::Pan { dx: 0.0, dy: 0.0 })
+            });
+        });
+        let failed = Closure::once_into_js(move |err: wasm_bindgen::JsValue| {
+            let code = js_sys::Reflect::get(&err, &"code".into())
+                .ok()
+                .and_then(|c| c.as_f64());
+            position_message.set(Some(if code == Some(1.0) {
+                strings().position_denied
+            } else {
+                strings().position_failed
+            }));
+        });
+        let options = web_sys::PositionOptions::new();
+        options.set_enable_high_accuracy(true);
+        options.set_timeout(15_000);
+        let _ = geo.get_current_position_with_error_callback_and_options(
+            found.unchecked_ref(),
+            Some(failed.unchecked_ref()),
+            &options,
+        );
+    };
+    let position_dot = move || {
+        let (at, v) = (position.get()?, view.get()?);
+        let s = v.to_screen(crate::geo::mercator::project(at));
+        Some(view! {
+            <div
+                class="tk-position"
+                aria-hidden="true"
+                style=format!("transform: translate({:.1}px, {:.1}px)", s.x, s.y)
+            ></div>
+        })
+    };
+
     let zoom_button = move |factor: f64| {
         move |_| {
             run(vec![Command::Zoom {
@@ -339,11 +413,13 @@ pub fn MapView(
             .map(|v| (v.width, v.height))
             .unwrap_or((0.0, 0.0))
     };
+    let tile_config = move || tiles.and_then(|t| t.get());
 
     view! {
         <div
             class="tk-map"
             class:tk-map--fullscreen=move || fullscreen.get()
+            class:tk-map--tiles=move || tile_config().is_some()
             data-zoom=move || view.get().map(|v| format!("{:.3}", v.zoom))
             data-center=move || {
                 view.get()
@@ -368,6 +444,7 @@ pub fn MapView(
                 on:wheel=on_wheel
                 on:keydown=on_key
             >
+                {move || tile_config().map(|config| view! { <TileLayer view=view config=config /> })}
                 <svg
                     class="tk-basemap"
                     aria-hidden="true"
@@ -380,6 +457,7 @@ pub fn MapView(
                     <g class="tk-labels">{labels}</g>
                 </svg>
                 {children.map(|c| c())}
+                {position_dot}
                 {move || {
                     basemap
                         .get()
@@ -424,13 +502,33 @@ pub fn MapView(
                     }
                     on:click=move |_| fullscreen.update(|f| *f = !*f)
                 >
-                    <span aria-hidden="true">"⛶"</span>
+                    <svg class="tk-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                        <path d="M3 3h7v2H5v5H3zM14 3h7v7h-2V5h-5zM3 14h2v5h5v2H3zM19 14h2v7h-7v-2h5z"></path>
+                    </svg>
+                </button>
+                <button
+                    type="button"
+                    class="tk-btn tk-locate"
+                    aria-label=move || strings().my_position
+                    title=move || strings().my_position
+                    on:click=locate
+                >
+                    <svg class="tk-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                        <path d="M11 1h2v3.06A8 8 0 0 1 19.94 11H23v2h-3.06A8 8 0 0 1 13 19.94V23h-2v-3.06A8 8 0 0 1 4.06 13H1v-2h3.06A8 8 0 0 1 11 4.06zm1 5a6 6 0 1 0 0 12a6 6 0 0 0 0-12zm0 3a3 3 0 1 1 0 6a3 3 0 0 1 0-6z"></path>
+                    </svg>
                 </button>
             </div>
+            <p class="tk-map-message" role="status">{move || position_message.get()}</p>
             <div class="tk-hint" class:tk-hint--shown=move || hint.get() aria-hidden="true">
                 {move || strings().two_finger_hint}
             </div>
-            <div class="tk-attribution">{move || basemap.get().map(|b| b.attribution.clone())}</div>
+            <div class="tk-attribution">
+                {move || {
+                    let tiles = tile_config().map(|t| t.attribution).filter(|a| !a.is_empty());
+                    let data = basemap.get().map(|b| b.attribution.clone());
+                    [tiles, data].into_iter().flatten().collect::<Vec<_>>().join(" · ")
+                }}
+            </div>
         </div>
     }
 }

@@ -4,3 +4,4 @@ pub mod dialogue_list;
 pub mod map_view;
 pub mod pin_layer;
 pub mod report;
+pub mod tile_layer;

@@ -4,6 +4,7 @@
 pub mod basemap;
 pub mod cluster;
 pub mod mercator;
+pub mod tiles;
 pub mod viewport;
 
 /// A WGS84 position. Construct it with [`LonLat::lon_lat`] or [`LonLat::lat_lon`] so the order

@@ -86,4 +86,8 @@ pub static STRINGS: Strings = Strings {
     cluster_label: "{n} reports",
     agree_count: "{n} feel the same",
     reported_on: "Reported",
+    my_position: "My location",
+    position_outside: "Your location is outside Arboga Municipality.",
+    position_denied: "The site may not use your location. You can allow it in your browser's settings.",
+    position_failed: "Your location could not be found right now.",
 };

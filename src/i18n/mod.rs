@@ -118,6 +118,10 @@ pub struct Strings {
     pub cluster_label: &'static str,
     pub agree_count: &'static str,
     pub reported_on: &'static str,
+    pub my_position: &'static str,
+    pub position_outside: &'static str,
+    pub position_denied: &'static str,
+    pub position_failed: &'static str,
 }
 
 /// Puts a number into a string with `{n}`.

@@ -84,4 +84,8 @@ pub static STRINGS: Strings = Strings {
     cluster_label: "{n} markeringar",
     agree_count: "{n} känner likadant",
     reported_on: "Markerad",
+    my_position: "Min position",
+    position_outside: "Din position ligger utanför Arboga kommun.",
+    position_denied: "Webbplatsen har inte tillgång till din position. Du kan tillåta det i webbläsarens inställningar.",
+    position_failed: "Din position kunde inte hämtas just nu.",
 };

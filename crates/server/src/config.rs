@@ -54,6 +54,12 @@ pub struct ServeArgs {
     /// Highest tile zoom level to serve.
     #[arg(long, env = "TILE_MAX_ZOOM", default_value_t = 19)]
     pub tile_max_zoom: u8,
+    /// New pins one client (hashed address) may send per 10 minutes.
+    #[arg(long, env = "PINS_PER_10_MIN", default_value_t = 30)]
+    pub pins_per_10_min: u32,
+    /// "Jag känner likadant" one client may send per 10 minutes.
+    #[arg(long, env = "AGREES_PER_10_MIN", default_value_t = 120)]
+    pub agrees_per_10_min: u32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
-use trygghetskarta_server::config::{Cli, Command, ServeArgs, TileSource, UserCommand};
+use trygghetskarta_server::config::{Cli, Command, RateLimits, ServeArgs, TileSource, UserCommand};
+use trygghetskarta_server::ratelimit::Limit;
 use trygghetskarta_server::storage::NewUser;
 use trygghetskarta_server::{app, password, time, AppConfig, AppState, Storage};
 
@@ -79,7 +80,10 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         AppConfig {
             static_dir: Some(args.static_dir),
             tiles,
-            ..AppConfig::default()
+            limits: RateLimits {
+                pins: Limit::per_minutes(args.pins_per_10_min, 10),
+                agrees: Limit::per_minutes(args.agrees_per_10_min, 10),
+            },
         },
     );
     println!("Trygghetskartan is running at http://{addr}/  (Ctrl+C stops it)");

@@ -1,0 +1,111 @@
+// The map as residents use it: clusters that split as you zoom, "Min position", and street
+// tiles that come only from our own server (which fetches and caches them).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { startServer, launchBrowser, openPage, mapState } from '../lib/harness.mjs';
+
+// A 1x1 PNG (grey).
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+let upstream;
+const upstreamPaths = [];
+let server;
+let browser;
+
+before(async () => {
+  upstream = createServer((req, res) => {
+    upstreamPaths.push(req.url);
+    assert.match(req.headers['user-agent'], /^Trygghetskartan\//);
+    res.writeHead(200, { 'content-type': 'image/png' });
+    res.end(PNG);
+  });
+  await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
+  const port = upstream.address().port;
+  server = await startServer({
+    args: ['--pins-per-10-min', '1000', '--tile-url', `http://127.0.0.1:${port}/{z}/{x}/{y}.png`, '--tile-attribution', '© Testkartan'],
+  });
+  browser = await launchBrowser();
+  // 40 reports around Arboga station, a few metres apart.
+  for (let i = 0; i < 40; i += 1) {
+    const res = await fetch(`${server.url}/api/pins`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: randomUUID(),
+        lat: 59.3950 + (i % 8) * 0.0008,
+        lon: 15.8380 + Math.floor(i / 8) * 0.0015,
+        category: ['traffic', 'drugs', 'lighting'][i % 3],
+        time_of_day: 'night',
+      }),
+    });
+    assert.equal(res.status, 201);
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  upstream?.close();
+});
+
+test('clusters show counts and split when you zoom in', async () => {
+  const { page, context, errors } = await openPage(browser, `${server.url}/`, { viewport: { width: 800, height: 700 } });
+  await page.waitForSelector('.tk-cluster');
+  const labels = await page.$$eval('.tk-marker', (els) => els.map((e) => e.getAttribute('aria-label')));
+  const total = labels
+    .map((l) => Number((l.match(/^(\d+) markeringar$/) || [0, 1])[1]))
+    .reduce((a, b) => a + b, 0);
+  assert.equal(total, 40, `every pin is counted once: ${labels}`);
+  const before = labels.length;
+  const zoom = (await mapState(page)).zoom;
+  await page.locator('.tk-cluster').first().click();
+  await page.waitForFunction((z) => Number(document.querySelector('.tk-map').dataset.zoom) > z, zoom);
+  await page.waitForFunction((n) => document.querySelectorAll('.tk-marker').length > n, before);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('street tiles load from our server only, and the upstream is asked once per tile', async () => {
+  const { page, context, errors } = await openPage(browser, `${server.url}/`, { viewport: { width: 800, height: 700 } });
+  const foreign = [];
+  page.on('request', (r) => { if (!r.url().startsWith(server.url)) foreign.push(r.url()); });
+  await page.waitForSelector('.tk-tile--loaded');
+  assert.match(await page.textContent('.tk-attribution'), /© Testkartan/);
+  assert.ok(await page.$eval('.tk-map', (el) => el.classList.contains('tk-map--tiles')));
+  assert.ok(upstreamPaths.length >= 1);
+  assert.equal(new Set(upstreamPaths).size, upstreamPaths.length, 'each tile is fetched upstream once');
+  const hits = upstreamPaths.length;
+  await page.reload();
+  await page.waitForSelector('.tk-tile--loaded');
+  assert.equal(upstreamPaths.length, hits, 'the second visit is served from the cache');
+  assert.deepEqual(foreign, [], 'no request leaves our server');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('"Min position" centres the map inside the kommun and explains a position outside it', async () => {
+  const inside = await openPage(browser, `${server.url}/`, {
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+    geolocation: { latitude: 59.4554, longitude: 15.7403 }, permissions: ['geolocation'],
+  });
+  await inside.page.waitForSelector('path.tk-kommun');
+  await inside.page.getByRole('button', { name: 'Min position' }).tap();
+  await inside.page.waitForSelector('.tk-position');
+  const { center, zoom } = await mapState(inside.page);
+  assert.ok(Math.abs(center[0] - 15.7403) < 0.001 && Math.abs(center[1] - 59.4554) < 0.001, `${center}`);
+  assert.ok(zoom >= 16);
+  await inside.context.close();
+
+  const outside = await openPage(browser, `${server.url}/`, {
+    geolocation: { latitude: 59.3293, longitude: 18.0686 }, permissions: ['geolocation'],
+  });
+  await outside.page.waitForSelector('path.tk-kommun');
+  await outside.page.getByRole('button', { name: 'Min position' }).click();
+  await outside.page.waitForSelector('.tk-map-message:has-text("utanför Arboga kommun")');
+  await outside.context.close();
+});
