@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install missing tools first.
-.PHONY: run test build setup
+.PHONY: run test build setup bench
 
 run:
 	scripts/run.sh
@@ -12,3 +12,6 @@ build:
 
 setup:
 	scripts/setup.sh --test
+
+bench:
+	scripts/bench.sh

@@ -32,6 +32,12 @@ pub fn arboga_tatort_bounds() -> WorldBounds {
 
 pub const MAX_ZOOM: f64 = 18.0;
 
+/// The view content was last laid out for (in context for the map's layers). While panning at
+/// one zoom, layers are moved with a CSS translate of `view.offset_from(layout)` instead of being
+/// redrawn; see [`Viewport::needs_relayout`].
+#[derive(Clone, Copy)]
+pub struct MapLayout(pub RwSignal<Option<Viewport>>);
+
 /// Limits for a container size: never zoomed out beyond the whole context window.
 pub fn limits_for(width: f64, height: f64) -> Limits {
     let bounds = context_bounds();
@@ -117,6 +123,35 @@ pub fn MapView(
     let strings = use_strings();
     let surface = NodeRef::<html::Div>::new();
     let down_on_marker = StoredValue::new(false);
+    let layout = RwSignal::new(None::<Viewport>);
+    provide_context(MapLayout(layout));
+    // Relayout at once after a long pan or a resize; after zooming, only once the zoom has
+    // paused (the layers are scaled with CSS meanwhile).
+    let zoom_timer = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    Effect::new(move |_| {
+        let Some(v) = view.get() else { return };
+        let Some(l) = layout.get_untracked() else {
+            layout.set(Some(v));
+            return;
+        };
+        if !v.needs_relayout(&l) {
+            return;
+        }
+        if let Some(t) = zoom_timer.get_value() {
+            t.clear();
+        }
+        let zoom_only = (l.zoom - v.zoom).abs() > 1e-9 && l.width == v.width && l.height == v.height;
+        if zoom_only {
+            let handle = set_timeout_with_handle(
+                move || layout.set(view.get_untracked()),
+                std::time::Duration::from_millis(150),
+            )
+            .ok();
+            zoom_timer.set_value(handle);
+        } else {
+            layout.set(Some(v));
+        }
+    });
     let fullscreen = RwSignal::new(false);
     let hint = RwSignal::new(false);
     let gestures = StoredValue::new(GestureRecognizer::new(Options::default()));
@@ -388,12 +423,24 @@ pub fn MapView(
             (fills, outline)
         })
     };
-    let transform = move || match (basemap.get(), view.get()) {
-        (Some(b), Some(v)) => b.transform(&v),
+    // The SVG is three containers wide and high, centred on the container, so translating it by
+    // up to a third of the container (see needs_relayout) never shows an edge.
+    let transform = move || match (basemap.get(), layout.get()) {
+        (Some(b), Some(l)) => b.transform(&l.resized(3.0 * l.width, 3.0 * l.height)),
+        _ => String::new(),
+    };
+    let layer_offset = move || match (layout.get(), view.get()) {
+        (Some(l), Some(v)) => format!(
+            "transform: {}; left: {:.0}px; top: {:.0}px",
+            v.css_transform_from(&l),
+            -l.width,
+            -l.height
+        ),
         _ => String::new(),
     };
     let labels = move || {
-        let (b, v) = (basemap.get()?, view.get()?);
+        let (b, l) = (basemap.get()?, layout.get()?);
+        let v = l.resized(3.0 * l.width, 3.0 * l.height);
         Some(
             b.visible_places(&v)
                 .map(|p| {
@@ -409,8 +456,9 @@ pub fn MapView(
         )
     };
     let size = move || {
-        view.get()
-            .map(|v| (v.width, v.height))
+        layout
+            .get()
+            .map(|v| (3.0 * v.width, 3.0 * v.height))
             .unwrap_or((0.0, 0.0))
     };
     let tile_config = move || tiles.and_then(|t| t.get());
@@ -448,6 +496,7 @@ pub fn MapView(
                 <svg
                     class="tk-basemap"
                     aria-hidden="true"
+                    style=layer_offset
                     width=move || size().0
                     height=move || size().1
                 >

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use trygghetskarta_shared::{Category, PublicPin};
 
 use crate::app::use_strings;
+use crate::components::map_view::MapLayout;
 use crate::geo::cluster::ClusterIndex;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
@@ -68,25 +69,14 @@ pub fn category_icon(c: Category) -> impl IntoView {
 
 #[derive(Clone, Debug, PartialEq)]
 struct Item {
-    key: (i32, i64, i64, i32, i32),
-    x: f64,
-    y: f64,
+    /// Data version, level and cell: stable while zooming within a level, so the button is kept
+    /// and only moved.
+    key: (usize, i32, i64, i64),
     count: u32,
     /// For a single pin: its index in the pin list.
     pin: Option<usize>,
     category: Category,
     world: crate::geo::World,
-}
-
-fn needs_layout(layout: &Viewport, view: &Viewport) -> bool {
-    (layout.zoom - view.zoom).abs() > 1e-9
-        || layout.width != view.width
-        || layout.height != view.height
-        || {
-            let c = view.to_screen(layout.center);
-            (c.x - view.width / 2.0).abs() > view.width / 3.0
-                || (c.y - view.height / 2.0).abs() > view.height / 3.0
-        }
 }
 
 #[component]
@@ -97,22 +87,16 @@ pub fn PinLayer(
     on_select: Callback<PublicPin>,
 ) -> impl IntoView {
     let strings = use_strings();
-    let layout = RwSignal::new(None::<Viewport>);
-    Effect::new(move |_| {
-        let Some(v) = view.get() else { return };
-        let stale = layout.with_untracked(|l| l.as_ref().is_none_or(|l| needs_layout(l, &v)));
-        if stale {
-            layout.set(Some(v));
-        }
-    });
+    let layout = expect_context::<MapLayout>().0;
 
     let items = Memo::new(move |_| {
         let Some(l) = layout.get() else {
             return Vec::new();
         };
         let set = pins.get();
-        // One screen of margin: panning inside it needs no new layout.
-        let margin = l.width.max(l.height) / l.scale();
+        let version = Arc::as_ptr(&set) as usize;
+        // A third of a screen of margin: the layout is redone before panning goes further.
+        let margin = l.width.max(l.height) / 3.0 / l.scale();
         set.index
             .query(l.zoom, l.visible_bounds(), margin)
             .iter()
@@ -121,7 +105,6 @@ pub fn PinLayer(
                 c.world.y >= b.min.y - margin && c.world.y <= b.max.y + margin
             })
             .map(|c| {
-                let s = l.to_screen(c.world);
                 let dominant = c
                     .per_kind
                     .iter()
@@ -129,9 +112,7 @@ pub fn PinLayer(
                     .max_by_key(|(_, n)| **n)
                     .map_or(0, |(i, _)| i);
                 Item {
-                    key: (c.level, c.cell.0, c.cell.1, s.x as i32, s.y as i32),
-                    x: s.x,
-                    y: s.y,
+                    key: (version, c.level, c.cell.0, c.cell.1),
                     count: c.count,
                     pin: (c.count == 1).then_some(c.first),
                     category: Category::ALL[dominant],
@@ -142,14 +123,7 @@ pub fn PinLayer(
     });
 
     let offset = move || match (layout.get(), view.get()) {
-        (Some(l), Some(v)) => {
-            let c = v.to_screen(l.center);
-            format!(
-                "transform: translate({:.1}px, {:.1}px)",
-                c.x - v.width / 2.0,
-                c.y - v.height / 2.0
-            )
-        }
+        (Some(l), Some(v)) => format!("transform: {}", v.css_transform_from(&l)),
         _ => String::new(),
     };
 
@@ -160,7 +134,7 @@ pub fn PinLayer(
             .index
             .level(level)
             .iter()
-            .find(|c| (c.level, c.cell.0, c.cell.1) == (item.key.0, item.key.1, item.key.2))
+            .find(|c| (c.level, c.cell.0, c.cell.1) == (item.key.1, item.key.2, item.key.3))
             .map_or(level + 2, |c| set.index.expansion_zoom(c));
         let world = item.world;
         view.update(|v| {
@@ -183,7 +157,15 @@ pub fn PinLayer(
                 key=|item| item.key
                 children=move |item| {
                     let s = strings();
-                    let style = format!("transform: translate({:.1}px, {:.1}px)", item.x, item.y);
+                    let world = item.world;
+                    let style = move || {
+                        layout
+                            .get()
+                            .map(|l| {
+                                let p = l.to_screen(world);
+                                format!("transform: translate({:.1}px, {:.1}px)", p.x, p.y)
+                            })
+                    };
                     let class = format!("tk-marker tk-cat-{}", item.category.code());
                     match item.pin {
                         Some(index) => {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::{World, WorldBounds};
 
 /// Cell side in screen pixels.
-pub const CELL_PX: f64 = 64.0;
+pub const CELL_PX: f64 = 80.0;
 /// Coarsest and finest levels kept.
 pub const MIN_LEVEL: i32 = 6;
 pub const MAX_LEVEL: i32 = 19;

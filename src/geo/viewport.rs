@@ -123,6 +123,35 @@ impl Viewport {
         }
     }
 
+    /// Whether content laid out for `layout` can no longer be shown by translating it: the zoom
+    /// or size changed, or the view moved more than a third of the container away.
+    pub fn needs_relayout(&self, layout: &Viewport) -> bool {
+        if (layout.zoom - self.zoom).abs() > 1e-9
+            || layout.width != self.width
+            || layout.height != self.height
+        {
+            return true;
+        }
+        let c = self.to_screen(layout.center);
+        (c.x - self.width / 2.0).abs() > self.width / 3.0
+            || (c.y - self.height / 2.0).abs() > self.height / 3.0
+    }
+
+    /// How far (CSS px) content laid out for `layout` must be moved to show this view.
+    pub fn offset_from(&self, layout: &Viewport) -> (f64, f64) {
+        let c = self.to_screen(layout.center);
+        (c.x - self.width / 2.0, c.y - self.height / 2.0)
+    }
+
+    /// The CSS transform (`translate(dx, dy) scale(k)` about the container's centre) that shows
+    /// content laid out for `layout` as this view would draw it. Used while a zoom gesture runs,
+    /// so layers are redrawn once when it pauses instead of on every wheel step.
+    pub fn css_transform_from(&self, layout: &Viewport) -> String {
+        let (dx, dy) = self.offset_from(layout);
+        let k = (self.zoom - layout.zoom).exp2();
+        format!("translate3d({dx:.2}px, {dy:.2}px, 0) scale({k:.5})")
+    }
+
     /// Zoom clamped to the limits, centre kept inside the bounds. When zoom is clamped, the
     /// anchor point of the gesture is not honoured any more, which is what a user expects at a
     /// limit: the map stops.

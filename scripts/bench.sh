@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The map benchmark (docs/PERFORMANCE.md): our widget vs Leaflet + markercluster on the same
+# synthetic pins, in headless Chromium with 4x CPU throttling. Pass pin counts to override
+# the default 10000 and 100000.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/env.sh
+scripts/setup.sh --test
+if [ ! -f bench/node_modules/leaflet.markercluster/package.json ]; then
+  npm ci --prefix bench --no-audit --no-fund
+fi
+trunk build --release --offline
+cargo build --release -p trygghetskarta-server
+SERVER_PROFILE=release node bench/map-bench.mjs "$@"
