@@ -234,8 +234,13 @@ fn layers_are_translated_while_panning_and_redrawn_after_zoom_or_a_long_pan() {
     let moved = layout.to_screen(w);
     let target = panned.to_screen(w);
     assert!(close(moved.x + dx, target.x, 1e-6) && close(moved.y + dy, target.y, 1e-6));
-    assert!(layout.pan_by(-140.0, 0.0).needs_relayout(&layout), "over a third of the width");
-    assert!(layout.zoom_about(15.5, Screen::new(0.0, 0.0)).needs_relayout(&layout));
+    assert!(
+        layout.pan_by(-140.0, 0.0).needs_relayout(&layout),
+        "over a third of the width"
+    );
+    assert!(layout
+        .zoom_about(15.5, Screen::new(0.0, 0.0))
+        .needs_relayout(&layout));
     assert!(layout.resized(401.0, 300.0).needs_relayout(&layout));
 }
 
@@ -252,13 +257,20 @@ fn the_zoom_css_transform_draws_old_layout_where_the_new_view_wants_it() {
         .filter_map(|s| s.parse().ok())
         .collect();
     let (dx, dy, k) = (nums[0], nums[1], nums[3]);
-    for p in [Screen::new(0.0, 0.0), Screen::new(400.0, 300.0), Screen::new(321.0, 12.0)] {
+    for p in [
+        Screen::new(0.0, 0.0),
+        Screen::new(400.0, 300.0),
+        Screen::new(321.0, 12.0),
+    ] {
         let w = layout.to_world(p);
         let drawn = layout.to_screen(w);
         // scale about the centre, then translate
         let x = 200.0 + (drawn.x - 200.0) * k + dx;
         let y = 150.0 + (drawn.y - 150.0) * k + dy;
         let want = view.to_screen(w);
-        assert!(close(x, want.x, 0.05) && close(y, want.y, 0.05), "{x},{y} vs {want:?}");
+        assert!(
+            close(x, want.x, 0.05) && close(y, want.y, 0.05),
+            "{x},{y} vs {want:?}"
+        );
     }
 }

@@ -23,7 +23,7 @@ export async function startServer({ env = {}, args = [] } = {}) {
   const child = spawn(
     serverBinary(),
     ['--bind', '127.0.0.1:0', '--database-url', `sqlite://${join(dir, 'e2e.db')}`,
-      '--static-dir', join(ROOT, 'dist'), ...args],
+      '--static-dir', join(ROOT, 'dist'), '--tile-cache-dir', join(dir, 'tiles'), ...args],
     { env: { ...process.env, RUST_LOG: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

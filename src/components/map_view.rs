@@ -140,7 +140,8 @@ pub fn MapView(
         if let Some(t) = zoom_timer.get_value() {
             t.clear();
         }
-        let zoom_only = (l.zoom - v.zoom).abs() > 1e-9 && l.width == v.width && l.height == v.height;
+        let zoom_only =
+            (l.zoom - v.zoom).abs() > 1e-9 && l.width == v.width && l.height == v.height;
         if zoom_only {
             let handle = set_timeout_with_handle(
                 move || layout.set(view.get_untracked()),
