@@ -81,6 +81,14 @@ pub enum UserCommand {
         #[arg(long, value_parser = ["organiser", "planner", "admin"])]
         role: String,
     },
+    /// List staff accounts.
+    List,
+    /// Disable an account: it can no longer log in, and its sessions end.
+    Disable { name: String },
+    /// Enable a disabled account again.
+    Enable { name: String },
+    /// Set a new password, read from standard input; the account's sessions end.
+    Passwd { name: String },
 }
 
 /// What the router needs to know at run time.
@@ -110,6 +118,8 @@ pub struct RateLimits {
     pub pins: Limit,
     /// "Jag känner likadant".
     pub agrees: Limit,
+    /// Staff login attempts.
+    pub logins: Limit,
 }
 
 impl Default for RateLimits {
@@ -117,6 +127,7 @@ impl Default for RateLimits {
         RateLimits {
             pins: Limit::per_minutes(30, 10),
             agrees: Limit::per_minutes(120, 10),
+            logins: Limit::per_minutes(10, 10),
         }
     }
 }

@@ -24,6 +24,9 @@ pub enum AppError {
     },
     #[error("authentication required")]
     Unauthorized,
+    /// Wrong user name or password, or a disabled account: one answer for all.
+    #[error("login failed")]
+    LoginFailed,
     #[error("{0}")]
     Forbidden(String),
     #[error("not found")]
@@ -70,7 +73,7 @@ impl AppError {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::LoginFailed => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -86,6 +89,7 @@ impl AppError {
             AppError::BadRequest { .. } => "bad_request",
             AppError::Validation { code, .. } => code,
             AppError::Unauthorized => "unauthorized",
+            AppError::LoginFailed => "login_failed",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
@@ -101,6 +105,7 @@ impl AppError {
             AppError::BadRequest { message, field } => (message.clone(), field.clone()),
             AppError::Validation { message, field, .. } => (message.clone(), Some(field.clone())),
             AppError::Unauthorized => ("Log in first.".to_owned(), None),
+            AppError::LoginFailed => ("Wrong user name or password.".to_owned(), None),
             AppError::Upstream => ("The map tile source did not answer.".to_owned(), None),
             AppError::NotFound => ("The requested resource does not exist.".to_owned(), None),
             AppError::TooManyRequests { retry_after_secs } => (

@@ -4,6 +4,7 @@
 //! (`app(state).oneshot(request)`) and `main` only adds a listener.
 
 pub mod area;
+pub mod auth;
 pub mod config;
 pub mod dialogue;
 pub mod error;

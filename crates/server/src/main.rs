@@ -9,7 +9,7 @@ use tracing_subscriber::EnvFilter;
 use trygghetskarta_server::config::{Cli, Command, RateLimits, ServeArgs, TileSource, UserCommand};
 use trygghetskarta_server::ratelimit::Limit;
 use trygghetskarta_server::storage::NewUser;
-use trygghetskarta_server::{app, password, time, AppConfig, AppState, Storage};
+use trygghetskarta_server::{app, auth, password, time, AppConfig, AppState, Storage};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -35,6 +35,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(Command::User(UserCommand::Add { name, role })) => {
             user_add(&cli.db.database_url, &name, &role).await
         }
+        Some(Command::User(command)) => user_admin(&cli.db.database_url, command).await,
     }
 }
 
@@ -83,9 +84,25 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
             limits: RateLimits {
                 pins: Limit::per_minutes(args.pins_per_10_min, 10),
                 agrees: Limit::per_minutes(args.agrees_per_10_min, 10),
+                ..RateLimits::default()
             },
         },
     );
+    // Forget expired staff sessions every hour.
+    let purge_db = db.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            let now = time::now_unix();
+            if let Err(e) = purge_db
+                .purge_sessions(now - auth::IDLE_SECS, now - auth::ABSOLUTE_SECS)
+                .await
+            {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+        }
+    });
     println!("Trygghetskartan is running at http://{addr}/  (Ctrl+C stops it)");
     axum::serve(
         listener,
@@ -117,11 +134,8 @@ async fn shutdown_signal() {
     }
 }
 
-async fn user_add(database_url: &str, name: &str, role: &str) -> Result<(), String> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
-        return Err("the user name must be 1-64 characters without spaces".into());
-    }
+/// Reads a password (one line) from standard input and hashes it.
+fn read_password() -> Result<String, String> {
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -134,7 +148,69 @@ async fn user_add(database_url: &str, name: &str, role: &str) -> Result<(), Stri
             password::MIN_PASSWORD_CHARS
         ));
     }
-    let hash = password::hash(pw).map_err(|e| format!("cannot hash the password: {e}"))?;
+    password::hash(pw).map_err(|e| format!("cannot hash the password: {e}"))
+}
+
+async fn user_admin(database_url: &str, command: UserCommand) -> Result<(), String> {
+    let db = Storage::open(database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let missing = |name: &str| format!("no user named {name:?}");
+    match command {
+        UserCommand::List => {
+            let users = db.list_users().await.map_err(|e| e.to_string())?;
+            println!("{:<24} {:<10} {:<9} created", "name", "role", "status");
+            for u in users {
+                let status = if u.disabled { "disabled" } else { "active" };
+                println!(
+                    "{:<24} {:<10} {:<9} {}",
+                    u.username, u.role, status, u.created_at
+                );
+            }
+        }
+        UserCommand::Disable { name } => {
+            if !db
+                .set_user_disabled(&name, true)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                return Err(missing(&name));
+            }
+            println!("disabled {name:?}; its sessions have ended");
+        }
+        UserCommand::Enable { name } => {
+            if !db
+                .set_user_disabled(&name, false)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                return Err(missing(&name));
+            }
+            println!("enabled {name:?}");
+        }
+        UserCommand::Passwd { name } => {
+            let hash = read_password()?;
+            if !db
+                .set_password(&name, &hash)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                return Err(missing(&name));
+            }
+            println!("new password set for {name:?}; its sessions have ended");
+        }
+        UserCommand::Add { .. } => unreachable!("handled by user_add"),
+    }
+    db.close().await;
+    Ok(())
+}
+
+async fn user_add(database_url: &str, name: &str, role: &str) -> Result<(), String> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
+        return Err("the user name must be 1-64 characters without spaces".into());
+    }
+    let hash = read_password()?;
     let db = Storage::open(database_url)
         .await
         .map_err(|e| e.to_string())?;

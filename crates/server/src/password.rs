@@ -4,6 +4,11 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
+/// A hash to verify against when the user name is unknown, so a failed login takes as long
+/// whether or not the name exists.
+pub static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash("no such user, no such password").expect("hashing works"));
+
 /// Shortest password `user add` accepts.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 

@@ -414,6 +414,7 @@ async fn rate_limits_apply_per_client_with_retry_after_and_spare_retries() {
         limits: RateLimits {
             pins: Limit::per_minutes(2, 10),
             agrees: Limit::per_minutes(1, 10),
+            ..RateLimits::default()
         },
         ..AppConfig::default()
     })

@@ -201,3 +201,56 @@ fn user_add_stores_an_argon2id_hash_and_refuses_duplicates_and_short_passwords()
     );
     assert!(!bad_role.status.success());
 }
+
+#[test]
+fn user_list_disable_enable_and_passwd() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("users.db").display());
+    let db = ["--database-url", url.as_str()];
+    let ok = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(run(
+        &[&db[..], &["user", "add", "cecilia", "--role", "organiser"]].concat(),
+        "first secret pw\n",
+    ));
+    let list = ok(run(&[&db[..], &["user", "list"]].concat(), ""));
+    assert!(
+        list.contains("cecilia") && list.contains("organiser") && list.contains("active"),
+        "{list}"
+    );
+
+    ok(run(
+        &[&db[..], &["user", "disable", "cecilia"]].concat(),
+        "",
+    ));
+    let list = ok(run(&[&db[..], &["user", "list"]].concat(), ""));
+    assert!(list.contains("disabled"), "{list}");
+    ok(run(&[&db[..], &["user", "enable", "cecilia"]].concat(), ""));
+
+    ok(run(
+        &[&db[..], &["user", "passwd", "cecilia"]].concat(),
+        "second secret pw\n",
+    ));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (hash, _) = rt.block_on(async {
+        let storage = trygghetskarta_server::Storage::open(&url).await.unwrap();
+        storage.user_credentials("cecilia").await.unwrap().unwrap()
+    });
+    assert!(trygghetskarta_server::password::verify(
+        "second secret pw",
+        &hash
+    ));
+    assert!(!trygghetskarta_server::password::verify(
+        "first secret pw",
+        &hash
+    ));
+
+    let missing = run(&[&db[..], &["user", "disable", "nobody"]].concat(), "");
+    assert_clean_failure(&missing, "no user named");
+}

@@ -34,6 +34,13 @@ pub struct TileConfig {
     pub max_zoom: u8,
 }
 
+/// `GET/POST /api/session`: who is logged in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub username: String,
+    pub role: Role,
+}
+
 /// Roles a staff account can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

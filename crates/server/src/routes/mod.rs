@@ -3,6 +3,7 @@
 pub mod dialogues;
 pub mod health;
 pub mod pins;
+pub mod session;
 
 use axum::Router;
 
@@ -15,5 +16,6 @@ pub fn api_router() -> Router<AppState> {
         .merge(health::router())
         .merge(dialogues::router())
         .merge(pins::router())
+        .merge(session::router())
         .fallback(|| async { AppError::NotFound })
 }

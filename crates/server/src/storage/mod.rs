@@ -5,6 +5,7 @@
 
 mod dialogues;
 mod pins;
+mod sessions;
 mod users;
 
 use std::str::FromStr;
@@ -15,6 +16,7 @@ use sqlx::SqlitePool;
 
 pub use dialogues::DialogueRow;
 pub use pins::{Agreed, Inserted, PinRow};
+pub use sessions::{SessionRow, UserRow};
 pub use users::{CreateUserError, NewUser};
 
 /// Handle to the database. Cheap to clone.

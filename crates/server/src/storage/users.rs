@@ -48,3 +48,66 @@ impl Storage {
             .await
     }
 }
+
+/// A staff account as `user list` shows it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct UserSummary {
+    pub username: String,
+    pub role: String,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+impl Storage {
+    pub async fn list_users(&self) -> Result<Vec<UserSummary>, sqlx::Error> {
+        sqlx::query_as("SELECT username, role, disabled, created_at FROM users ORDER BY username")
+            .fetch_all(self.pool())
+            .await
+    }
+
+    /// Disables or enables an account; disabling ends its sessions. False: no such user.
+    pub async fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query("UPDATE users SET disabled = ? WHERE username = ?")
+            .bind(disabled)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        if disabled {
+            sqlx::query(
+                "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)",
+            )
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Sets a new password hash and ends the account's sessions. False: no such user.
+    pub async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = ? WHERE username = ?")
+            .bind(password_hash)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)",
+        )
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

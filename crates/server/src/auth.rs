@@ -1,0 +1,204 @@
+//! Staff sessions: login, the `Staff` extractor every staff route takes, role checks, and
+//! protection against cross-site requests.
+//!
+//! The session cookie is `HttpOnly`, `SameSite=Strict`, `Path=/`, and `Secure` unless the request
+//! came to plain-http localhost (development). State-changing staff requests must also carry an
+//! `Origin` that matches the `Host` they were sent to, when the browser sends one.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use sha2::{Digest, Sha256};
+use trygghetskarta_shared::Role;
+
+use crate::error::AppError;
+use crate::time::now_unix;
+use crate::AppState;
+
+pub const COOKIE: &str = "tk_session";
+/// A session ends after this long without a request...
+pub const IDLE_SECS: i64 = 2 * 3600;
+/// ...and at the latest this long after login.
+pub const ABSOLUTE_SECS: i64 = 12 * 3600;
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The session token from the request's cookies.
+pub fn session_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Plain-http development on this machine: the only case where the cookie may lack `Secure`.
+pub fn is_local_host(parts: &Parts) -> bool {
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map_or(host, |(name, _)| name);
+    matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={ABSOLUTE_SECS}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_cookie(secure: bool) -> String {
+    format!(
+        "{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Rejects a state-changing request whose `Origin` is not the site it was sent to.
+pub fn check_origin(parts: &Parts) -> Result<(), AppError> {
+    if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let Some(origin) = parts.headers.get(header::ORIGIN) else {
+        return Ok(()); // not a browser's cross-site request (browsers send Origin on these)
+    };
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest.trim_end_matches('/'));
+    match (origin_host, host) {
+        (Some(o), Some(h)) if o.eq_ignore_ascii_case(h) => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "Cross-site requests are not allowed for staff actions.".into(),
+        )),
+    }
+}
+
+/// A logged-in staff member. Taking it in a handler makes the route answer `401` without a
+/// valid session, and `403` for a cross-site state change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staff {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+}
+
+impl Staff {
+    /// `403` unless the user has one of the roles (admins always pass).
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if self.role == Role::Admin || roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("Your role may not do this.".into()))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = session_token(parts).ok_or(AppError::Unauthorized)?;
+        let hash = hash_token(&token);
+        let session = state
+            .db
+            .session(&hash)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        let now = now_unix();
+        if session.disabled
+            || now - session.last_seen_at > IDLE_SECS
+            || now - session.created_at > ABSOLUTE_SECS
+        {
+            state.db.delete_session(&hash).await?;
+            return Err(AppError::Unauthorized);
+        }
+        check_origin(parts)?;
+        state.db.touch_session(&hash, now).await?;
+        Ok(Staff {
+            user_id: session.user_id,
+            username: session.username,
+            role: Role::parse(&session.role)
+                .ok_or_else(|| AppError::internal("bad stored role"))?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+
+    fn parts(method: &str, headers: &[(&str, &str)]) -> Parts {
+        let mut b = Request::builder().method(method).uri("/api/x");
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn the_cookie_is_read_among_others() {
+        let p = parts("GET", &[("cookie", "a=1; tk_session=abc; b=2")]);
+        assert_eq!(session_token(&p).as_deref(), Some("abc"));
+        assert_eq!(session_token(&parts("GET", &[])), None);
+    }
+
+    #[test]
+    fn cookies_are_secure_except_on_local_plain_http() {
+        assert!(is_local_host(&parts("GET", &[("host", "127.0.0.1:8080")])));
+        assert!(is_local_host(&parts("GET", &[("host", "localhost")])));
+        assert!(!is_local_host(&parts(
+            "GET",
+            &[("host", "karta.arboga.se")]
+        )));
+        assert!(session_cookie("t", true).contains("; Secure"));
+        let c = session_cookie("t", false);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && !c.contains("Secure"));
+    }
+
+    #[test]
+    fn cross_site_state_changes_are_refused() {
+        let same = parts(
+            "POST",
+            &[
+                ("host", "karta.arboga.se"),
+                ("origin", "https://karta.arboga.se"),
+            ],
+        );
+        assert!(check_origin(&same).is_ok());
+        let evil = parts(
+            "POST",
+            &[
+                ("host", "karta.arboga.se"),
+                ("origin", "https://evil.example"),
+            ],
+        );
+        assert!(check_origin(&evil).is_err());
+        let read = parts(
+            "GET",
+            &[
+                ("host", "karta.arboga.se"),
+                ("origin", "https://evil.example"),
+            ],
+        );
+        assert!(check_origin(&read).is_ok(), "reads are harmless");
+    }
+}

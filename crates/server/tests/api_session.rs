@@ -1,0 +1,181 @@
+//! Staff login: cookie flags, one generic failure, rate limit, logout, expiry, restart.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::TestApp;
+use serde_json::json;
+use trygghetskarta_server::auth::{hash_token, IDLE_SECS};
+use trygghetskarta_server::storage::NewUser;
+use trygghetskarta_server::{app, password, time, AppConfig, AppState, Storage};
+
+async fn add_user(app: &TestApp, name: &str, role: &str, pw: &str) {
+    let hash = password::hash(pw).unwrap();
+    app.db
+        .create_user(&NewUser {
+            username: name,
+            password_hash: &hash,
+            role,
+            created_at: "2026-11-26T00:00:00Z",
+        })
+        .await
+        .unwrap();
+}
+
+async fn login(app: &TestApp, host: &str, user: &str, pw: &str) -> common::Response {
+    let req = Request::post("/api/session")
+        .header("host", host)
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!({"username": user, "password": pw}).to_string(),
+        ))
+        .unwrap();
+    app.request(req).await
+}
+
+fn cookie_of(res: &common::Response) -> String {
+    let set = res.headers["set-cookie"].to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+async fn whoami(app: &TestApp, cookie: &str) -> common::Response {
+    app.request(
+        Request::get("/api/session")
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_login_sets_a_strict_http_only_secure_cookie_and_knows_the_user() {
+    let app = TestApp::new().await;
+    add_user(&app, "anna", "organiser", "a long enough secret").await;
+    let res = login(&app, "karta.arboga.se", "anna", "a long enough secret").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.json(), json!({"username": "anna", "role": "organiser"}));
+    let set = res.headers["set-cookie"].to_str().unwrap();
+    for flag in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
+        assert!(set.contains(flag), "{flag} in {set}");
+    }
+    let me = whoami(&app, &cookie_of(&res)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json()["role"], "organiser");
+}
+
+#[tokio::test]
+async fn on_plain_http_localhost_the_cookie_is_not_secure() {
+    let app = TestApp::new().await;
+    add_user(&app, "bo", "planner", "a long enough secret").await;
+    let res = login(&app, "127.0.0.1:8080", "bo", "a long enough secret").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(!res.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_answer() {
+    let app = TestApp::new().await;
+    add_user(&app, "anna", "organiser", "a long enough secret").await;
+    let wrong = login(&app, "karta.arboga.se", "anna", "not the secret!").await;
+    let unknown = login(&app, "karta.arboga.se", "nobody", "a long enough secret").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.json(), unknown.json());
+    assert_eq!(wrong.json()["error"]["code"], "login_failed");
+    assert!(wrong.headers.get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn no_session_means_401() {
+    let app = TestApp::new().await;
+    assert_eq!(
+        app.get("/api/session").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let forged = whoami(&app, "tk_session=0123456789abcdef").await;
+    assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(forged.json()["error"]["code"], "unauthorized");
+}
+
+#[tokio::test]
+async fn failed_logins_are_rate_limited() {
+    let app = TestApp::new().await;
+    add_user(&app, "anna", "organiser", "a long enough secret").await;
+    for _ in 0..10 {
+        assert_eq!(
+            login(&app, "x", "anna", "guess guess guess").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let limited = login(&app, "x", "anna", "a long enough secret").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers.contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let app = TestApp::new().await;
+    add_user(&app, "anna", "admin", "a long enough secret").await;
+    let cookie = cookie_of(&login(&app, "x", "anna", "a long enough secret").await);
+    let out = app
+        .request(
+            Request::delete("/api/session")
+                .header("cookie", &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(out.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    assert_eq!(whoami(&app, &cookie).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let app = TestApp::new().await;
+    add_user(&app, "anna", "planner", "a long enough secret").await;
+    let cookie = cookie_of(&login(&app, "x", "anna", "a long enough secret").await);
+    let token = cookie.trim_start_matches("tk_session=");
+    app.db
+        .touch_session(&hash_token(token), time::now_unix() - IDLE_SECS - 1)
+        .await
+        .unwrap();
+    assert_eq!(whoami(&app, &cookie).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sessions_survive_a_server_restart() {
+    let first = TestApp::new().await;
+    add_user(&first, "anna", "organiser", "a long enough secret").await;
+    let cookie = cookie_of(&login(&first, "x", "anna", "a long enough secret").await);
+    let url = format!("sqlite://{}", first.dir.path().join("test.db").display());
+    first.db.close().await;
+    let db = Storage::open(&url).await.unwrap();
+    let restarted = TestApp {
+        router: app(AppState::new(db.clone(), AppConfig::default())),
+        db,
+        dir: first.dir,
+    };
+    let me = whoami(&restarted, &cookie).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json()["username"], "anna");
+}
+
+#[tokio::test]
+async fn a_disabled_account_cannot_log_in_and_loses_its_sessions() {
+    let app = TestApp::new().await;
+    add_user(&app, "dora", "planner", "a long enough secret").await;
+    let cookie = cookie_of(&login(&app, "x", "dora", "a long enough secret").await);
+    assert!(app.db.set_user_disabled("dora", true).await.unwrap());
+    assert_eq!(whoami(&app, &cookie).await.status, StatusCode::UNAUTHORIZED);
+    let again = login(&app, "x", "dora", "a long enough secret").await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(again.json()["error"]["code"], "login_failed");
+}
