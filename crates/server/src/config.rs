@@ -54,6 +54,10 @@ pub struct ServeArgs {
     /// Highest tile zoom level to serve.
     #[arg(long, env = "TILE_MAX_ZOOM", default_value_t = 19)]
     pub tile_max_zoom: u8,
+    /// The public address of the widget, e.g. https://trygghet.arboga.se, for links in calendar
+    /// files. Unset: the address the request came to.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// New pins one client (hashed address) may send per 10 minutes.
     #[arg(long, env = "PINS_PER_10_MIN", default_value_t = 30)]
     pub pins_per_10_min: u32,
@@ -99,6 +103,8 @@ pub struct AppConfig {
     pub limits: RateLimits,
     /// Raster tile source, when configured.
     pub tiles: Option<TileSource>,
+    /// The address residents reach the widget at (for links in calendar files).
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod dialogue;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod password;
 pub mod pins;

@@ -81,6 +81,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         AppConfig {
             static_dir: Some(args.static_dir),
             tiles,
+            public_url: args.public_url,
             limits: RateLimits {
                 pins: Limit::per_minutes(args.pins_per_10_min, 10),
                 agrees: Limit::per_minutes(args.agrees_per_10_min, 10),

@@ -52,3 +52,51 @@ pub struct Dialogue {
     pub created_at: String,
     pub updated_at: String,
 }
+
+/// `POST /api/dialogues` and `PUT /api/dialogues/{id}`: what an organiser fills in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DialogueInput {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// RFC 3339 with offset, e.g. `2026-05-12T18:00:00+02:00`.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place_name: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub kind: DialogueKind,
+    pub organiser: DialogueOrganiser,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_url: Option<String>,
+}
+
+/// `POST /api/dialogues/{id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelDialogue {
+    pub reason: String,
+}
+
+impl DialogueKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DialogueKind::Meeting => "meeting",
+            DialogueKind::Walk => "walk",
+            DialogueKind::Online => "online",
+        }
+    }
+}
+
+impl DialogueOrganiser {
+    pub fn code(self) -> &'static str {
+        match self {
+            DialogueOrganiser::Kommun => "kommun",
+            DialogueOrganiser::Polis => "polis",
+            DialogueOrganiser::Both => "both",
+        }
+    }
+}

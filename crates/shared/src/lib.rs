@@ -9,7 +9,9 @@ pub mod dialogue;
 pub mod error;
 pub mod pin;
 
-pub use dialogue::{Dialogue, DialogueKind, DialogueOrganiser, DialogueStatus};
+pub use dialogue::{
+    CancelDialogue, Dialogue, DialogueInput, DialogueKind, DialogueOrganiser, DialogueStatus,
+};
 pub use error::{ApiErrorBody, ApiErrorDetail};
 pub use pin::{AgreeRequest, AgreeResponse, Category, CreatedPin, NewPin, PublicPin, TimeOfDay};
 

@@ -1,0 +1,4 @@
+//! Pure writers for the formats we hand out. Each is a function from data to text, with golden
+//! tests.
+
+pub mod ics;
