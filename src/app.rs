@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiBase};
-use crate::components::dialogue_list::DialogueList;
+use crate::components::dialogue_list::{DialogueList, DialogueMarkers};
 use crate::components::map_view::MapView;
 use crate::components::pin_layer::{PinLayer, PinSet};
 use crate::components::report::{
@@ -78,6 +78,12 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             .and_then(|c| c.tiles)
     });
 
+    let dialogues_base = base.clone();
+    let dialogues = LocalResource::new(move || {
+        let base = dialogues_base.clone();
+        async move { api::dialogues(&base).await }
+    });
+
     start_outbox(report, base);
 
     let view = RwSignal::new(None::<Viewport>);
@@ -95,6 +101,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
                 <div class="tk-map-column">
                     <MapView basemap=loaded view=view tiles=tiles on_tap=on_tap on_enter=on_enter>
                         <PinLayer view=view pins=pin_set on_select=select />
+                        <DialogueMarkers dialogues=dialogues view=view />
                         <ReportOverlay view=view />
                     </MapView>
                     <SelectedPin />
@@ -109,7 +116,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             </div>
             <p class="tk-status" role="status" aria-live="polite">{move || report.status.get()}</p>
             <MyPins view=view />
-            <DialogueList />
+            <DialogueList dialogues=dialogues view=view />
         </div>
     }
 }

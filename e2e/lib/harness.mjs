@@ -38,9 +38,25 @@ export async function startServer({ env = {}, args = [] } = {}) {
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
   });
+  const db = `sqlite://${join(dir, 'e2e.db')}`;
   return {
     url,
     dir,
+    /** Creates a staff account with the real CLI and returns a logged-in session cookie. */
+    async staff(name, role, password = 'a long enough secret') {
+      const add = spawn(serverBinary(), ['--database-url', db, 'user', 'add', name, '--role', role],
+        { stdio: ['pipe', 'ignore', 'pipe'] });
+      add.stdin.end(`${password}\n`);
+      const code = await new Promise((r) => add.on('exit', r));
+      if (code !== 0) throw new Error(`user add failed: ${code}`);
+      const res = await fetch(`${url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: name, password }),
+      });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+      return res.headers.get('set-cookie').split(';')[0];
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));

@@ -1,44 +1,101 @@
-//! "Kommande dialoger": upcoming dialogue sessions from the API.
+//! "Kommande dialoger": upcoming dialogue sessions, with calendar links, and their markers on
+//! the map.
 
 use leptos::prelude::*;
 use trygghetskarta_shared::{Dialogue, DialogueKind, DialogueOrganiser, DialogueStatus};
 
-use crate::api::{self, ApiBase};
+use crate::api::{ApiBase, ApiError};
 use crate::app::{use_lang, use_strings};
+use crate::components::map_view::MapLayout;
+use crate::geo::mercator::project;
+use crate::geo::viewport::Viewport;
+use crate::geo::LonLat;
+use crate::i18n::Strings;
 use crate::model::dialogue::format_when;
 
+/// The sessions, loaded once by the app and shared by the list and the map.
+pub type Dialogues = LocalResource<Result<Vec<Dialogue>, ApiError>>;
+
+fn kind_label(s: &Strings, kind: DialogueKind) -> &'static str {
+    match kind {
+        DialogueKind::Meeting => s.kind_meeting,
+        DialogueKind::Walk => s.kind_walk,
+        DialogueKind::Online => s.kind_online,
+    }
+}
+
+fn organiser_label(s: &Strings, o: DialogueOrganiser) -> &'static str {
+    match o {
+        DialogueOrganiser::Kommun => s.organiser_kommun,
+        DialogueOrganiser::Polis => s.organiser_polis,
+        DialogueOrganiser::Both => s.organiser_both,
+    }
+}
+
+fn element_id(d: &Dialogue) -> String {
+    format!("tk-dialog-{}", d.id)
+}
+
 #[component]
-pub fn DialogueList() -> impl IntoView {
+pub fn DialogueList(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> impl IntoView {
     let strings = use_strings();
     let lang = use_lang();
     let base = expect_context::<ApiBase>();
-    let dialogues = LocalResource::new(move || {
-        let base = base.clone();
-        async move { api::dialogues(&base).await }
-    });
+    let feed = base.url("/api/dialogues.ics");
 
     let item = move |d: Dialogue| {
         let s = strings();
         let when = format_when(&d.starts_at, &d.ends_at, lang.get()).unwrap_or_default();
-        let kind = match d.kind {
-            DialogueKind::Meeting => s.kind_meeting,
-            DialogueKind::Walk => s.kind_walk,
-            DialogueKind::Online => s.kind_online,
-        };
-        let organiser = match d.organiser {
-            DialogueOrganiser::Kommun => s.organiser_kommun,
-            DialogueOrganiser::Polis => s.organiser_polis,
-            DialogueOrganiser::Both => s.organiser_both,
-        };
         let cancelled = d.status == DialogueStatus::Cancelled;
+        let ics = base.url(&format!("/api/dialogues/{}.ics", d.id));
+        let at = project(LonLat::lat_lon(d.lat, d.lon));
+        let show = move |_| {
+            view.update(|v| {
+                if let Some(v) = v.as_mut() {
+                    v.center = at;
+                    v.zoom = v.zoom.max(15.0);
+                }
+            });
+        };
+        let heading_id = format!("{}-title", element_id(&d));
+        let labelled_by = heading_id.clone();
         view! {
-            <li class="tk-dialogue" class:tk-dialogue--cancelled=cancelled>
-                <h3 class="tk-dialogue-title">
+            <li
+                class="tk-dialogue"
+                class:tk-dialogue--cancelled=cancelled
+                id=element_id(&d)
+                tabindex="-1"
+                aria-labelledby=labelled_by
+            >
+                <h3 class="tk-dialogue-title" id=heading_id>
                     {cancelled.then(|| view! { <span class="tk-badge">{s.cancelled}</span> " " })}
-                    {d.title}
+                    {d.title.clone()}
                 </h3>
                 <p class="tk-dialogue-when">{when}</p>
-                <p class="tk-dialogue-meta">{format!("{kind} · {} · {organiser}", d.place_name)}</p>
+                <p class="tk-dialogue-meta">
+                    {format!(
+                        "{} · {} · {}",
+                        kind_label(s, d.kind),
+                        d.place_name,
+                        organiser_label(s, d.organiser),
+                    )}
+                </p>
+                {d.cancel_reason.clone().filter(|_| cancelled).map(|r| view! {
+                    <p class="tk-dialogue-cancel">{format!("{}: {r}", s.cancel_reason)}</p>
+                })}
+                {(!d.description.is_empty()).then(|| view! {
+                    <p class="tk-dialogue-description">{d.description.clone()}</p>
+                })}
+                <div class="tk-actions">
+                    <a class="tk-button tk-button--small tk-ics" href=ics download="">{s.add_to_calendar}</a>
+                    <button type="button" class="tk-button tk-button--small" on:click=show>{s.show_on_map}</button>
+                    {d.online_url.clone().map(|u| view! {
+                        <a class="tk-button tk-button--small" href=u rel="noopener noreferrer" target="_blank">{s.join_online}</a>
+                    })}
+                    {d.registration_url.clone().map(|u| view! {
+                        <a class="tk-button tk-button--small" href=u rel="noopener noreferrer" target="_blank">{s.registration}</a>
+                    })}
+                </div>
             </li>
         }
     };
@@ -46,6 +103,7 @@ pub fn DialogueList() -> impl IntoView {
     view! {
         <section class="tk-dialogues" aria-labelledby="tk-dialogues-heading">
             <h2 id="tk-dialogues-heading">{move || strings().dialogues_heading}</h2>
+            <p><a class="tk-subscribe" href=feed>{move || strings().subscribe_calendar}</a></p>
             {move || match dialogues.get() {
                 None => view! { <p class="tk-muted">{strings().dialogues_loading}</p> }.into_any(),
                 Some(Err(_)) => {
@@ -57,10 +115,62 @@ pub fn DialogueList() -> impl IntoView {
                         .into_any()
                 }
                 Some(Ok(list)) => {
-                    view! { <ul class="tk-dialogue-list">{list.into_iter().map(item).collect_view()}</ul> }
+                    view! { <ul class="tk-dialogue-list">{list.into_iter().map(item.clone()).collect_view()}</ul> }
                         .into_any()
                 }
             }}
         </section>
     }
+}
+
+/// Dialogue sessions as calendar-shaped markers on the map, distinct from report pins. Choosing
+/// one moves focus to the session in the list.
+#[component]
+pub fn DialogueMarkers(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> impl IntoView {
+    let strings = use_strings();
+    let lang = use_lang();
+    let layout = expect_context::<MapLayout>().0;
+    let offset = move || match (layout.get(), view.get()) {
+        (Some(l), Some(v)) => format!("transform: {}", v.css_transform_from(&l)),
+        _ => String::new(),
+    };
+    let markers = move || {
+        let list = dialogues.get().and_then(Result::ok).unwrap_or_default();
+        list.into_iter()
+            .map(|d| {
+                let world = project(LonLat::lat_lon(d.lat, d.lon));
+                let style = move || {
+                    layout.get().map(|l| {
+                        let p = l.to_screen(world);
+                        format!("transform: translate({:.1}px, {:.1}px)", p.x, p.y)
+                    })
+                };
+                let when = format_when(&d.starts_at, &d.ends_at, lang.get()).unwrap_or_default();
+                let label = format!("{}: {}, {}", strings().dialogue_marker, d.title, when);
+                let target = element_id(&d);
+                view! {
+                    <button
+                        type="button"
+                        class="tk-marker tk-dialogue-marker"
+                        class:tk-dialogue-marker--cancelled=d.status == DialogueStatus::Cancelled
+                        style=style
+                        aria-label=label
+                        on:click=move |_| {
+                            if let Some(el) = document().get_element_by_id(&target) {
+                                el.scroll_into_view();
+                                if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el) {
+                                    let _ = el.focus();
+                                }
+                            }
+                        }
+                    >
+                        <svg class="tk-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                            <path d="M7 2h2v2h6V2h2v2h3a1 1 0 0 1 1 1v15a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h3zM5 9v10h14V9zm2 2h4v4H7z"></path>
+                        </svg>
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    view! { <div class="tk-pins tk-dialogue-layer" style=offset>{markers}</div> }
 }
