@@ -36,8 +36,9 @@ impl ApiBase {
     }
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let res = Request::get(url)
+/// Sends a request and reads a JSON answer, or the server's error body.
+async fn fetch_json<T: DeserializeOwned>(req: gloo_net::http::Request) -> Result<T, ApiError> {
+    let res = req
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
@@ -47,6 +48,13 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     res.json::<T>()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let req = Request::get(url)
+        .build()
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    fetch_json(req).await
 }
 
 pub async fn dialogues(base: &ApiBase) -> Result<Vec<Dialogue>, ApiError> {
@@ -103,18 +111,10 @@ async fn send_json<T: DeserializeOwned>(
     req: gloo_net::http::RequestBuilder,
     body: &impl serde::Serialize,
 ) -> Result<T, ApiError> {
-    let res = req
+    let req = req
         .json(body)
-        .map_err(|e| ApiError::Decode(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if !res.ok() {
-        return Err(read_error(res).await);
-    }
-    res.json::<T>()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    fetch_json(req).await
 }
 
 pub async fn pins(base: &ApiBase) -> Result<Vec<PublicPin>, ApiError> {

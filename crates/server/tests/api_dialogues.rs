@@ -8,39 +8,6 @@ use axum::http::{Request, StatusCode};
 use common::TestApp;
 use icalendar::{Calendar, CalendarComponent, Component};
 use serde_json::{json, Value};
-use trygghetskarta_server::password;
-use trygghetskarta_server::storage::NewUser;
-
-async fn staff(app: &TestApp, name: &str, role: &str) -> String {
-    let hash = password::hash("a long enough secret").unwrap();
-    app.db
-        .create_user(&NewUser {
-            username: name,
-            password_hash: &hash,
-            role,
-            created_at: "2026-11-26T00:00:00Z",
-        })
-        .await
-        .unwrap();
-    let res = app
-        .request(
-            Request::post("/api/session")
-                .header("content-type", "application/json")
-                .body(Body::from(
-                    json!({"username": name, "password": "a long enough secret"}).to_string(),
-                ))
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
-    res.headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
-}
 
 async fn send(
     app: &TestApp,
@@ -84,9 +51,9 @@ fn with(mut v: Value, k: &str, x: Value) -> Value {
 #[tokio::test]
 async fn only_organisers_and_admins_announce_sessions() {
     let app = TestApp::new().await;
-    let organiser = staff(&app, "olle", "organiser").await;
-    let planner = staff(&app, "pia", "planner").await;
-    let admin = staff(&app, "ada", "admin").await;
+    let organiser = app.staff_cookie("olle", "organiser").await;
+    let planner = app.staff_cookie("pia", "planner").await;
+    let admin = app.staff_cookie("ada", "admin").await;
     assert_eq!(
         send(&app, "POST", "/api/dialogues", None, &walk())
             .await
@@ -119,7 +86,7 @@ async fn only_organisers_and_admins_announce_sessions() {
 #[tokio::test]
 async fn cross_site_writes_are_refused() {
     let app = TestApp::new().await;
-    let organiser = staff(&app, "olle", "organiser").await;
+    let organiser = app.staff_cookie("olle", "organiser").await;
     let req = Request::post("/api/dialogues")
         .header("host", "karta.arboga.se")
         .header("origin", "https://evil.example")
@@ -140,7 +107,7 @@ async fn cross_site_writes_are_refused() {
 #[tokio::test]
 async fn invalid_sessions_are_explained_field_by_field_and_not_stored() {
     let app = TestApp::new().await;
-    let organiser = staff(&app, "olle", "organiser").await;
+    let organiser = app.staff_cookie("olle", "organiser").await;
     let cases = [
         (with(walk(), "title", json!("  ")), "title"),
         (with(walk(), "title", json!("x".repeat(121))), "title"),
@@ -197,7 +164,7 @@ async fn invalid_sessions_are_explained_field_by_field_and_not_stored() {
 #[tokio::test]
 async fn past_sessions_are_for_staff_only() {
     let app = TestApp::new().await;
-    let organiser = staff(&app, "olle", "organiser").await;
+    let organiser = app.staff_cookie("olle", "organiser").await;
     let past = with(
         with(walk(), "starts_at", json!("2025-04-13T18:00:00+02:00")),
         "ends_at",
@@ -248,7 +215,7 @@ fn parse_event(text: &str) -> icalendar::Event {
 #[tokio::test]
 async fn edits_and_cancellation_bump_the_calendar_sequence() {
     let app = TestApp::new().await;
-    let organiser = staff(&app, "olle", "organiser").await;
+    let organiser = app.staff_cookie("olle", "organiser").await;
     let created = send(&app, "POST", "/api/dialogues", Some(&organiser), &walk())
         .await
         .json();
@@ -321,7 +288,7 @@ async fn edits_and_cancellation_bump_the_calendar_sequence() {
         .unwrap()
         .contains("INSTÄLLD: Sjukdom"));
 
-    let planner = staff(&app, "pia", "planner").await;
+    let planner = app.staff_cookie("pia", "planner").await;
     let res = send(
         &app,
         "PUT",
@@ -346,7 +313,7 @@ async fn edits_and_cancellation_bump_the_calendar_sequence() {
 #[tokio::test]
 async fn times_are_right_on_both_sides_of_daylight_saving_changes() {
     let app = TestApp::new().await;
-    let organiser = staff(&app, "olle", "organiser").await;
+    let organiser = app.staff_cookie("olle", "organiser").await;
     // Winter time (+01:00) before 2027-03-28, summer time (+02:00) after; back on 2027-10-31.
     let cases = [
         ("2027-03-27T10:00:00+01:00", "20270327T090000Z"),

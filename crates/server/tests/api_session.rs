@@ -7,37 +7,7 @@ use axum::http::{Request, StatusCode};
 use common::TestApp;
 use serde_json::json;
 use trygghetskarta_server::auth::{hash_token, IDLE_SECS};
-use trygghetskarta_server::storage::NewUser;
-use trygghetskarta_server::{app, password, time, AppConfig, AppState, Storage};
-
-async fn add_user(app: &TestApp, name: &str, role: &str, pw: &str) {
-    let hash = password::hash(pw).unwrap();
-    app.db
-        .create_user(&NewUser {
-            username: name,
-            password_hash: &hash,
-            role,
-            created_at: "2026-11-26T00:00:00Z",
-        })
-        .await
-        .unwrap();
-}
-
-async fn login(app: &TestApp, host: &str, user: &str, pw: &str) -> common::Response {
-    let req = Request::post("/api/session")
-        .header("host", host)
-        .header("content-type", "application/json")
-        .body(Body::from(
-            json!({"username": user, "password": pw}).to_string(),
-        ))
-        .unwrap();
-    app.request(req).await
-}
-
-fn cookie_of(res: &common::Response) -> String {
-    let set = res.headers["set-cookie"].to_str().unwrap();
-    set.split(';').next().unwrap().to_owned()
-}
+use trygghetskarta_server::{app, time, AppConfig, AppState, Storage};
 
 async fn whoami(app: &TestApp, cookie: &str) -> common::Response {
     app.request(
@@ -52,15 +22,17 @@ async fn whoami(app: &TestApp, cookie: &str) -> common::Response {
 #[tokio::test]
 async fn a_login_sets_a_strict_http_only_secure_cookie_and_knows_the_user() {
     let app = TestApp::new().await;
-    add_user(&app, "anna", "organiser", "a long enough secret").await;
-    let res = login(&app, "karta.arboga.se", "anna", "a long enough secret").await;
+    app.add_staff("anna", "organiser").await;
+    let res = app
+        .login("karta.arboga.se", "anna", "a long enough secret")
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.json(), json!({"username": "anna", "role": "organiser"}));
     let set = res.headers["set-cookie"].to_str().unwrap();
     for flag in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
         assert!(set.contains(flag), "{flag} in {set}");
     }
-    let me = whoami(&app, &cookie_of(&res)).await;
+    let me = whoami(&app, &res.cookie()).await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.json()["role"], "organiser");
 }
@@ -68,8 +40,10 @@ async fn a_login_sets_a_strict_http_only_secure_cookie_and_knows_the_user() {
 #[tokio::test]
 async fn on_plain_http_localhost_the_cookie_is_not_secure() {
     let app = TestApp::new().await;
-    add_user(&app, "bo", "planner", "a long enough secret").await;
-    let res = login(&app, "127.0.0.1:8080", "bo", "a long enough secret").await;
+    app.add_staff("bo", "planner").await;
+    let res = app
+        .login("127.0.0.1:8080", "bo", "a long enough secret")
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(!res.headers["set-cookie"]
         .to_str()
@@ -80,9 +54,13 @@ async fn on_plain_http_localhost_the_cookie_is_not_secure() {
 #[tokio::test]
 async fn wrong_password_and_unknown_user_get_the_same_answer() {
     let app = TestApp::new().await;
-    add_user(&app, "anna", "organiser", "a long enough secret").await;
-    let wrong = login(&app, "karta.arboga.se", "anna", "not the secret!").await;
-    let unknown = login(&app, "karta.arboga.se", "nobody", "a long enough secret").await;
+    app.add_staff("anna", "organiser").await;
+    let wrong = app
+        .login("karta.arboga.se", "anna", "not the secret!")
+        .await;
+    let unknown = app
+        .login("karta.arboga.se", "nobody", "a long enough secret")
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json(), unknown.json());
     assert_eq!(wrong.json()["error"]["code"], "login_failed");
@@ -104,14 +82,14 @@ async fn no_session_means_401() {
 #[tokio::test]
 async fn failed_logins_are_rate_limited() {
     let app = TestApp::new().await;
-    add_user(&app, "anna", "organiser", "a long enough secret").await;
+    app.add_staff("anna", "organiser").await;
     for _ in 0..10 {
         assert_eq!(
-            login(&app, "x", "anna", "guess guess guess").await.status,
+            app.login("x", "anna", "guess guess guess").await.status,
             StatusCode::UNAUTHORIZED
         );
     }
-    let limited = login(&app, "x", "anna", "a long enough secret").await;
+    let limited = app.login("x", "anna", "a long enough secret").await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.headers.contains_key("retry-after"));
 }
@@ -119,8 +97,11 @@ async fn failed_logins_are_rate_limited() {
 #[tokio::test]
 async fn logout_ends_the_session() {
     let app = TestApp::new().await;
-    add_user(&app, "anna", "admin", "a long enough secret").await;
-    let cookie = cookie_of(&login(&app, "x", "anna", "a long enough secret").await);
+    app.add_staff("anna", "admin").await;
+    let cookie = app
+        .login("x", "anna", "a long enough secret")
+        .await
+        .cookie();
     let out = app
         .request(
             Request::delete("/api/session")
@@ -140,8 +121,11 @@ async fn logout_ends_the_session() {
 #[tokio::test]
 async fn an_idle_session_expires() {
     let app = TestApp::new().await;
-    add_user(&app, "anna", "planner", "a long enough secret").await;
-    let cookie = cookie_of(&login(&app, "x", "anna", "a long enough secret").await);
+    app.add_staff("anna", "planner").await;
+    let cookie = app
+        .login("x", "anna", "a long enough secret")
+        .await
+        .cookie();
     let token = cookie.trim_start_matches("tk_session=");
     app.db
         .touch_session(&hash_token(token), time::now_unix() - IDLE_SECS - 1)
@@ -153,8 +137,11 @@ async fn an_idle_session_expires() {
 #[tokio::test]
 async fn sessions_survive_a_server_restart() {
     let first = TestApp::new().await;
-    add_user(&first, "anna", "organiser", "a long enough secret").await;
-    let cookie = cookie_of(&login(&first, "x", "anna", "a long enough secret").await);
+    first.add_staff("anna", "organiser").await;
+    let cookie = first
+        .login("x", "anna", "a long enough secret")
+        .await
+        .cookie();
     let url = format!("sqlite://{}", first.dir.path().join("test.db").display());
     first.db.close().await;
     let db = Storage::open(&url).await.unwrap();
@@ -171,11 +158,14 @@ async fn sessions_survive_a_server_restart() {
 #[tokio::test]
 async fn a_disabled_account_cannot_log_in_and_loses_its_sessions() {
     let app = TestApp::new().await;
-    add_user(&app, "dora", "planner", "a long enough secret").await;
-    let cookie = cookie_of(&login(&app, "x", "dora", "a long enough secret").await);
+    app.add_staff("dora", "planner").await;
+    let cookie = app
+        .login("x", "dora", "a long enough secret")
+        .await
+        .cookie();
     assert!(app.db.set_user_disabled("dora", true).await.unwrap());
     assert_eq!(whoami(&app, &cookie).await.status, StatusCode::UNAUTHORIZED);
-    let again = login(&app, "x", "dora", "a long enough secret").await;
+    let again = app.login("x", "dora", "a long enough secret").await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
     assert_eq!(again.json()["error"]["code"], "login_failed");
 }

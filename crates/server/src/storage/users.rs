@@ -49,6 +49,18 @@ impl Storage {
     }
 }
 
+/// Logs an account out everywhere.
+async fn end_sessions(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    username: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)")
+        .bind(username)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// A staff account as `user list` shows it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct UserSummary {
@@ -78,12 +90,7 @@ impl Storage {
             .execute(&mut *tx)
             .await?;
         if disabled {
-            sqlx::query(
-                "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)",
-            )
-            .bind(username)
-            .execute(&mut *tx)
-            .await?;
+            end_sessions(&mut tx, username).await?;
         }
         tx.commit().await?;
         Ok(done.rows_affected() == 1)

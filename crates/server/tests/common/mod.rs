@@ -8,6 +8,8 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 use trygghetskarta_server::{app, AppConfig, AppState, Storage};
 
+pub const STAFF_PASSWORD: &str = "a long enough secret";
+
 pub struct TestApp {
     pub router: Router,
     pub db: Storage,
@@ -67,6 +69,39 @@ impl TestApp {
         self.request(req).await
     }
 
+    /// Creates a staff account (password "a long enough secret").
+    pub async fn add_staff(&self, name: &str, role: &str) {
+        let hash = trygghetskarta_server::password::hash(STAFF_PASSWORD).unwrap();
+        self.db
+            .create_user(&trygghetskarta_server::storage::NewUser {
+                username: name,
+                password_hash: &hash,
+                role,
+                created_at: "2026-11-26T00:00:00Z",
+            })
+            .await
+            .unwrap();
+    }
+
+    pub async fn login(&self, host: &str, user: &str, password: &str) -> Response {
+        let req = Request::post("/api/session")
+            .header("host", host)
+            .header("content-type", "application/json")
+            .body(Body::from(
+                serde_json::json!({"username": user, "password": password}).to_string(),
+            ))
+            .unwrap();
+        self.request(req).await
+    }
+
+    /// Creates a staff account, logs it in and returns its `tk_session=...` cookie.
+    pub async fn staff_cookie(&self, name: &str, role: &str) -> String {
+        self.add_staff(name, role).await;
+        let res = self.login("localhost", name, STAFF_PASSWORD).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        res.cookie()
+    }
+
     pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> Response {
         self.send_json("POST", uri, body, [192, 0, 2, 1]).await
     }
@@ -86,6 +121,12 @@ impl Response {
                 String::from_utf8_lossy(&self.body)
             )
         })
+    }
+
+    /// The `name=value` part of the Set-Cookie header.
+    pub fn cookie(&self) -> String {
+        let set = self.headers["set-cookie"].to_str().unwrap();
+        set.split(';').next().unwrap().to_owned()
     }
 
     pub fn text(&self) -> String {
