@@ -12,6 +12,7 @@ use crate::components::pin_layer::{PinLayer, PinSet};
 use crate::components::report::{
     map_handlers, start_outbox, MyPins, ReportFlow, ReportOverlay, ReportState, SelectedPin,
 };
+use crate::components::staff::StaffApp;
 use crate::geo::viewport::Viewport;
 use crate::i18n::{Lang, Strings};
 
@@ -34,14 +35,20 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'st
     move || lang.get().strings()
 }
 
+/// Whether the page is the staff view (`/personal`, served by the same widget).
+fn is_staff_path() -> bool {
+    window()
+        .location()
+        .pathname()
+        .is_ok_and(|p| p.trim_end_matches('/').ends_with("/personal"))
+}
+
 #[component]
 pub fn App(config: WidgetConfig) -> impl IntoView {
     let lang = RwSignal::new(config.lang);
     provide_context(lang);
     let base = ApiBase(config.api_base);
     provide_context(base.clone());
-    let report = ReportState::load(lang);
-    provide_context(report);
     let strings = use_strings();
 
     let basemap_base = base.clone();
@@ -51,6 +58,21 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     });
     let loaded = Signal::derive(move || basemap.get().and_then(|r| r.ok()));
     let failed = move || matches!(basemap.get(), Some(Err(_)));
+
+    if is_staff_path() {
+        return view! {
+            <div class="tk-root" lang=move || lang.get().tag()>
+                <header class="tk-header">
+                    <h1 class="tk-title">{move || strings().app_title}</h1>
+                    <p class="tk-subtitle">{move || strings().kommun_name}</p>
+                </header>
+                <StaffApp basemap=loaded />
+            </div>
+        }
+        .into_any();
+    }
+    let report = ReportState::load(lang);
+    provide_context(report);
 
     let pins_base = base.clone();
     let pins = LocalResource::new(move || {
@@ -119,4 +141,5 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             <DialogueList dialogues=dialogues view=view />
         </div>
     }
+    .into_any()
 }

@@ -4,8 +4,8 @@
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 use trygghetskarta_shared::{
-    AgreeRequest, AgreeResponse, ApiErrorBody, ClientConfig, CreatedPin, Dialogue, NewPin,
-    PublicPin,
+    AgreeRequest, AgreeResponse, ApiErrorBody, CancelDialogue, ClientConfig, CreatedPin, Dialogue,
+    DialogueInput, NewPin, PublicPin, SessionInfo,
 };
 use uuid::Uuid;
 
@@ -145,4 +145,67 @@ pub async fn delete_pin(base: &ApiBase, pin: Uuid, token: &str) -> Result<(), Ap
 
 pub async fn config(base: &ApiBase) -> Result<ClientConfig, ApiError> {
     get_json(&base.url("/api/config")).await
+}
+
+pub async fn session(base: &ApiBase) -> Result<SessionInfo, ApiError> {
+    get_json(&base.url("/api/session")).await
+}
+
+#[derive(serde::Serialize)]
+struct Login<'a> {
+    username: &'a str,
+    password: &'a str,
+}
+
+pub async fn login(
+    base: &ApiBase,
+    username: &str,
+    password: &str,
+) -> Result<SessionInfo, ApiError> {
+    send_json(
+        Request::post(&base.url("/api/session")),
+        &Login { username, password },
+    )
+    .await
+}
+
+pub async fn logout(base: &ApiBase) -> Result<(), ApiError> {
+    Request::delete(&base.url("/api/session"))
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    Ok(())
+}
+
+pub async fn all_dialogues(base: &ApiBase) -> Result<Vec<Dialogue>, ApiError> {
+    get_json(&base.url("/api/dialogues?include_past=true")).await
+}
+
+/// Creates (no id) or changes a session.
+pub async fn save_dialogue(
+    base: &ApiBase,
+    id: Option<Uuid>,
+    input: &DialogueInput,
+) -> Result<Dialogue, ApiError> {
+    match id {
+        None => send_json(Request::post(&base.url("/api/dialogues")), input).await,
+        Some(id) => {
+            send_json(
+                Request::put(&base.url(&format!("/api/dialogues/{id}"))),
+                input,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn cancel_dialogue(base: &ApiBase, id: Uuid, reason: &str) -> Result<Dialogue, ApiError> {
+    let body = CancelDialogue {
+        reason: reason.to_owned(),
+    };
+    send_json(
+        Request::post(&base.url(&format!("/api/dialogues/{id}/cancel"))),
+        &body,
+    )
+    .await
 }

@@ -7,11 +7,12 @@ use trygghetskarta_shared::{Dialogue, DialogueKind, DialogueOrganiser, DialogueS
 use crate::api::{ApiBase, ApiError};
 use crate::app::{use_lang, use_strings};
 use crate::components::map_view::MapLayout;
+use crate::components::report::ReportState;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::Strings;
-use crate::model::dialogue::format_when;
+use crate::model::dialogue::{format_when, near_any};
 
 /// The sessions, loaded once by the app and shared by the list and the map.
 pub type Dialogues = LocalResource<Result<Vec<Dialogue>, ApiError>>;
@@ -47,6 +48,15 @@ pub fn DialogueList(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> i
         let s = strings();
         let when = format_when(&d.starts_at, &d.ends_at, lang.get()).unwrap_or_default();
         let cancelled = d.status == DialogueStatus::Cancelled;
+        let near = use_context::<ReportState>().is_some_and(|r| {
+            let mine: Vec<LonLat> = r.mine.with_untracked(|m| {
+                m.pins
+                    .iter()
+                    .map(|p| LonLat::lat_lon(p.lat, p.lon))
+                    .collect()
+            });
+            near_any(LonLat::lat_lon(d.lat, d.lon), &mine)
+        });
         let ics = base.url(&format!("/api/dialogues/{}.ics", d.id));
         let at = project(LonLat::lat_lon(d.lat, d.lon));
         let show = move |_| {
@@ -63,6 +73,7 @@ pub fn DialogueList(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> i
             <li
                 class="tk-dialogue"
                 class:tk-dialogue--cancelled=cancelled
+                class:tk-dialogue--near=near
                 id=element_id(&d)
                 tabindex="-1"
                 aria-labelledby=labelled_by
@@ -71,6 +82,13 @@ pub fn DialogueList(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> i
                     {cancelled.then(|| view! { <span class="tk-badge">{s.cancelled}</span> " " })}
                     {d.title.clone()}
                 </h3>
+                {near.then(|| view! {
+                    <p class="tk-near" title=s.near_you_hint>
+                        <span class="tk-badge tk-badge--near">{s.near_you}</span>
+                        " "
+                        {s.near_you_hint}
+                    </p>
+                })}
                 <p class="tk-dialogue-when">{when}</p>
                 <p class="tk-dialogue-meta">
                     {format!(

@@ -4,4 +4,5 @@ pub mod dialogue_list;
 pub mod map_view;
 pub mod pin_layer;
 pub mod report;
+pub mod staff;
 pub mod tile_layer;

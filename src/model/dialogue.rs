@@ -92,3 +92,65 @@ pub fn format_when(starts_at: &str, ends_at: &str, lang: Lang) -> Option<String>
         )
     })
 }
+
+/// Day of the month of the last Sunday of `month` in `year`.
+fn last_sunday(year: i32, month: u32) -> u32 {
+    let last_day = if month == 3 || month == 10 { 31 } else { 30 };
+    let wd = LocalTime {
+        year,
+        month,
+        day: last_day,
+        hour: 0,
+        minute: 0,
+    }
+    .weekday(); // 0 = Monday
+    last_day - ((wd as u32 + 1) % 7)
+}
+
+/// The UTC offset of Swedish local time (EU rule: summer time from the last Sunday of March,
+/// 02:00, to the last Sunday of October, 03:00). In the repeated hour in October the first
+/// (summer time) reading is taken; the skipped hour in March counts as summer time.
+pub fn stockholm_offset(t: &LocalTime) -> &'static str {
+    let key = |month: u32, day: u32, hour: u32| (month, day, hour);
+    let now = key(t.month, t.day, t.hour);
+    let start = key(3, last_sunday(t.year, 3), 2);
+    let end = key(10, last_sunday(t.year, 10), 3);
+    if now >= start && now < end {
+        "+02:00"
+    } else {
+        "+01:00"
+    }
+}
+
+/// `2027-05-11` + `18:00` (Swedish local time, as a date and a time input give them) ->
+/// `2027-05-11T18:00:00+02:00`.
+pub fn local_to_rfc3339(date: &str, time: &str) -> Option<String> {
+    let t = LocalTime::parse(&format!("{}T{}", date.trim(), time.trim()))?;
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:00{}",
+        t.year,
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        stockholm_offset(&t)
+    ))
+}
+
+/// The date and time inputs' values for an RFC 3339 time with its (Swedish) offset.
+pub fn to_inputs(rfc3339: &str) -> Option<(String, String)> {
+    let t = LocalTime::parse(rfc3339)?;
+    Some((
+        format!("{:04}-{:02}-{:02}", t.year, t.month, t.day),
+        format!("{:02}:{:02}", t.hour, t.minute),
+    ))
+}
+
+/// "Nära dig": within this distance of a place the device has marked.
+pub const NEAR_YOU_M: f64 = 1000.0;
+
+/// Whether a session at `at` is near any of `mine`.
+pub fn near_any(at: crate::geo::LonLat, mine: &[crate::geo::LonLat]) -> bool {
+    mine.iter()
+        .any(|m| crate::geo::distance_m(at, *m) <= NEAR_YOU_M)
+}
