@@ -140,7 +140,7 @@ fn problem_text(s: &Strings, p: Problem) -> &'static str {
         Problem::CategoryMissing => s.err_category,
         Problem::TimeMissing => s.err_time,
         Problem::CommentTooLong => s.err_comment,
-        Problem::OutsideKommun => s.outside_kommun,
+        Problem::PlaceMissing => s.err_place,
     }
 }
 
@@ -315,7 +315,7 @@ pub fn ReportFlow(
         };
         let mut found = state.draft.with_untracked(Draft::problems);
         if at.is_none() {
-            found.insert(0, Problem::OutsideKommun);
+            found.insert(0, Problem::PlaceMissing);
         }
         if let Some(first) = found.first() {
             problems.set(found.clone());
@@ -459,12 +459,12 @@ pub fn ReportFlow(
                 <label for="tk-field-place">{move || strings().place_label}</label>
                 <select
                     id="tk-field-place"
-                    aria-invalid=move || has(Problem::OutsideKommun).to_string()
+                    aria-invalid=move || has(Problem::PlaceMissing).to_string()
                     on:change=move |ev| {
                         let i: Option<usize> = event_target_value(&ev).parse().ok();
                         if let Some((name, at)) = i.and_then(|i| choices.get(i)).cloned() {
                             state.step.set(Step::Form { at: Some(at), place_name: Some(name) });
-                            problems.update(|p| p.retain(|x| *x != Problem::OutsideKommun));
+                            problems.update(|p| p.retain(|x| *x != Problem::PlaceMissing));
                         }
                     }
                 >
@@ -475,7 +475,7 @@ pub fn ReportFlow(
                         .map(|(i, (name, _))| view! { <option value=i.to_string()>{name}</option> })
                         .collect_view()}
                 </select>
-                {move || has(Problem::OutsideKommun).then(|| view! { <p class="tk-field-error">{strings().err_place}</p> })}
+                {move || has(Problem::PlaceMissing).then(|| view! { <p class="tk-field-error">{strings().err_place}</p> })}
             </div>
         }
     };

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::mercator::{TileId, TILE_SIZE};
+use super::mercator::TileId;
 use super::viewport::Viewport;
 use super::World;
 
@@ -73,6 +73,3 @@ pub fn stand_ins(wanted: &[TileId], loaded: &HashSet<TileId>, levels: u8) -> Vec
     out.sort();
     out
 }
-
-/// Pixels of one tile side at its own zoom (CSS).
-pub const SIZE: f64 = TILE_SIZE;

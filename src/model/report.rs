@@ -39,7 +39,8 @@ pub enum Problem {
     CategoryMissing,
     TimeMissing,
     CommentTooLong,
-    OutsideKommun,
+    /// Reporting without the map, no place was chosen from the list.
+    PlaceMissing,
 }
 
 impl Problem {
@@ -49,7 +50,7 @@ impl Problem {
             Problem::CategoryMissing => "category",
             Problem::TimeMissing => "time_of_day",
             Problem::CommentTooLong => "comment",
-            Problem::OutsideKommun => "place",
+            Problem::PlaceMissing => "place",
         }
     }
 }

@@ -5,8 +5,6 @@
 //! and SEQUENCE grows with every change, so an updated or cancelled session replaces the one in
 //! the reader's calendar.
 
-use std::fmt::Write;
-
 use jiff::Timestamp;
 
 use crate::storage::DialogueRow;
@@ -106,7 +104,6 @@ pub fn calendar(name: &str, dialogues: &[DialogueRow], url_of: impl Fn(&str) -> 
         }
     }
     fold("END:VCALENDAR", &mut out);
-    let _ = write!(out, "");
     out
 }
 
