@@ -79,5 +79,15 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .layer(CompressionLayer::new())
+        // On every response: no MIME sniffing, and no full URLs (which may carry a pin id) in
+        // Referer headers to other sites.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
         .layer(TraceLayer::new_for_http())
 }

@@ -126,3 +126,16 @@ async fn rusqlite_free_check(path: &std::path::Path) -> (String, Vec<String>) {
             .unwrap();
     (mode, tables.into_iter().map(|t| t.0).collect())
 }
+
+#[tokio::test]
+async fn every_response_forbids_mime_sniffing_and_limits_the_referrer() {
+    let app = TestApp::new().await;
+    for path in ["/api/health", "/api/nope"] {
+        let res = app.get(path).await;
+        assert_eq!(res.headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(
+            res.headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+    }
+}
