@@ -108,3 +108,15 @@ fn the_kommun_test_matches_the_boundary() {
     assert!(!at(59.5055, 15.9303), "Köping");
     assert!(!at(59.4277, 16.1302), "Kungsör");
 }
+
+#[test]
+fn focusing_centres_within_the_limits() {
+    use trygghetskarta::components::map_view::focus;
+    let v = initial_view(390.0, 560.0);
+    let station = project(LonLat::lat_lon(59.3968, 15.8410));
+    let f = focus(v, station, 16.0);
+    assert_eq!((f.center, f.zoom), (station, 16.0));
+    let far = focus(v, project(LonLat::lat_lon(59.3293, 18.0686)), 25.0);
+    assert_eq!(far.zoom, 18.0, "zoom clamped");
+    assert!(trygghetskarta::components::map_view::context_bounds().contains(far.center));
+}

@@ -6,7 +6,7 @@ use trygghetskarta_shared::{Dialogue, DialogueKind, DialogueOrganiser, DialogueS
 
 use crate::api::{ApiBase, ApiError};
 use crate::app::{use_lang, use_strings};
-use crate::components::map_view::MapLayout;
+use crate::components::map_view::{focus, MapLayout};
 use crate::components::report::ReportState;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
@@ -62,8 +62,7 @@ pub fn DialogueList(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> i
         let show = move |_| {
             view.update(|v| {
                 if let Some(v) = v.as_mut() {
-                    v.center = at;
-                    v.zoom = v.zoom.max(15.0);
+                    *v = focus(*v, at, v.zoom.max(15.0));
                 }
             });
         };

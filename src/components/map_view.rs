@@ -15,7 +15,7 @@ use crate::app::use_strings;
 use crate::components::tile_layer::TileLayer;
 use crate::geo::basemap::{Basemap, Layer};
 use crate::geo::viewport::{Limits, Viewport};
-use crate::geo::{LonLat, Screen, WorldBounds};
+use crate::geo::{LonLat, Screen, World, WorldBounds};
 use crate::interaction::gesture::{Command, GestureRecognizer, Input, Key, Options, PointerKind};
 use crate::interaction::inertia::Motion;
 
@@ -69,6 +69,17 @@ pub fn apply(view: Viewport, command: Command) -> Viewport {
         Command::Tap { .. } | Command::Fling { .. } | Command::TwoFingerHint => view,
     };
     next.clamp(&limits)
+}
+
+/// Centres the view on `at` at zoom `zoom`, within the limits ("Visa på kartan", a cluster,
+/// "Min position").
+pub fn focus(view: Viewport, at: World, zoom: f64) -> Viewport {
+    Viewport {
+        center: at,
+        zoom,
+        ..view
+    }
+    .clamp(&limits_for(view.width, view.height))
 }
 
 fn performance_now() -> f64 {
@@ -360,12 +371,7 @@ pub fn MapView(
                 return;
             }
             position.set(Some(at));
-            update(&|v| {
-                let mut next = v;
-                next.center = crate::geo::mercator::project(at);
-                next.zoom = v.zoom.max(16.0);
-                apply(next, Command::Pan { dx: 0.0, dy: 0.0 })
-            });
+            update(&|v| focus(v, crate::geo::mercator::project(at), v.zoom.max(16.0)));
         });
         let failed = Closure::once_into_js(move |err: wasm_bindgen::JsValue| {
             let code = js_sys::Reflect::get(&err, &"code".into())

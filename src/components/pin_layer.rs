@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use trygghetskarta_shared::{Category, PublicPin};
 
 use crate::app::use_strings;
-use crate::components::map_view::MapLayout;
+use crate::components::map_view::{focus, MapLayout};
 use crate::geo::cluster::ClusterIndex;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
@@ -139,13 +139,7 @@ pub fn PinLayer(
         let world = item.world;
         view.update(|v| {
             if let Some(v) = v.as_mut() {
-                let mut next = *v;
-                next.center = world;
-                next.zoom = f64::from(target).max(v.zoom + 1.0);
-                *v = crate::components::map_view::apply(
-                    next,
-                    crate::interaction::gesture::Command::Pan { dx: 0.0, dy: 0.0 },
-                );
+                *v = focus(*v, world, f64::from(target).max(v.zoom + 1.0));
             }
         });
     };

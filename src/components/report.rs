@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError};
 use crate::app::use_strings;
+use crate::components::map_view::focus;
 use crate::components::pin_layer::{category_icon, PinSet};
 use crate::geo::basemap::{Basemap, Layer, PlaceKind};
 use crate::geo::mercator::{project, unproject};
@@ -730,8 +731,7 @@ pub fn MyPins(view: RwSignal<Option<Viewport>>) -> impl IntoView {
         let at = project(LonLat::lat_lon(p.lat, p.lon));
         view.update(|v| {
             if let Some(v) = v.as_mut() {
-                v.center = at;
-                v.zoom = v.zoom.max(16.0);
+                *v = focus(*v, at, v.zoom.max(16.0));
             }
         });
     };
