@@ -30,21 +30,26 @@ fn polygon(rings: &serde_json::Value) -> Option<Polygon<f64>> {
     Some(Polygon::new(exterior, holes))
 }
 
-/// Reads the (Multi)Polygon of the first feature of a GeoJSON FeatureCollection.
-pub fn parse_boundary(text: &str) -> Option<MultiPolygon<f64>> {
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    let geometry = &v["features"][0]["geometry"];
+/// Reads a GeoJSON Polygon or MultiPolygon geometry object.
+pub fn parse_geometry(geometry: &serde_json::Value) -> Option<MultiPolygon<f64>> {
     let coords = &geometry["coordinates"];
-    match geometry["type"].as_str()? {
-        "Polygon" => Some(MultiPolygon::new(vec![polygon(coords)?])),
+    let shape = match geometry["type"].as_str()? {
+        "Polygon" => MultiPolygon::new(vec![polygon(coords)?]),
         "MultiPolygon" => coords
             .as_array()?
             .iter()
             .map(polygon)
             .collect::<Option<Vec<_>>>()
-            .map(MultiPolygon::new),
-        _ => None,
-    }
+            .map(MultiPolygon::new)?,
+        _ => return None,
+    };
+    Some(shape)
+}
+
+/// Reads the (Multi)Polygon of the first feature of a GeoJSON FeatureCollection.
+pub fn parse_boundary(text: &str) -> Option<MultiPolygon<f64>> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    parse_geometry(&v["features"][0]["geometry"])
 }
 
 /// True when the point lies in Arboga kommun (its boundary counts as inside).

@@ -64,6 +64,11 @@ pub struct ServeArgs {
     /// "Jag känner likadant" one client may send per 10 minutes.
     #[arg(long, env = "AGREES_PER_10_MIN", default_value_t = 120)]
     pub agrees_per_10_min: u32,
+    /// Residents' comments and place descriptions are deleted this many months after the pin
+    /// was made (checked daily); the pin stays as category, time of day and location.
+    #[arg(long, env = "RETENTION_MONTHS", default_value_t = crate::retention::DEFAULT_MONTHS,
+          value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub retention_months: u32,
 }
 
 #[derive(Debug, Subcommand)]

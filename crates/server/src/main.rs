@@ -9,7 +9,7 @@ use tracing_subscriber::EnvFilter;
 use trygghetskarta_server::config::{Cli, Command, RateLimits, ServeArgs, TileSource, UserCommand};
 use trygghetskarta_server::ratelimit::Limit;
 use trygghetskarta_server::storage::NewUser;
-use trygghetskarta_server::{app, auth, password, time, AppConfig, AppState, Storage};
+use trygghetskarta_server::{app, auth, password, retention, time, AppConfig, AppState, Storage};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -89,6 +89,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
             },
         },
     );
+    retention::spawn_daily(db.clone(), args.retention_months);
     // Forget expired staff sessions every hour.
     let purge_db = db.clone();
     tokio::spawn(async move {

@@ -8,12 +8,17 @@ use serde::{Deserialize, Serialize};
 pub mod dialogue;
 pub mod error;
 pub mod pin;
+pub mod staff;
 
 pub use dialogue::{
     CancelDialogue, Dialogue, DialogueInput, DialogueKind, DialogueOrganiser, DialogueStatus,
 };
 pub use error::{ApiErrorBody, ApiErrorDetail};
 pub use pin::{AgreeRequest, AgreeResponse, Category, CreatedPin, NewPin, PublicPin, TimeOfDay};
+pub use staff::{
+    EditComment, ExportLogEntry, Hotspot, Hotspots, ModerationAction, ModerationEvent,
+    ModerationReason, StaffPin,
+};
 
 /// `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

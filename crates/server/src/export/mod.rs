@@ -1,4 +1,114 @@
-//! Pure writers for the formats we hand out. Each is a function from data to text, with golden
-//! tests.
+//! Pure writers for the formats we hand out. Each is a function from data to bytes, with golden
+//! tests (`tests/golden/`).
 
+pub mod csv;
+pub mod geojson;
 pub mod ics;
+pub mod xlsx;
+
+use serde::Serialize;
+use trygghetskarta_shared::{Category, TimeOfDay};
+
+use crate::places;
+use crate::storage::PinRow;
+use crate::time::local_tz;
+
+/// One pin in an export: every attribute, in the column order of every format.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportPin {
+    pub id: String,
+    /// Local (Europe/Stockholm) time, RFC 3339 with offset.
+    pub created_at: String,
+    #[serde(skip)]
+    pub created_unix: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub category: &'static str,
+    pub category_sv: &'static str,
+    pub time_of_day: &'static str,
+    pub time_of_day_sv: &'static str,
+    pub area: Option<&'static str>,
+    pub place_description: Option<String>,
+    pub comment: Option<String>,
+    pub comment_approved: bool,
+    pub agree_count: i64,
+    pub hidden: bool,
+    pub hidden_reason: Option<String>,
+}
+
+/// Column names, in order (GeoJSON property names, CSV header, XLSX header).
+pub const COLUMNS: [&str; 15] = [
+    "id",
+    "created_at",
+    "lat",
+    "lon",
+    "category",
+    "category_sv",
+    "time_of_day",
+    "time_of_day_sv",
+    "area",
+    "place_description",
+    "comment",
+    "comment_approved",
+    "agree_count",
+    "hidden",
+    "hidden_reason",
+];
+
+pub fn category_sv(c: Category) -> &'static str {
+    match c {
+        Category::Traffic => "Trafik och hastighet",
+        Category::Drugs => "Narkotika",
+        Category::Lighting => "Dålig belysning",
+        Category::Disorder => "Stök och ordningsstörning",
+        Category::Vandalism => "Skadegörelse och nedskräpning",
+        Category::Other => "Annat",
+    }
+}
+
+pub fn time_of_day_sv(t: TimeOfDay) -> &'static str {
+    match t {
+        TimeOfDay::Day => "Dag",
+        TimeOfDay::Evening => "Kväll",
+        TimeOfDay::Night => "Natt",
+        TimeOfDay::AllDay => "Hela dygnet",
+    }
+}
+
+/// Local civil time of a Unix timestamp.
+pub fn local_datetime(unix: i64) -> jiff::civil::DateTime {
+    jiff::Timestamp::from_second(unix)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(local_tz())
+        .datetime()
+}
+
+impl ExportPin {
+    pub fn from_row(row: PinRow) -> ExportPin {
+        let category = Category::parse(&row.category).unwrap_or(Category::Other);
+        let time = TimeOfDay::parse(&row.time_of_day).unwrap_or(TimeOfDay::AllDay);
+        ExportPin {
+            created_at: crate::time::to_local_rfc3339(row.created_at).unwrap_or_default(),
+            created_unix: row.created_at,
+            area: places::area_at(row.lat, row.lon),
+            lat: row.lat,
+            lon: row.lon,
+            category: category.code(),
+            category_sv: category_sv(category),
+            time_of_day: time.code(),
+            time_of_day_sv: time_of_day_sv(time),
+            place_description: row.place_description,
+            comment: row.comment,
+            comment_approved: row.comment_approved,
+            agree_count: row.agree_count,
+            hidden: row.hidden,
+            hidden_reason: row.hidden_reason,
+            id: row.id,
+        }
+    }
+}
+
+/// The file name of an export made on `date` (`YYYY-MM-DD`).
+pub fn filename(date: &str, extension: &str) -> String {
+    format!("trygghetskartan-{date}.{extension}")
+}

@@ -1,9 +1,11 @@
 //! One router per concern, merged under `/api` by [`crate::app`].
 
 pub mod dialogues;
+pub mod export;
 pub mod health;
 pub mod pins;
 pub mod session;
+pub mod staff;
 
 use axum::Router;
 
@@ -17,5 +19,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(dialogues::router())
         .merge(pins::router())
         .merge(session::router())
+        .merge(staff::router())
+        .merge(export::router())
         .fallback(|| async { AppError::NotFound })
 }

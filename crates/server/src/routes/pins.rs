@@ -71,6 +71,7 @@ fn row_of(pin: &ValidPin, delete_token: String, created_at: i64) -> PinRow {
         agree_count: 0,
         hidden: false,
         comment_approved: false,
+        hidden_reason: None,
     }
 }
 

@@ -6,6 +6,7 @@
 mod dialogues;
 mod pins;
 mod sessions;
+mod staff;
 mod users;
 
 use std::str::FromStr;
@@ -17,6 +18,7 @@ use sqlx::SqlitePool;
 pub use dialogues::DialogueRow;
 pub use pins::{Agreed, Inserted, PinRow};
 pub use sessions::{SessionRow, UserRow};
+pub use staff::{Change, ExportRow, ModerationRow, Order};
 pub use users::{CreateUserError, NewUser};
 
 /// Handle to the database. Cheap to clone.

@@ -15,6 +15,8 @@ pub struct PinRow {
     pub agree_count: i64,
     pub hidden: bool,
     pub comment_approved: bool,
+    /// Why staff hid it (the latest hide).
+    pub hidden_reason: Option<String>,
 }
 
 /// The outcome of an insert keyed by the widget's id.
@@ -92,11 +94,21 @@ impl Storage {
         .await
     }
 
+    /// Deletes the pin, and the sender's text from its moderation history.
     pub async fn delete_pin(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
         let done = sqlx::query("DELETE FROM pins WHERE id = ?")
             .bind(id)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "UPDATE moderation_log SET before = NULL, after = NULL
+             WHERE pin_id = ? AND action = 'edit_comment'",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -1,0 +1,217 @@
+//! The filters every staff pin route and export takes, from the query string:
+//! `from`, `to` (local dates `YYYY-MM-DD`, both inclusive), `category` and `time_of_day`
+//! (repeatable or comma-separated), `area` (a tätort name) or `bbox`, `include_hidden`.
+
+use jiff::civil::Date;
+use trygghetskarta_shared::{Category, TimeOfDay};
+
+use crate::error::{ApiResult, AppError};
+use crate::pins::{parse_bbox, BBox};
+use crate::places::{self, Area};
+use crate::storage::PinRow;
+use crate::time::local_tz;
+
+#[derive(Clone, Default)]
+pub struct PinFilter {
+    /// Created at or after (Unix seconds).
+    pub from: Option<i64>,
+    /// Created before (Unix seconds): the start of the day after `to`.
+    pub until: Option<i64>,
+    /// Empty: all.
+    pub categories: Vec<Category>,
+    /// Empty: all.
+    pub times: Vec<TimeOfDay>,
+    pub area: Option<&'static Area>,
+    pub bbox: Option<BBox>,
+    pub include_hidden: bool,
+}
+
+impl std::fmt::Debug for PinFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PinFilter")
+            .field("from", &self.from)
+            .field("until", &self.until)
+            .field("categories", &self.categories)
+            .field("times", &self.times)
+            .field("area", &self.area.map(|a| &a.name))
+            .field("bbox", &self.bbox)
+            .field("include_hidden", &self.include_hidden)
+            .finish()
+    }
+}
+
+/// The filter keys; routes may accept more (see [`parse`]).
+pub const KEYS: [&str; 7] = [
+    "from",
+    "to",
+    "category",
+    "time_of_day",
+    "area",
+    "bbox",
+    "include_hidden",
+];
+
+fn start_of_day(field: &str, value: &str, days_later: i64) -> ApiResult<i64> {
+    let date: Date = value.trim().parse().map_err(|_| {
+        AppError::bad_request(Some(field), format!("{field} must be a date YYYY-MM-DD."))
+    })?;
+    let date = date
+        .checked_add(jiff::Span::new().days(days_later))
+        .map_err(|_| AppError::bad_request(Some(field), "date out of range"))?;
+    let zoned = date
+        .to_zoned_datetime(local_tz())
+        .map_err(|_| AppError::bad_request(Some(field), "date out of range"))?;
+    Ok(zoned.timestamp().as_second())
+}
+
+fn parse_bool(field: &str, value: &str) -> ApiResult<bool> {
+    match value.trim() {
+        "true" | "1" | "yes" | "" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(AppError::bad_request(
+            Some(field),
+            format!("{field} must be true or false."),
+        )),
+    }
+}
+
+/// Parses the query string. `extra` names further keys the route accepts; their values are
+/// returned (last one wins). Unknown keys are refused, so a typo never silently exports
+/// everything.
+pub fn parse(query: Option<&str>, extra: &[&str]) -> ApiResult<(PinFilter, Vec<(String, String)>)> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+        .map_err(|_| AppError::bad_request(None, "The query string is malformed."))?;
+    let mut f = PinFilter::default();
+    let mut rest = Vec::new();
+    for (key, value) in pairs {
+        match key.as_str() {
+            "from" => f.from = Some(start_of_day("from", &value, 0)?),
+            "to" => f.until = Some(start_of_day("to", &value, 1)?),
+            "category" => {
+                for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    let c = Category::parse(code).ok_or_else(|| {
+                        AppError::bad_request(
+                            Some("category"),
+                            format!("Unknown category {code:?}."),
+                        )
+                    })?;
+                    if !f.categories.contains(&c) {
+                        f.categories.push(c);
+                    }
+                }
+            }
+            "time_of_day" => {
+                for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    let t = TimeOfDay::parse(code).ok_or_else(|| {
+                        AppError::bad_request(
+                            Some("time_of_day"),
+                            format!("Unknown time of day {code:?}."),
+                        )
+                    })?;
+                    if !f.times.contains(&t) {
+                        f.times.push(t);
+                    }
+                }
+            }
+            "area" if !value.trim().is_empty() => {
+                f.area = Some(places::area_named(&value).ok_or_else(|| {
+                    let names: Vec<_> = places::areas().iter().map(|a| a.name.as_str()).collect();
+                    AppError::bad_request(
+                        Some("area"),
+                        format!("Unknown area {value:?}. Known: {}.", names.join(", ")),
+                    )
+                })?);
+            }
+            "area" => {}
+            "bbox" => f.bbox = Some(parse_bbox(&value)?),
+            "include_hidden" => f.include_hidden = parse_bool("include_hidden", &value)?,
+            k if extra.contains(&k) => rest.push((key, value)),
+            _ => {
+                return Err(AppError::bad_request(
+                    Some(&key),
+                    format!("Unknown query parameter {key:?}."),
+                ))
+            }
+        }
+    }
+    if f.area.is_some() && f.bbox.is_some() {
+        return Err(AppError::bad_request(
+            Some("bbox"),
+            "Give area or bbox, not both.",
+        ));
+    }
+    if let (Some(from), Some(until)) = (f.from, f.until) {
+        if from >= until {
+            return Err(AppError::bad_request(
+                Some("to"),
+                "to must not be before from.",
+            ));
+        }
+    }
+    Ok((f, rest))
+}
+
+impl PinFilter {
+    /// The box the database narrows by: the bbox, or the area's bounds.
+    pub fn query_box(&self) -> Option<(f64, f64, f64, f64)> {
+        self.bbox
+            .map(|b| (b.min_lon, b.min_lat, b.max_lon, b.max_lat))
+            .or_else(|| self.area.map(Area::bounds))
+    }
+
+    /// What the database cannot decide: whether the pin lies in the area's polygon.
+    pub fn keeps(&self, row: &PinRow) -> bool {
+        self.area.is_none_or(|a| a.contains(row.lat, row.lon))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_whole_local_days() {
+        let (f, _) = parse(Some("from=2026-07-01&to=2026-07-01"), &[]).unwrap();
+        // Midnight in Stockholm summer time is 22:00 UTC the day before.
+        assert_eq!(f.from, Some(1_782_856_800)); // 2026-06-30T22:00:00Z
+        assert_eq!(f.until, Some(1_782_856_800 + 86_400));
+    }
+
+    #[test]
+    fn repeated_and_comma_separated_values_combine() {
+        let (f, _) = parse(
+            Some("category=traffic&category=drugs,traffic&time_of_day=night"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(f.categories, vec![Category::Traffic, Category::Drugs]);
+        assert_eq!(f.times, vec![TimeOfDay::Night]);
+        assert!(!f.include_hidden);
+    }
+
+    #[test]
+    fn mistakes_are_refused_with_the_field_named() {
+        for (q, field) in [
+            ("from=yesterday", "from"),
+            ("category=noise", "category"),
+            ("time_of_day=dawn", "time_of_day"),
+            ("area=Köping", "area"),
+            ("bbox=1,2", "bbox"),
+            ("include_hidden=maybe", "include_hidden"),
+            ("catgory=traffic", "catgory"),
+            ("from=2026-02-01&to=2026-01-01", "to"),
+            ("area=Arboga&bbox=15,59,16,60", "bbox"),
+        ] {
+            match parse(Some(q), &[]) {
+                Err(AppError::BadRequest { field: Some(f), .. }) => assert_eq!(f, field, "{q}"),
+                other => panic!("{q}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn routes_may_take_more_keys() {
+        let (_, rest) = parse(Some("radius_m=150&area=arboga"), &["radius_m"]).unwrap();
+        assert_eq!(rest, vec![("radius_m".to_owned(), "150".to_owned())]);
+    }
+}

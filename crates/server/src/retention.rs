@@ -1,0 +1,50 @@
+//! Retention: residents' free text is kept for a limited time. Once a day, comments and place
+//! descriptions of pins older than the configured age (default 24 months) are deleted; the pin
+//! stays as category, time of day, date and location, so the lägesbild keeps its history.
+
+use jiff::{Span, Timestamp};
+
+use crate::storage::Storage;
+use crate::time::local_tz;
+
+pub const DEFAULT_MONTHS: u32 = 24;
+
+/// The moment `months` calendar months before `now` (local calendar).
+pub fn cutoff(now: i64, months: u32) -> i64 {
+    let now = Timestamp::from_second(now).unwrap_or(Timestamp::UNIX_EPOCH);
+    now.to_zoned_datetime(local_tz())
+        .checked_sub(Span::new().months(i64::from(months)))
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(i64::MIN)
+}
+
+/// Deletes the text of pins older than `months`; returns how many pins lost text.
+pub async fn run(db: &Storage, now: i64, months: u32) -> Result<u64, sqlx::Error> {
+    db.purge_texts_before(cutoff(now, months)).await
+}
+
+/// Runs [`run`] now and then every 24 hours.
+pub fn spawn_daily(db: Storage, months: u32) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            every.tick().await;
+            match run(&db, crate::time::now_unix(), months).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(pins = n, months, "retention: deleted old comments"),
+                Err(e) => tracing::warn!(error = %e, "retention run failed"),
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cutoff_is_calendar_months_back() {
+        // 2026-11-26T12:00:00+01:00 minus 24 months is 2024-11-26T12:00:00+01:00.
+        assert_eq!(cutoff(1_795_690_800, 24), 1_732_618_800);
+    }
+}
