@@ -8,6 +8,7 @@
 #   wasm-bindgen-cli         cargo install, exactly the wasm-bindgen version in Cargo.lock
 #   wasm-opt (binaryen 132)  npm, in scripts/tools (Debian's binaryen 108 breaks the widget)
 #   chromium, chromedriver   apt (--test)
+#   gdal-bin (ogrinfo)       apt (--test): the export tests check that GDAL/QGIS read our files
 #   playwright-core          npm, in e2e (--test)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,6 +57,12 @@ if $want_test; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
     apt-get install -y -q chromium chromium-driver
+  fi
+  if ! command -v ogrinfo >/dev/null; then
+    say "installing gdal-bin (ogrinfo)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q gdal-bin
   fi
   if [ ! -f e2e/node_modules/playwright-core/package.json ] \
     || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then

@@ -9,25 +9,6 @@ use common::TestApp;
 use icalendar::{Calendar, CalendarComponent, Component};
 use serde_json::{json, Value};
 
-async fn send(
-    app: &TestApp,
-    method: &str,
-    uri: &str,
-    cookie: Option<&str>,
-    body: &Value,
-) -> common::Response {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("host", "karta.arboga.se")
-        .header("content-type", "application/json");
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    app.request(req.body(Body::from(body.to_string())).unwrap())
-        .await
-}
-
 /// A walk in the town centre in the spring of 2027 (after the DST change on 28 March).
 fn walk() -> Value {
     json!({
@@ -55,15 +36,19 @@ async fn only_organisers_and_admins_announce_sessions() {
     let planner = app.staff_cookie("pia", "planner").await;
     let admin = app.staff_cookie("ada", "admin").await;
     assert_eq!(
-        send(&app, "POST", "/api/dialogues", None, &walk())
+        app.send("POST", "/api/dialogues", None, &walk())
             .await
             .status,
         StatusCode::UNAUTHORIZED
     );
-    let res = send(&app, "POST", "/api/dialogues", Some(&planner), &walk()).await;
+    let res = app
+        .send("POST", "/api/dialogues", Some(&planner), &walk())
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.json()["error"]["code"], "forbidden");
-    let res = send(&app, "POST", "/api/dialogues", Some(&organiser), &walk()).await;
+    let res = app
+        .send("POST", "/api/dialogues", Some(&organiser), &walk())
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let d = res.json();
     assert_eq!(d["status"], "planned");
@@ -73,7 +58,7 @@ async fn only_organisers_and_admins_announce_sessions() {
         "Vi går från Stora torget.\nTa med varma kläder."
     );
     assert_eq!(
-        send(&app, "POST", "/api/dialogues", Some(&admin), &walk())
+        app.send("POST", "/api/dialogues", Some(&admin), &walk())
             .await
             .status,
         StatusCode::CREATED
@@ -141,7 +126,9 @@ async fn invalid_sessions_are_explained_field_by_field_and_not_stored() {
         (with(walk(), "room", json!("B12")), "room"),
     ];
     for (body, field) in cases {
-        let res = send(&app, "POST", "/api/dialogues", Some(&organiser), &body).await;
+        let res = app
+            .send("POST", "/api/dialogues", Some(&organiser), &body)
+            .await;
         assert_eq!(
             res.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -150,14 +137,14 @@ async fn invalid_sessions_are_explained_field_by_field_and_not_stored() {
         );
         assert_eq!(res.json()["error"]["field"], field);
     }
-    let all = send(
-        &app,
-        "GET",
-        "/api/dialogues?include_past=true",
-        Some(&organiser),
-        &json!({}),
-    )
-    .await;
+    let all = app
+        .send(
+            "GET",
+            "/api/dialogues?include_past=true",
+            Some(&organiser),
+            &json!({}),
+        )
+        .await;
     assert!(all.json().as_array().unwrap().is_empty());
 }
 
@@ -170,8 +157,10 @@ async fn past_sessions_are_for_staff_only() {
         "ends_at",
         json!("2025-04-13T19:00:00+02:00"),
     );
-    send(&app, "POST", "/api/dialogues", Some(&organiser), &past).await;
-    send(&app, "POST", "/api/dialogues", Some(&organiser), &walk()).await;
+    app.send("POST", "/api/dialogues", Some(&organiser), &past)
+        .await;
+    app.send("POST", "/api/dialogues", Some(&organiser), &walk())
+        .await;
     assert_eq!(
         app.get("/api/dialogues")
             .await
@@ -185,14 +174,14 @@ async fn past_sessions_are_for_staff_only() {
         app.get("/api/dialogues?include_past=true").await.status,
         StatusCode::UNAUTHORIZED
     );
-    let all = send(
-        &app,
-        "GET",
-        "/api/dialogues?include_past=true",
-        Some(&organiser),
-        &json!({}),
-    )
-    .await;
+    let all = app
+        .send(
+            "GET",
+            "/api/dialogues?include_past=true",
+            Some(&organiser),
+            &json!({}),
+        )
+        .await;
     let all = all.json();
     assert_eq!(all.as_array().unwrap().len(), 2);
     assert_eq!(
@@ -216,7 +205,8 @@ fn parse_event(text: &str) -> icalendar::Event {
 async fn edits_and_cancellation_bump_the_calendar_sequence() {
     let app = TestApp::new().await;
     let organiser = app.staff_cookie("olle", "organiser").await;
-    let created = send(&app, "POST", "/api/dialogues", Some(&organiser), &walk())
+    let created = app
+        .send("POST", "/api/dialogues", Some(&organiser), &walk())
         .await
         .json();
     let id = created["id"].as_str().unwrap().to_owned();
@@ -243,37 +233,37 @@ async fn edits_and_cancellation_bump_the_calendar_sequence() {
         .ends_with(&format!("?dialog={id}")));
 
     let moved = with(walk(), "starts_at", json!("2027-04-13T18:30:00+02:00"));
-    let res = send(
-        &app,
-        "PUT",
-        &format!("/api/dialogues/{id}"),
-        Some(&organiser),
-        &moved,
-    )
-    .await;
+    let res = app
+        .send(
+            "PUT",
+            &format!("/api/dialogues/{id}"),
+            Some(&organiser),
+            &moved,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.json()["starts_at"], "2027-04-13T18:30:00+02:00");
     let event = parse_event(&app.get(&format!("/api/dialogues/{id}.ics")).await.text());
     assert_eq!(event.property_value("SEQUENCE"), Some("1"));
     assert_eq!(event.property_value("DTSTART"), Some("20270413T163000Z"));
 
-    let no_reason = send(
-        &app,
-        "POST",
-        &format!("/api/dialogues/{id}/cancel"),
-        Some(&organiser),
-        &json!({"reason": " "}),
-    )
-    .await;
+    let no_reason = app
+        .send(
+            "POST",
+            &format!("/api/dialogues/{id}/cancel"),
+            Some(&organiser),
+            &json!({"reason": " "}),
+        )
+        .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let res = send(
-        &app,
-        "POST",
-        &format!("/api/dialogues/{id}/cancel"),
-        Some(&organiser),
-        &json!({"reason": "Sjukdom"}),
-    )
-    .await;
+    let res = app
+        .send(
+            "POST",
+            &format!("/api/dialogues/{id}/cancel"),
+            Some(&organiser),
+            &json!({"reason": "Sjukdom"}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert_eq!(res.json()["status"], "cancelled");
     assert_eq!(res.json()["cancel_reason"], "Sjukdom");
@@ -289,24 +279,24 @@ async fn edits_and_cancellation_bump_the_calendar_sequence() {
         .contains("INSTÄLLD: Sjukdom"));
 
     let planner = app.staff_cookie("pia", "planner").await;
-    let res = send(
-        &app,
-        "PUT",
-        &format!("/api/dialogues/{id}"),
-        Some(&planner),
-        &moved,
-    )
-    .await;
+    let res = app
+        .send(
+            "PUT",
+            &format!("/api/dialogues/{id}"),
+            Some(&planner),
+            &moved,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let missing = uuid::Uuid::new_v4();
-    let res = send(
-        &app,
-        "PUT",
-        &format!("/api/dialogues/{missing}"),
-        Some(&organiser),
-        &moved,
-    )
-    .await;
+    let res = app
+        .send(
+            "PUT",
+            &format!("/api/dialogues/{missing}"),
+            Some(&organiser),
+            &moved,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
 
@@ -337,7 +327,9 @@ async fn times_are_right_on_both_sides_of_daylight_saving_changes() {
             "ends_at",
             json!(format!("{}T23:00:00Z", &as_utc[..10])),
         );
-        let res = send(&app, "POST", "/api/dialogues", Some(&organiser), &body).await;
+        let res = app
+            .send("POST", "/api/dialogues", Some(&organiser), &body)
+            .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
         let d = res.json();
         assert_eq!(d["starts_at"], start, "local time with the right offset");

@@ -105,6 +105,94 @@ impl TestApp {
     pub async fn post_json(&self, uri: &str, body: &serde_json::Value) -> Response {
         self.send_json("POST", uri, body, [192, 0, 2, 1]).await
     }
+
+    /// A staff request as the browser sends it: same-site, with the session cookie if any.
+    pub async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        cookie: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Response {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("host", "karta.arboga.se")
+            .header("content-type", "application/json");
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        self.request(req.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    /// A staff GET with the session cookie.
+    pub async fn get_as(&self, uri: &str, cookie: &str) -> Response {
+        self.request(
+            Request::get(uri)
+                .header("host", "karta.arboga.se")
+                .header("cookie", cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Stores a pin directly (as if sent at `created_at`) and returns its id.
+    pub async fn seed_pin(&self, pin: SeedPin<'_>) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        let row = trygghetskarta_server::storage::PinRow {
+            id: id.clone(),
+            lat: pin.lat,
+            lon: pin.lon,
+            category: pin.category.to_owned(),
+            time_of_day: pin.time_of_day.to_owned(),
+            comment: pin.comment.map(str::to_owned),
+            place_description: pin.place_description.map(str::to_owned),
+            delete_token: "t".repeat(64),
+            created_at: pin.created_at,
+            agree_count: pin.agree_count,
+            hidden: false,
+            comment_approved: false,
+            hidden_reason: None,
+        };
+        self.db.insert_pin(&row).await.unwrap();
+        for _ in 0..pin.agree_count {
+            let device = uuid::Uuid::new_v4().to_string();
+            self.db.agree(&id, &device, pin.created_at).await.unwrap();
+        }
+        id
+    }
+}
+
+/// A pin to store with [`TestApp::seed_pin`]; `..SeedPin::default()` fills the rest.
+#[derive(Clone, Copy)]
+pub struct SeedPin<'a> {
+    pub lat: f64,
+    pub lon: f64,
+    pub category: &'a str,
+    pub time_of_day: &'a str,
+    pub comment: Option<&'a str>,
+    pub place_description: Option<&'a str>,
+    pub created_at: i64,
+    pub agree_count: i64,
+}
+
+impl Default for SeedPin<'_> {
+    fn default() -> Self {
+        SeedPin {
+            // Stora torget, Arboga
+            lat: 59.3948,
+            lon: 15.8437,
+            category: "lighting",
+            time_of_day: "evening",
+            comment: None,
+            place_description: None,
+            // 2026-11-26T18:00:00+01:00
+            created_at: 1_795_712_400,
+            agree_count: 0,
+        }
+    }
 }
 
 pub struct Response {
