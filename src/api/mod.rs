@@ -5,7 +5,8 @@ use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 use trygghetskarta_shared::{
     AgreeRequest, AgreeResponse, ApiErrorBody, CancelDialogue, ClientConfig, CreatedPin, Dialogue,
-    DialogueInput, NewPin, PublicPin, SessionInfo,
+    DialogueInput, EditComment, Hotspots, ModerationEvent, ModerationReason, NewPin, PublicPin,
+    SessionInfo, StaffPin,
 };
 use uuid::Uuid;
 
@@ -208,4 +209,69 @@ pub async fn cancel_dialogue(base: &ApiBase, id: Uuid, reason: &str) -> Result<D
         &body,
     )
     .await
+}
+
+// --- Planners ------------------------------------------------------------------------------
+
+/// Pins matching the filter query string (`FilterForm::query`), newest first.
+pub async fn staff_pins(base: &ApiBase, query: &str) -> Result<Vec<StaffPin>, ApiError> {
+    get_json(&base.url(&with_query("/api/staff/pins", query))).await
+}
+
+pub async fn hotspots(base: &ApiBase, query: &str) -> Result<Hotspots, ApiError> {
+    get_json(&base.url(&with_query("/api/staff/hotspots", query))).await
+}
+
+/// The tätort names the area filter accepts.
+pub async fn areas(base: &ApiBase) -> Result<Vec<String>, ApiError> {
+    get_json(&base.url("/api/staff/areas")).await
+}
+
+pub async fn pin_history(base: &ApiBase, id: Uuid) -> Result<Vec<ModerationEvent>, ApiError> {
+    get_json(&base.url(&format!("/api/staff/pins/{id}/history"))).await
+}
+
+/// A moderation step on one pin.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Moderation {
+    Hide(String),
+    Restore(String),
+    Approve,
+    Unapprove,
+    EditComment(String),
+}
+
+pub async fn moderate(base: &ApiBase, id: Uuid, step: Moderation) -> Result<StaffPin, ApiError> {
+    let url = |action: &str| base.url(&format!("/api/staff/pins/{id}/{action}"));
+    match step {
+        Moderation::Hide(reason) => {
+            send_json(Request::post(&url("hide")), &ModerationReason { reason }).await
+        }
+        Moderation::Restore(reason) => {
+            send_json(Request::post(&url("restore")), &ModerationReason { reason }).await
+        }
+        Moderation::Approve => fetch_json(build(Request::post(&url("approve")))?).await,
+        Moderation::Unapprove => fetch_json(build(Request::post(&url("unapprove")))?).await,
+        Moderation::EditComment(comment) => {
+            let comment = Some(comment).filter(|c| !c.trim().is_empty());
+            send_json(
+                Request::patch(&base.url(&format!("/api/staff/pins/{id}"))),
+                &EditComment { comment },
+            )
+            .await
+        }
+    }
+}
+
+fn build(req: gloo_net::http::RequestBuilder) -> Result<Request, ApiError> {
+    req.build().map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// `path?query`, or `path` when the query is empty.
+pub fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
 }

@@ -3,6 +3,7 @@
 pub mod dialogue_list;
 pub mod map_view;
 pub mod pin_layer;
+pub mod planner;
 pub mod report;
 pub mod staff;
 pub mod tile_layer;

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use wasm_bindgen::JsCast;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use trygghetskarta_shared::{
@@ -13,6 +15,7 @@ use uuid::Uuid;
 use crate::api::{self, ApiBase, ApiError};
 use crate::app::{use_lang, use_strings};
 use crate::components::map_view::MapView;
+use crate::components::planner::{HotspotList, PlanAt, PlannerView};
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
@@ -28,6 +31,7 @@ pub fn StaffApp(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl Int
     let strings = use_strings();
     let base = expect_context::<ApiBase>();
     let who: Who = RwSignal::new(None);
+    provide_context(PlanAt(RwSignal::new(None)));
     let check = base.clone();
     spawn_local(async move {
         who.set(Some(api::session(&check).await.ok()));
@@ -49,6 +53,7 @@ pub fn StaffApp(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl Int
                 Some(None) => view! { <LoginForm who=who /> }.into_any(),
                 Some(Some(info)) => {
                     let can_organise = matches!(info.role, Role::Organiser | Role::Admin);
+                    let can_plan_pins = matches!(info.role, Role::Planner | Role::Admin);
                     view! {
                         <p class="tk-staff-user">
                             {format!("{} {} ({})", strings().logged_in_as, info.username, info.role.as_str())}
@@ -57,11 +62,12 @@ pub fn StaffApp(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl Int
                                 {strings().logout}
                             </button>
                         </p>
-                        {if can_organise {
-                            view! { <StaffDialogues basemap=basemap /> }.into_any()
-                        } else {
-                            view! { <p class="tk-muted">{strings().no_tools}</p> }.into_any()
-                        }}
+                        {can_plan_pins.then(|| view! { <PlannerView basemap=basemap can_plan=can_organise /> })}
+                        {(can_organise && !can_plan_pins).then(|| {
+                            let everything = Memo::new(|_| String::new());
+                            view! { <HotspotList query=everything version=RwSignal::new(0) can_plan=true /> }
+                        })}
+                        {can_organise.then(|| view! { <StaffDialogues basemap=basemap /> })}
                     }
                         .into_any()
                 }
@@ -288,6 +294,34 @@ fn StaffDialogues(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl I
         fields.set(d.as_ref().map_or_else(Fields::new, Fields::from));
         editing.set(Some(d.map(|d| d.id)));
     };
+    // "Planera dialog här" on a hotspot: a new session at that place.
+    if let Some(PlanAt(plan)) = use_context::<PlanAt>() {
+        Effect::new(move |_| {
+            if let Some((at, name)) = plan.get() {
+                open(None);
+                fields.update(|f| {
+                    f.at = Some(at);
+                    f.place_name = name;
+                });
+                plan.set(None);
+                view_sig.set(None);
+                request_animation_frame(|| {
+                    if let Some(form) = document()
+                        .query_selector(".tk-dialogue-editor")
+                        .ok()
+                        .flatten()
+                    {
+                        form.scroll_into_view();
+                    }
+                    if let Some(el) = document().get_element_by_id("tk-d-title") {
+                        if let Ok(input) = el.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = input.focus();
+                        }
+                    }
+                });
+            }
+        });
+    }
 
     let text_input = move |id: &'static str,
                            label: fn(&Strings) -> &'static str,

@@ -4,3 +4,4 @@ pub mod dialogue;
 pub mod mine;
 pub mod outbox;
 pub mod report;
+pub mod staff;
