@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install missing tools first.
-.PHONY: run test build setup bench
+.PHONY: run test build setup bench bench-export
 
 run:
 	scripts/run.sh
@@ -15,3 +15,6 @@ setup:
 
 bench:
 	scripts/bench.sh
+
+bench-export:
+	scripts/bench-export.sh

@@ -8,7 +8,6 @@ use trygghetskarta_shared::{Category, TimeOfDay};
 use crate::error::{ApiResult, AppError};
 use crate::pins::{parse_bbox, BBox};
 use crate::places::{self, Area};
-use crate::storage::PinRow;
 use crate::time::local_tz;
 
 #[derive(Clone, Default)]
@@ -159,9 +158,9 @@ impl PinFilter {
             .or_else(|| self.area.map(Area::bounds))
     }
 
-    /// What the database cannot decide: whether the pin lies in the area's polygon.
-    pub fn keeps(&self, row: &PinRow) -> bool {
-        self.area.is_none_or(|a| a.contains(row.lat, row.lon))
+    /// What the database cannot decide: whether a pin lies in the area's polygon.
+    pub fn keeps_at(&self, lat: f64, lon: f64) -> bool {
+        self.area.is_none_or(|a| a.contains(lat, lon))
     }
 }
 

@@ -7,8 +7,8 @@
 //! follows the pins (a street, a square). The price: a continuous band of pins chains into one
 //! hotspot, so `radius_m` should stay near the size of a place (default 100 m).
 //!
-//! Neighbours are found through a grid of `radius_m` cells, so the work grows with the number
-//! of pins times their local density, not with its square.
+//! Neighbours are found through a grid (see [`dbscan`]), so the work grows with the number of
+//! pins, not with its square, and dense places are not slower than sparse ones.
 
 use std::collections::HashMap;
 
@@ -51,63 +51,141 @@ pub const RADIUS_RANGE: std::ops::RangeInclusive<f64> = 20.0..=2000.0;
 pub const MIN_PINS_RANGE: std::ops::RangeInclusive<usize> = 2..=10_000;
 pub const LIMIT_RANGE: std::ops::RangeInclusive<usize> = 1..=200;
 
-/// Cluster ids per point (`None`: not in a hotspot).
-pub fn dbscan(xy: &[(f64, f64)], radius: f64, min_pins: usize) -> Vec<Option<usize>> {
-    let cell = |(x, y): (f64, f64)| ((x / radius).floor() as i64, (y / radius).floor() as i64);
-    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
-    for (i, p) in xy.iter().enumerate() {
-        grid.entry(cell(*p)).or_default().push(i);
+/// Offsets of the cells that can hold a pin within `radius` of a pin in the centre cell, for
+/// cells of side `radius / √2`: the 5 × 5 block without its corners.
+const NEAR: [(i64, i64); 21] = [
+    (0, 0),
+    (-1, 0),
+    (1, 0),
+    (0, -1),
+    (0, 1),
+    (-1, -1),
+    (-1, 1),
+    (1, -1),
+    (1, 1),
+    (-2, -1),
+    (-2, 0),
+    (-2, 1),
+    (2, -1),
+    (2, 0),
+    (2, 1),
+    (-1, -2),
+    (0, -2),
+    (1, -2),
+    (-1, 2),
+    (0, 2),
+    (1, 2),
+];
+
+fn find_root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
     }
+    i
+}
+
+/// Cluster ids per point (`None`: not in a hotspot), numbered in the order of the points.
+///
+/// Grid DBSCAN: with cells of side `radius / √2` any two pins in one cell are neighbours, so a
+/// cell holding `min_pins` pins makes them all core pins without a distance check, core cells
+/// are joined when one pair of their core pins is close enough, and counting stops at
+/// `min_pins`. Dense places therefore cost about as much as sparse ones.
+pub fn dbscan(xy: &[(f64, f64)], radius: f64, min_pins: usize) -> Vec<Option<usize>> {
+    let side = radius / std::f64::consts::SQRT_2;
     let r2 = radius * radius;
-    let neighbours = |i: usize, out: &mut Vec<usize>| {
-        out.clear();
-        let (cx, cy) = cell(xy[i]);
-        for dx in -1..=1 {
-            for dy in -1..=1 {
-                if let Some(ids) = grid.get(&(cx + dx, cy + dy)) {
-                    out.extend(ids.iter().copied().filter(|&j| {
-                        let (a, b) = (xy[i], xy[j]);
-                        (a.0 - b.0).powi(2) + (a.1 - b.1).powi(2) <= r2
-                    }));
+    let cell_of = |(x, y): (f64, f64)| ((x / side).floor() as i64, (y / side).floor() as i64);
+    let close = |i: usize, j: usize| {
+        let (a, b) = (xy[i], xy[j]);
+        (a.0 - b.0).powi(2) + (a.1 - b.1).powi(2) <= r2
+    };
+    // Cells in order of their first pin, so the result never depends on hash order.
+    let mut index: HashMap<(i64, i64), usize> = HashMap::new();
+    let mut cells: Vec<((i64, i64), Vec<usize>)> = Vec::new();
+    for (i, p) in xy.iter().enumerate() {
+        let key = cell_of(*p);
+        let c = *index.entry(key).or_insert_with(|| {
+            cells.push((key, Vec::new()));
+            cells.len() - 1
+        });
+        cells[c].1.push(i);
+    }
+    let (index, cells) = (&index, &cells);
+    let near_cells = move |c: usize| {
+        let (cx, cy) = cells[c].0;
+        NEAR.iter()
+            .filter_map(move |(dx, dy)| index.get(&(cx + dx, cy + dy)).copied())
+    };
+
+    // 1. Core pins.
+    let mut core = vec![false; xy.len()];
+    for (c, (_, ids)) in cells.iter().enumerate() {
+        if ids.len() >= min_pins {
+            ids.iter().for_each(|&i| core[i] = true);
+            continue;
+        }
+        for &i in ids {
+            let mut count = 0;
+            'count: for d in near_cells(c) {
+                for &j in &cells[d].1 {
+                    if close(i, j) {
+                        count += 1;
+                        if count >= min_pins {
+                            core[i] = true;
+                            break 'count;
+                        }
+                    }
                 }
             }
         }
-    };
-    let mut label: Vec<Option<usize>> = vec![None; xy.len()];
-    let mut visited = vec![false; xy.len()];
-    let mut next = 0;
-    let (mut around, mut queue) = (Vec::new(), Vec::new());
-    for start in 0..xy.len() {
-        if visited[start] {
+    }
+
+    // 2. Join cells whose core pins reach each other.
+    let mut parent: Vec<usize> = (0..cells.len()).collect();
+    let core_ids: Vec<Vec<usize>> = cells
+        .iter()
+        .map(|(_, ids)| ids.iter().copied().filter(|&i| core[i]).collect())
+        .collect();
+    for a in 0..cells.len() {
+        if core_ids[a].is_empty() {
             continue;
         }
-        visited[start] = true;
-        neighbours(start, &mut around);
-        if around.len() < min_pins {
-            continue; // noise, unless a core pin reaches it later
-        }
-        let id = next;
-        next += 1;
-        label[start] = Some(id);
-        queue.clear();
-        queue.extend_from_slice(&around);
-        while let Some(j) = queue.pop() {
-            if label[j].is_none() {
-                label[j] = Some(id);
-            }
-            if visited[j] {
+        for b in near_cells(a) {
+            if b <= a || core_ids[b].is_empty() {
                 continue;
             }
-            visited[j] = true;
-            neighbours(j, &mut around);
-            if around.len() >= min_pins {
-                queue.extend(
-                    around
-                        .iter()
-                        .copied()
-                        .filter(|&k| label[k].is_none() || !visited[k]),
-                );
+            let (ra, rb) = (find_root(&mut parent, a), find_root(&mut parent, b));
+            if ra == rb {
+                continue;
             }
+            let joined = core_ids[a]
+                .iter()
+                .any(|&i| core_ids[b].iter().any(|&j| close(i, j)));
+            if joined {
+                parent[rb] = ra;
+            }
+        }
+    }
+
+    // 3. Labels: core pins take their cell's cluster; other pins the cluster of a core pin
+    //    within reach, if any.
+    let mut cluster_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut label = vec![None; xy.len()];
+    let mut cell_of_pin = vec![0; xy.len()];
+    for (c, (_, ids)) in cells.iter().enumerate() {
+        ids.iter().for_each(|&i| cell_of_pin[i] = c);
+    }
+    for i in 0..xy.len() {
+        let c = cell_of_pin[i];
+        let owner = if core[i] {
+            Some(c)
+        } else {
+            near_cells(c).find(|&d| core_ids[d].iter().any(|&j| close(i, j)))
+        };
+        if let Some(d) = owner {
+            let root = find_root(&mut parent, d);
+            let next = cluster_of_root.len();
+            label[i] = Some(*cluster_of_root.entry(root).or_insert(next));
         }
     }
     label

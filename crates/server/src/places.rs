@@ -14,6 +14,8 @@ const BASEMAP: &str = include_str!("../../../public/basemap/arboga.geojson");
 pub struct Area {
     pub name: String,
     pub shape: MultiPolygon<f64>,
+    /// `(min_lon, min_lat, max_lon, max_lat)`: most points are decided by this alone.
+    bounds: (f64, f64, f64, f64),
 }
 
 pub struct Place {
@@ -31,8 +33,10 @@ static AREAS: LazyLock<Vec<Area>> = LazyLock::new(|| {
         .filter(|f| f["properties"]["in_arboga_kommun"] == true)
         .filter_map(|f| {
             let shape = parse_geometry(&f["geometry"])?;
+            let r = geo::BoundingRect::bounding_rect(&shape)?;
             Some(Area {
                 name: f["properties"]["name"].as_str()?.to_owned(),
+                bounds: (r.min().x, r.min().y, r.max().x, r.max().y),
                 shape,
             })
         })
@@ -80,14 +84,15 @@ pub fn area_at(lat: f64, lon: f64) -> Option<&'static str> {
 
 impl Area {
     pub fn contains(&self, lat: f64, lon: f64) -> bool {
-        self.shape.intersects(&Point::new(lon, lat))
+        let (min_lon, min_lat, max_lon, max_lat) = self.bounds;
+        (min_lon..=max_lon).contains(&lon)
+            && (min_lat..=max_lat).contains(&lat)
+            && self.shape.intersects(&Point::new(lon, lat))
     }
 
     /// `(min_lon, min_lat, max_lon, max_lat)`, to narrow the database query.
     pub fn bounds(&self) -> (f64, f64, f64, f64) {
-        use geo::BoundingRect;
-        let r = self.shape.bounding_rect().expect("a non-empty area");
-        (r.min().x, r.min().y, r.max().x, r.max().y)
+        self.bounds
     }
 }
 

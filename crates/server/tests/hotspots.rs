@@ -129,3 +129,67 @@ fn ties_rank_by_agrees_and_limit_keeps_the_largest() {
     );
     assert_eq!(one.len(), 1);
 }
+
+/// Textbook DBSCAN, O(n²): the reference the grid version must agree with.
+fn naive(xy: &[(f64, f64)], r: f64, min: usize) -> (Vec<bool>, Vec<Option<usize>>) {
+    let near = |i: usize| -> Vec<usize> {
+        (0..xy.len())
+            .filter(|&j| (xy[i].0 - xy[j].0).hypot(xy[i].1 - xy[j].1) <= r)
+            .collect()
+    };
+    let core: Vec<bool> = (0..xy.len()).map(|i| near(i).len() >= min).collect();
+    let mut label = vec![None; xy.len()];
+    let mut next = 0;
+    for s in 0..xy.len() {
+        if !core[s] || label[s].is_some() {
+            continue;
+        }
+        let mut stack = vec![s];
+        label[s] = Some(next);
+        while let Some(i) = stack.pop() {
+            for j in near(i) {
+                if label[j].is_none() {
+                    label[j] = Some(next);
+                    if core[j] {
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        next += 1;
+    }
+    (core, label)
+}
+
+#[test]
+fn the_grid_version_agrees_with_textbook_dbscan() {
+    for seed in 0..20 {
+        let mut rng = StdRng::seed_from_u64(seed);
+        // Clumps and scatter in a 2 km square.
+        let mut xy = Vec::new();
+        for _ in 0..rng.gen_range(1..6) {
+            let (cx, cy) = (rng.gen_range(0.0..2000.0), rng.gen_range(0.0..2000.0));
+            for _ in 0..rng.gen_range(2..40) {
+                xy.push((
+                    cx + rng.gen_range(-80.0..80.0),
+                    cy + rng.gen_range(-80.0..80.0),
+                ));
+            }
+        }
+        for _ in 0..60 {
+            xy.push((rng.gen_range(0.0..2000.0), rng.gen_range(0.0..2000.0)));
+        }
+        let (core, want) = naive(&xy, 100.0, 3);
+        let got = dbscan(&xy, 100.0, 3);
+        // Core pins form the same groups (cluster numbers may differ) ...
+        for i in 0..xy.len() {
+            for j in 0..xy.len() {
+                if core[i] && core[j] {
+                    assert_eq!(want[i] == want[j], got[i] == got[j], "seed {seed}: {i} {j}");
+                }
+            }
+            // ... and every pin is in a hotspot exactly when DBSCAN puts it in one.
+            assert_eq!(want[i].is_some(), got[i].is_some(), "seed {seed}: pin {i}");
+        }
+    }
+}

@@ -11,7 +11,7 @@
 //! - RFC 4180 quoting and CRLF line ends. A text that starts with `=`, `+`, `-`, `@` or a tab is
 //!   prefixed with `'` so Excel never runs a resident's comment as a formula.
 
-use super::{local_datetime, ExportPin, COLUMNS};
+use super::{ExportPin, COLUMNS};
 
 pub const CONTENT_TYPE: &str = "text/csv; charset=utf-8";
 pub const DELIMITER: char = ';';
@@ -49,10 +49,19 @@ fn text(value: Option<&str>, out: &mut String) {
 
 /// One row, with its line end, appended to `out`.
 pub fn row(p: &ExportPin, out: &mut String) {
-    let t = local_datetime(p.created_unix);
+    let t = p.created_local;
+    let when = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
     let cells: [&dyn Fn(&mut String); 15] = [
         &|o| field(&p.id, o),
-        &|o| field(&t.strftime("%Y-%m-%d %H:%M:%S").to_string(), o),
+        &|o| o.push_str(&when),
         &|o| o.push_str(&p.lat.to_string()),
         &|o| o.push_str(&p.lon.to_string()),
         &|o| field(p.category, o),

@@ -21,6 +21,9 @@ pub struct ExportPin {
     pub created_at: String,
     #[serde(skip)]
     pub created_unix: i64,
+    /// The same local time as civil date and time, for spreadsheets.
+    #[serde(skip)]
+    pub created_local: jiff::civil::DateTime,
     pub lat: f64,
     pub lon: f64,
     pub category: &'static str,
@@ -75,21 +78,30 @@ pub fn time_of_day_sv(t: TimeOfDay) -> &'static str {
     }
 }
 
-/// Local civil time of a Unix timestamp.
-pub fn local_datetime(unix: i64) -> jiff::civil::DateTime {
-    jiff::Timestamp::from_second(unix)
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned_datetime(local_tz())
-        .datetime()
-}
-
 impl ExportPin {
     pub fn from_row(row: PinRow) -> ExportPin {
         let category = Category::parse(&row.category).unwrap_or(Category::Other);
         let time = TimeOfDay::parse(&row.time_of_day).unwrap_or(TimeOfDay::AllDay);
+        let zoned = jiff::Timestamp::from_second(row.created_at)
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            .to_zoned_datetime(local_tz());
+        let local = zoned.datetime();
+        let offset = zoned.offset().seconds();
         ExportPin {
-            created_at: crate::time::to_local_rfc3339(row.created_at).unwrap_or_default(),
+            created_at: format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+                local.year(),
+                local.month(),
+                local.day(),
+                local.hour(),
+                local.minute(),
+                local.second(),
+                if offset < 0 { '-' } else { '+' },
+                offset.abs() / 3600,
+                offset.abs() % 3600 / 60
+            ),
             created_unix: row.created_at,
+            created_local: local,
             area: places::area_at(row.lat, row.lon),
             lat: row.lat,
             lon: row.lon,

@@ -11,7 +11,7 @@ use std::io::Write;
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 use trygghetskarta_shared::{Category, Hotspot, TimeOfDay};
 
-use super::{category_sv, local_datetime, time_of_day_sv, ExportPin, COLUMNS};
+use super::{category_sv, time_of_day_sv, ExportPin, COLUMNS};
 use crate::hotspots::HotPoint;
 
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -28,8 +28,7 @@ pub enum XlsxExportError {
     Rows(String),
 }
 
-fn datetime(unix: i64) -> Result<ExcelDateTime, XlsxError> {
-    let t = local_datetime(unix);
+fn datetime(t: jiff::civil::DateTime) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?.and_hms(
         t.hour() as u16,
         t.minute() as u8,
@@ -79,7 +78,7 @@ pub fn write<W: Write + Send>(
             let p = pin.map_err(XlsxExportError::Rows)?;
             n += 1;
             ws.write_string(n, 0, &p.id)?;
-            ws.write_datetime_with_format(n, 1, datetime(p.created_unix)?, &when)?;
+            ws.write_datetime_with_format(n, 1, datetime(p.created_local)?, &when)?;
             ws.write_number_with_format(n, 2, p.lat, &degrees)?;
             ws.write_number_with_format(n, 3, p.lon, &degrees)?;
             ws.write_string(n, 4, p.category)?;

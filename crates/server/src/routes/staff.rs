@@ -252,16 +252,6 @@ pub fn hotspot_params(extra: &[(String, String)]) -> ApiResult<Params> {
     Ok(p)
 }
 
-pub fn hot_point(row: &PinRow) -> HotPoint {
-    HotPoint {
-        lat: row.lat,
-        lon: row.lon,
-        category: Category::parse(&row.category).unwrap_or(Category::Other),
-        time_of_day: TimeOfDay::parse(&row.time_of_day).unwrap_or(TimeOfDay::AllDay),
-        agree_count: u32::try_from(row.agree_count).unwrap_or(0),
-    }
-}
-
 async fn hotspots(
     State(state): State<AppState>,
     staff: Staff,
@@ -270,13 +260,25 @@ async fn hotspots(
     staff.require(HOTSPOT_READERS)?;
     let (filter, extra) = filter::parse(query.as_deref(), &["radius_m", "min_pins", "limit"])?;
     let params = hotspot_params(&extra)?;
-    let rows = state.db.staff_pins(&filter, Order::Oldest).await?;
-    let points: Vec<HotPoint> = rows.iter().map(hot_point).collect();
+    let points: Vec<HotPoint> = state
+        .db
+        .pin_points(&filter)
+        .await?
+        .into_iter()
+        .map(|p| HotPoint {
+            lat: p.lat,
+            lon: p.lon,
+            category: Category::parse(&p.category).unwrap_or(Category::Other),
+            time_of_day: TimeOfDay::parse(&p.time_of_day).unwrap_or(TimeOfDay::AllDay),
+            agree_count: u32::try_from(p.agree_count).unwrap_or(0),
+        })
+        .collect();
+    let n = points.len() as u32;
     let spots = tokio::task::spawn_blocking(move || hotspots::find(&points, params))
         .await
         .map_err(AppError::internal)?;
     Ok(Json(Hotspots {
-        pins: rows.len() as u32,
+        pins: n,
         radius_m: params.radius_m,
         min_pins: params.min_pins as u32,
         hotspots: spots,

@@ -18,7 +18,7 @@ use sqlx::SqlitePool;
 pub use dialogues::DialogueRow;
 pub use pins::{Agreed, Inserted, PinRow};
 pub use sessions::{SessionRow, UserRow};
-pub use staff::{Change, ExportRow, ModerationRow, Order};
+pub use staff::{Change, ExportRow, ModerationRow, Order, PinPoint};
 pub use users::{CreateUserError, NewUser};
 
 /// Handle to the database. Cheap to clone.

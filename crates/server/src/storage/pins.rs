@@ -69,6 +69,39 @@ impl Storage {
         })
     }
 
+    /// Stores many pins in one transaction (imports and benchmarks); existing ids are kept.
+    pub async fn import_pins(&self, rows: &[PinRow]) -> Result<u64, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let mut n = 0;
+        for row in rows {
+            n += sqlx::query(
+                "INSERT INTO pins (id, lat, lon, category, time_of_day, comment, place_description,
+                                   delete_token, created_at, agree_count, hidden, comment_approved,
+                                   hidden_reason)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&row.id)
+            .bind(row.lat)
+            .bind(row.lon)
+            .bind(&row.category)
+            .bind(&row.time_of_day)
+            .bind(&row.comment)
+            .bind(&row.place_description)
+            .bind(&row.delete_token)
+            .bind(row.created_at)
+            .bind(row.agree_count)
+            .bind(row.hidden)
+            .bind(row.comment_approved)
+            .bind(&row.hidden_reason)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
     pub async fn pin(&self, id: &str) -> Result<Option<PinRow>, sqlx::Error> {
         sqlx::query_as("SELECT * FROM pins WHERE id = ?")
             .bind(id)

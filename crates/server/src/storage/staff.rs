@@ -47,8 +47,22 @@ pub enum Order {
     Newest,
 }
 
+/// What hotspots need of a pin.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PinPoint {
+    pub lat: f64,
+    pub lon: f64,
+    pub category: String,
+    pub time_of_day: String,
+    pub agree_count: i64,
+}
+
 fn filtered<'a>(f: &PinFilter, order: Order) -> QueryBuilder<'a, Sqlite> {
-    let mut q = QueryBuilder::new("SELECT * FROM pins WHERE 1 = 1");
+    filtered_columns("*", f, order)
+}
+
+fn filtered_columns<'a>(columns: &str, f: &PinFilter, order: Order) -> QueryBuilder<'a, Sqlite> {
+    let mut q = QueryBuilder::new(format!("SELECT {columns} FROM pins WHERE 1 = 1"));
     if !f.include_hidden {
         q.push(" AND hidden = 0");
     }
@@ -85,8 +99,10 @@ fn filtered<'a>(f: &PinFilter, order: Order) -> QueryBuilder<'a, Sqlite> {
             .push_bind(max_lat);
     }
     q.push(match order {
-        Order::Oldest => " ORDER BY created_at, id",
-        Order::Newest => " ORDER BY created_at DESC, id DESC",
+        // rowid breaks ties in insertion order and lets SQLite read the created_at index in
+        // order instead of sorting.
+        Order::Oldest => " ORDER BY created_at, rowid",
+        Order::Newest => " ORDER BY created_at DESC, rowid DESC",
     });
     q
 }
@@ -102,7 +118,27 @@ impl Storage {
             .build_query_as()
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.into_iter().filter(|r| f.keeps(r)).collect())
+        Ok(rows
+            .into_iter()
+            .filter(|r| f.keeps_at(r.lat, r.lon))
+            .collect())
+    }
+
+    /// Position, category, time and agrees of every pin the filter matches (for hotspots:
+    /// a fraction of the memory of whole rows).
+    pub async fn pin_points(&self, f: &PinFilter) -> Result<Vec<PinPoint>, sqlx::Error> {
+        let rows: Vec<PinPoint> = filtered_columns(
+            "lat, lon, category, time_of_day, agree_count",
+            f,
+            Order::Oldest,
+        )
+        .build_query_as()
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|p| f.keeps_at(p.lat, p.lon))
+            .collect())
     }
 
     /// The pins the filter matches, oldest first, read from the database as they are consumed
@@ -118,7 +154,7 @@ impl Storage {
             let mut q = filtered(&f, Order::Oldest);
             let mut rows = q.build_query_as::<PinRow>().fetch(&pool);
             while let Some(row) = rows.next().await {
-                let keep = row.as_ref().map_or(true, |r| f.keeps(r));
+                let keep = row.as_ref().map_or(true, |r| f.keeps_at(r.lat, r.lon));
                 // A closed receiver means the download was dropped: stop reading.
                 if keep && tx.send(row).await.is_err() {
                     break;
