@@ -10,6 +10,6 @@ scripts/setup.sh --test
 if [ ! -f bench/node_modules/leaflet.markercluster/package.json ]; then
   npm ci --prefix bench --no-audit --no-fund
 fi
-trunk build --release --offline
+scripts/build-widget.sh
 cargo build --release -p trygghetskarta-server
 SERVER_PROFILE=release node bench/map-bench.mjs "$@"

@@ -5,7 +5,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
 scripts/setup.sh
-echo "==> building the widget (trunk build --release --offline)"
-trunk build --release --offline
+echo "==> building the widget (scripts/build-widget.sh: trunk build --release --offline)"
+scripts/build-widget.sh
 echo "==> building the server"
 cargo build --release -p trygghetskarta-server

@@ -24,8 +24,8 @@ cargo test --workspace --locked
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p trygghetskarta --target wasm32-unknown-unknown --test web --locked
 
-step "release build of the widget"
-trunk build --release --offline
+step "release build of the widget (residents and staff bundles)"
+scripts/build-widget.sh
 
 step "end-to-end tests (playwright-core, headless Chromium, real server)"
 cargo build -p trygghetskarta-server --locked

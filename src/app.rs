@@ -12,7 +12,7 @@ use crate::components::pin_layer::{PinLayer, PinSet};
 use crate::components::report::{
     map_handlers, start_outbox, MyPins, ReportFlow, ReportOverlay, ReportState, SelectedPin,
 };
-use crate::components::staff::StaffApp;
+use crate::geo::basemap::Basemap;
 use crate::geo::viewport::Viewport;
 use crate::i18n::{Lang, Strings};
 
@@ -35,42 +35,35 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'st
     move || lang.get().strings()
 }
 
-/// Whether the page is the staff view (`/personal`, served by the same widget).
-fn is_staff_path() -> bool {
-    window()
-        .location()
-        .pathname()
-        .is_ok_and(|p| p.trim_end_matches('/').ends_with("/personal"))
-}
-
-#[component]
-pub fn App(config: WidgetConfig) -> impl IntoView {
+/// Provides the language and API base every view needs, and starts loading the basemap.
+/// Returns the language, the API base, and the basemap (once loaded; `Some(Err)` if it failed).
+pub fn provide_widget(
+    config: WidgetConfig,
+) -> (
+    RwSignal<Lang>,
+    ApiBase,
+    LocalResource<Result<Arc<Basemap>, api::ApiError>>,
+) {
     let lang = RwSignal::new(config.lang);
     provide_context(lang);
     let base = ApiBase(config.api_base);
     provide_context(base.clone());
-    let strings = use_strings();
-
     let basemap_base = base.clone();
     let basemap = LocalResource::new(move || {
         let base = basemap_base.clone();
         async move { api::basemap(&base).await.map(Arc::new) }
     });
+    (lang, base, basemap)
+}
+
+/// The residents' widget: the map, reporting, my pins and the dialogue sessions.
+#[component]
+pub fn App(config: WidgetConfig) -> impl IntoView {
+    let (lang, base, basemap) = provide_widget(config);
+    let strings = use_strings();
     let loaded = Signal::derive(move || basemap.get().and_then(|r| r.ok()));
     let failed = move || matches!(basemap.get(), Some(Err(_)));
 
-    if is_staff_path() {
-        return view! {
-            <div class="tk-root" lang=move || lang.get().tag()>
-                <header class="tk-header">
-                    <h1 class="tk-title">{move || strings().app_title}</h1>
-                    <p class="tk-subtitle">{move || strings().kommun_name}</p>
-                </header>
-                <StaffApp basemap=loaded />
-            </div>
-        }
-        .into_any();
-    }
     let report = ReportState::load(lang);
     provide_context(report);
 
@@ -141,5 +134,4 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             <DialogueList dialogues=dialogues view=view />
         </div>
     }
-    .into_any()
 }

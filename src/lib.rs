@@ -32,8 +32,18 @@ pub fn config_from(host: &web_sys::Element) -> WidgetConfig {
     }
 }
 
-/// Mounts the widget into every `[data-trygghetskarta]` element, or the body when there is none.
+/// Mounts the residents' widget into every `[data-trygghetskarta]` element, or the body when
+/// there is none.
 pub fn mount() {
+    mount_root(|config| view! { <App config=config /> }.into_any());
+}
+
+/// Mounts the staff view (`/personal`), the same way.
+pub fn mount_staff() {
+    mount_root(|config| view! { <components::staff::StaffRoot config=config /> }.into_any());
+}
+
+fn mount_root(root: fn(WidgetConfig) -> AnyView) {
     console_error_panic_hook::set_once();
     let document = document();
     let hosts = document
@@ -42,7 +52,7 @@ pub fn mount() {
     if hosts.length() == 0 {
         let body = document.body().expect("a page has a body");
         let config = config_from(&body);
-        leptos::mount::mount_to(body, move || view! { <App config=config /> }).forget();
+        leptos::mount::mount_to(body, move || root(config)).forget();
         return;
     }
     for i in 0..hosts.length() {
@@ -53,6 +63,6 @@ pub fn mount() {
             continue;
         };
         let config = config_from(&host);
-        leptos::mount::mount_to(host, move || view! { <App config=config /> }).forget();
+        leptos::mount::mount_to(host, move || root(config)).forget();
     }
 }

@@ -13,7 +13,7 @@ use trygghetskarta_shared::{
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError};
-use crate::app::{use_lang, use_strings};
+use crate::app::{provide_widget, use_lang, use_strings, WidgetConfig};
 use crate::components::map_view::MapView;
 use crate::components::planner::{HotspotList, PlanAt, PlannerView};
 use crate::geo::basemap::Basemap;
@@ -22,6 +22,23 @@ use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::Strings;
 use crate::model::dialogue::{format_when, local_to_rfc3339, to_inputs};
+
+/// The staff page (`/personal`, its own wasm bundle so residents never download it).
+#[component]
+pub fn StaffRoot(config: WidgetConfig) -> impl IntoView {
+    let (lang, _, basemap) = provide_widget(config);
+    let strings = use_strings();
+    let loaded = Signal::derive(move || basemap.get().and_then(|r| r.ok()));
+    view! {
+        <div class="tk-root" lang=move || lang.get().tag()>
+            <header class="tk-header">
+                <h1 class="tk-title">{move || strings().app_title}</h1>
+                <p class="tk-subtitle">{move || strings().kommun_name}</p>
+            </header>
+            <StaffApp basemap=loaded />
+        </div>
+    }
+}
 
 /// `None` while checking, `Some(None)` logged out.
 type Who = RwSignal<Option<Option<SessionInfo>>>;

@@ -73,8 +73,17 @@ pub fn app(state: AppState) -> Router {
             .fallback(ServeFile::new(dir.join("index.html")));
         // The widget's files are small and change with every release; let browsers revalidate
         // (ServeDir answers If-Modified-Since with 304).
+        // The staff view is its own bundle in `personal/` (when built).
+        let staff_dir = dir.join("personal");
+        let mut static_routes = Router::new();
+        if staff_dir.join("index.html").is_file() {
+            static_routes = static_routes.nest_service(
+                "/personal",
+                ServeDir::new(&staff_dir).fallback(ServeFile::new(staff_dir.join("index.html"))),
+            );
+        }
         let static_routes =
-            Router::new()
+            static_routes
                 .fallback_service(widget)
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CACHE_CONTROL,

@@ -65,7 +65,7 @@ async fn the_widget_is_served_for_non_api_paths() {
         .contains("javascript"));
 
     // A client-side route loads the app rather than a 404.
-    let res = app.get("/personal/dialoger").await;
+    let res = app.get("/om").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.text().contains("<title>TK</title>"));
 
@@ -73,6 +73,37 @@ async fn the_widget_is_served_for_non_api_paths() {
     let res = app.get("/api/personal").await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(res.json()["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn the_staff_view_is_its_own_bundle_under_personal() {
+    let app = TestApp::with_config(|dir| {
+        let dist = dir.join("dist");
+        std::fs::create_dir_all(dist.join("personal")).unwrap();
+        std::fs::write(dist.join("index.html"), "<title>residents</title>").unwrap();
+        std::fs::write(dist.join("personal/index.html"), "<title>staff</title>").unwrap();
+        std::fs::write(dist.join("personal/staff.js"), "console.log(2)").unwrap();
+        AppConfig {
+            static_dir: Some(dist),
+            ..AppConfig::default()
+        }
+    })
+    .await;
+    for path in ["/personal", "/personal/", "/personal/pins"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        assert!(res.text().contains("<title>staff</title>"), "{path}");
+    }
+    assert!(app
+        .get("/personal/staff.js")
+        .await
+        .text()
+        .contains("console.log(2)"));
+    assert!(app
+        .get("/")
+        .await
+        .text()
+        .contains("<title>residents</title>"));
 }
 
 #[tokio::test]

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the two widget bundles with Trunk (release, offline): the residents' widget into dist/
+# and the staff view into dist/personal/ (served at /personal), so residents never download
+# the staff code. Expects the tools from scripts/setup.sh.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/env.sh
+trunk build --release --offline=true index.html
+trunk build --release --offline=true staff.html --dist dist/personal --public-url /personal/

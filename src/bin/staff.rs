@@ -1,0 +1,3 @@
+fn main() {
+    trygghetskarta::mount_staff();
+}
