@@ -35,15 +35,11 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'st
     move || lang.get().strings()
 }
 
+/// The bundled basemap, loading (`None`), loaded, or failed.
+pub type BasemapResource = LocalResource<Result<Arc<Basemap>, api::ApiError>>;
+
 /// Provides the language and API base every view needs, and starts loading the basemap.
-/// Returns the language, the API base, and the basemap (once loaded; `Some(Err)` if it failed).
-pub fn provide_widget(
-    config: WidgetConfig,
-) -> (
-    RwSignal<Lang>,
-    ApiBase,
-    LocalResource<Result<Arc<Basemap>, api::ApiError>>,
-) {
+pub fn provide_widget(config: WidgetConfig) -> (RwSignal<Lang>, ApiBase, BasemapResource) {
     let lang = RwSignal::new(config.lang);
     provide_context(lang);
     let base = ApiBase(config.api_base);
