@@ -6,6 +6,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod dom;
 pub mod geo;
 pub mod i18n;
 pub mod interaction;
@@ -15,7 +16,6 @@ pub mod storage;
 pub use app::{App, WidgetConfig};
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::i18n::Lang;
 
@@ -45,24 +45,16 @@ pub fn mount_staff() {
 
 fn mount_root(root: fn(WidgetConfig) -> AnyView) {
     console_error_panic_hook::set_once();
-    let document = document();
-    let hosts = document
-        .query_selector_all("[data-trygghetskarta]")
-        .expect("valid selector");
-    if hosts.length() == 0 {
-        let body = document.body().expect("a page has a body");
+    let hosts = dom::hosts();
+    if hosts.is_empty() {
+        let body = document().body().expect("a page has a body");
         let config = config_from(&body);
         leptos::mount::mount_to(body, move || root(config)).forget();
-        return;
     }
-    for i in 0..hosts.length() {
-        let Some(host) = hosts
-            .item(i)
-            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        else {
-            continue;
-        };
+    for host in hosts {
         let config = config_from(&host);
-        leptos::mount::mount_to(host, move || root(config)).forget();
+        let at = dom::mount_point(&host);
+        leptos::mount::mount_to(at, move || root(config)).forget();
     }
+    dom::report_height_to_parent();
 }

@@ -173,11 +173,9 @@ pub fn DialogueMarkers(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -
                         style=style
                         aria-label=label
                         on:click=move |_| {
-                            if let Some(el) = document().get_element_by_id(&target) {
+                            if let Some(el) = crate::dom::by_id(&target) {
                                 el.scroll_into_view();
-                                if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el) {
-                                    let _ = el.focus();
-                                }
+                                let _ = el.focus();
                             }
                         }
                     >

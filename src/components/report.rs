@@ -321,13 +321,7 @@ pub fn ReportFlow(
         if let Some(first) = found.first() {
             problems.set(found.clone());
             let id = format!("tk-field-{}", first.field());
-            request_animation_frame(move || {
-                if let Some(el) = document().get_element_by_id(&id) {
-                    if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&el) {
-                        let _ = el.focus();
-                    }
-                }
-            });
+            request_animation_frame(move || crate::dom::focus_id(&id));
             return;
         }
         problems.set(Vec::new());
@@ -636,10 +630,8 @@ pub fn map_handlers(view: RwSignal<Option<Viewport>>) -> (Callback<LonLat>, Call
                 state.step.set(Step::Placing {
                     draft: Some(centre),
                 });
-                if let Some(b) = document().query_selector(".tk-choose-here").ok().flatten() {
-                    if let Some(b) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&b) {
-                        b.click();
-                    }
+                if let Some(b) = crate::dom::query(".tk-choose-here") {
+                    b.click();
                 }
             }
         }

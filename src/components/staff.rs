@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use wasm_bindgen::JsCast;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use trygghetskarta_shared::{
@@ -323,18 +321,10 @@ fn StaffDialogues(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl I
                 plan.set(None);
                 view_sig.set(None);
                 request_animation_frame(|| {
-                    if let Some(form) = document()
-                        .query_selector(".tk-dialogue-editor")
-                        .ok()
-                        .flatten()
-                    {
+                    if let Some(form) = crate::dom::query(".tk-dialogue-editor") {
                         form.scroll_into_view();
                     }
-                    if let Some(el) = document().get_element_by_id("tk-d-title") {
-                        if let Ok(input) = el.dyn_into::<web_sys::HtmlElement>() {
-                            let _ = input.focus();
-                        }
-                    }
+                    crate::dom::focus_id("tk-d-title");
                 });
             }
         });

@@ -64,6 +64,11 @@ pub struct ServeArgs {
     /// "Jag känner likadant" one client may send per 10 minutes.
     #[arg(long, env = "AGREES_PER_10_MIN", default_value_t = 120)]
     pub agrees_per_10_min: u32,
+    /// Origins of the kommun's pages that embed the widget, comma-separated, e.g.
+    /// https://www.arboga.se,https://arboga.se. Only they get cross-origin API answers (CORS)
+    /// and may frame /embed (CSP frame-ancestors). Unset: same-origin only.
+    #[arg(long, env = "ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
     /// Residents' comments and place descriptions are deleted this many months after the pin
     /// was made (checked daily); the pin stays as category, time of day and location.
     #[arg(long, env = "RETENTION_MONTHS", default_value_t = crate::retention::DEFAULT_MONTHS,
@@ -110,6 +115,8 @@ pub struct AppConfig {
     pub tiles: Option<TileSource>,
     /// The address residents reach the widget at (for links in calendar files).
     pub public_url: Option<String>,
+    /// Host pages that may embed the widget (normalised `scheme://host[:port]`).
+    pub allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@ pub mod area;
 pub mod auth;
 pub mod config;
 pub mod dialogue;
+pub mod embed;
 pub mod error;
 pub mod export;
 pub mod extract;
@@ -19,6 +20,7 @@ pub mod places;
 pub mod ratelimit;
 pub mod retention;
 pub mod routes;
+pub mod security;
 pub mod storage;
 pub mod tiles;
 pub mod time;
@@ -64,24 +66,57 @@ impl AppState {
 /// `index.html` for every other path (so client-side routes such as `/personal` load the app).
 pub fn app(state: AppState) -> Router {
     let api = routes::api_router().with_state(state.clone());
+    let origins = &state.config.allowed_origins;
     let mut router = Router::new()
         .nest("/api", api)
         .merge(tiles::router().with_state(state.clone()));
+    let mut script_hashes = Vec::new();
     if let Some(dir) = &state.config.static_dir {
+        let index = std::fs::read_to_string(dir.join("index.html")).unwrap_or_default();
+        script_hashes.extend(security::inline_script_hashes(&index));
         let widget = ServeDir::new(dir)
             .append_index_html_on_directories(true)
             .fallback(ServeFile::new(dir.join("index.html")));
-        // The widget's files are small and change with every release; let browsers revalidate
-        // (ServeDir answers If-Modified-Since with 304).
-        // The staff view is its own bundle in `personal/` (when built).
+        let mut static_routes = Router::new()
+            // The iframe embed: the residents' widget, which reports its height when framed.
+            .route_service("/embed", ServeFile::new(dir.join("index.html")));
+        if let Some(assets) = embed::assets_from_index(&index) {
+            let js = embed::embed_js(&assets);
+            static_routes = static_routes.route(
+                "/embed.js",
+                axum::routing::get(move || {
+                    let js = js.clone();
+                    async move {
+                        (
+                            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                            js,
+                        )
+                    }
+                }),
+            );
+        }
+        // The staff view is its own bundle in `personal/` (when built), and never framed.
         let staff_dir = dir.join("personal");
-        let mut static_routes = Router::new();
+        if let Ok(staff_index) = std::fs::read_to_string(staff_dir.join("index.html")) {
+            script_hashes.extend(security::inline_script_hashes(&staff_index));
+        }
+        let csp = security::content_security_policy(&script_hashes, "'none'");
         if staff_dir.join("index.html").is_file() {
             static_routes = static_routes.nest_service(
                 "/personal",
-                ServeDir::new(&staff_dir).fallback(ServeFile::new(staff_dir.join("index.html"))),
+                tower::ServiceBuilder::new()
+                    .layer(SetResponseHeaderLayer::overriding(
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_str(&csp).expect("a valid header"),
+                    ))
+                    .service(
+                        ServeDir::new(&staff_dir)
+                            .fallback(ServeFile::new(staff_dir.join("index.html"))),
+                    ),
             );
         }
+        // The widget's files are small and change with every release; let browsers revalidate
+        // (ServeDir answers If-Modified-Since with 304).
         let static_routes =
             static_routes
                 .fallback_service(widget)
@@ -91,8 +126,14 @@ pub fn app(state: AppState) -> Router {
                 ));
         router = router.merge(static_routes);
     }
-    router
+    let csp =
+        security::content_security_policy(&script_hashes, &security::frame_ancestors(origins));
+    let mut router = router
         .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&csp).expect("a valid header"),
+        ))
         // On every response: no MIME sniffing, and no full URLs (which may carry a pin id) in
         // Referer headers to other sites.
         .layer(SetResponseHeaderLayer::overriding(
@@ -102,6 +143,9 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(TraceLayer::new_for_http())
+        ));
+    if let Some(cors) = security::cors(origins) {
+        router = router.layer(cors);
+    }
+    router.layer(TraceLayer::new_for_http())
 }

@@ -9,7 +9,9 @@ use tracing_subscriber::EnvFilter;
 use trygghetskarta_server::config::{Cli, Command, RateLimits, ServeArgs, TileSource, UserCommand};
 use trygghetskarta_server::ratelimit::Limit;
 use trygghetskarta_server::storage::NewUser;
-use trygghetskarta_server::{app, auth, password, retention, time, AppConfig, AppState, Storage};
+use trygghetskarta_server::{
+    app, auth, password, retention, security, time, AppConfig, AppState, Storage,
+};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -69,6 +71,12 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         }
         None => None,
     };
+    let allowed_origins = args
+        .allowed_origins
+        .iter()
+        .filter(|o| !o.trim().is_empty())
+        .map(|o| security::parse_origin(o).map_err(|e| format!("--allowed-origins: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
     let db = Storage::open(database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -82,6 +90,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
             static_dir: Some(args.static_dir),
             tiles,
             public_url: args.public_url,
+            allowed_origins,
             limits: RateLimits {
                 pins: Limit::per_minutes(args.pins_per_10_min, 10),
                 agrees: Limit::per_minutes(args.agrees_per_10_min, 10),

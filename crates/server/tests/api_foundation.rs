@@ -170,3 +170,120 @@ async fn every_response_forbids_mime_sniffing_and_limits_the_referrer() {
         );
     }
 }
+
+const TRUNK_INDEX: &str = r#"<!DOCTYPE html><html><head>
+<script type="module">
+import init, * as bindings from '/trygghetskarta-abc.js';
+const wasm = await init({ module_or_path: '/trygghetskarta-abc_bg.wasm' });
+</script>
+<link rel="stylesheet" href="/style-def.css" integrity="sha384-x"/></head><body></body></html>"#;
+
+fn sha256_source(script: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()))
+    )
+}
+
+async fn embedding_app() -> TestApp {
+    TestApp::with_config(|dir| {
+        let dist = dir.join("dist");
+        std::fs::create_dir_all(dist.join("personal")).unwrap();
+        std::fs::write(dist.join("index.html"), TRUNK_INDEX).unwrap();
+        std::fs::write(
+            dist.join("personal/index.html"),
+            "<script type=\"module\">staff()</script>",
+        )
+        .unwrap();
+        AppConfig {
+            static_dir: Some(dist),
+            allowed_origins: vec!["https://www.arboga.se".into()],
+            ..AppConfig::default()
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn pages_carry_a_script_policy_without_unsafe_inline() {
+    let app = embedding_app().await;
+    let inline = TRUNK_INDEX
+        .split("<script type=\"module\">")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    for path in ["/", "/embed", "/api/health"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        let csp = res.headers["content-security-policy"].to_str().unwrap();
+        let script_src = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap();
+        assert!(!script_src.contains("unsafe-inline"), "{csp}");
+        assert!(script_src.contains(&sha256_source(inline)), "the page's own script: {csp}");
+        assert!(script_src.contains(&sha256_source("staff()")), "{csp}");
+        assert!(
+            csp.contains("frame-ancestors 'self' https://www.arboga.se"),
+            "{path}: {csp}"
+        );
+        assert_eq!(res.headers["x-content-type-options"], "nosniff");
+        assert_eq!(res.headers["referrer-policy"], "strict-origin-when-cross-origin");
+    }
+    // The staff view may not be framed by anyone.
+    let res = app.get("/personal").await;
+    let csp = res.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+}
+
+#[tokio::test]
+async fn cross_origin_calls_are_answered_for_configured_origins_only() {
+    let app = embedding_app().await;
+    let preflight = |origin: &'static str| {
+        axum::http::Request::builder()
+            .method("OPTIONS")
+            .uri("/api/pins")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let res = app.request(preflight("https://www.arboga.se")).await;
+    assert_eq!(
+        res.headers["access-control-allow-origin"],
+        "https://www.arboga.se"
+    );
+    assert!(res.headers.get("access-control-allow-credentials").is_none());
+    let res = app.request(preflight("https://evil.example")).await;
+    assert!(res.headers.get("access-control-allow-origin").is_none());
+    let get = axum::http::Request::get("/api/pins")
+        .header("origin", "https://evil.example")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert!(app
+        .request(get)
+        .await
+        .headers
+        .get("access-control-allow-origin")
+        .is_none());
+}
+
+#[tokio::test]
+async fn embed_js_loads_the_built_widget_from_this_server() {
+    let app = embedding_app().await;
+    let res = app.get("/embed.js").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let js = res.text();
+    assert!(js.contains(r#"import(origin + "/trygghetskarta-abc.js")"#), "{js}");
+    assert!(js.contains(r#"origin + "/trygghetskarta-abc_bg.wasm""#), "{js}");
+    assert!(js.contains(r#"origin + "/style-def.css""#), "{js}");
+}

@@ -1,0 +1,113 @@
+//! Finding the widget's own elements and mounting it, in a page or in a shadow root.
+//!
+//! Embedded with `embed.js`, the widget lives in a shadow root of its host element, where
+//! `document.getElementById` cannot see it; these helpers look in the page and then in every
+//! widget shadow root.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The host elements (`[data-trygghetskarta]`) on the page.
+pub fn hosts() -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = document().query_selector_all("[data-trygghetskarta]") else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
+/// The element with this id, in the page or in a widget's shadow root.
+pub fn by_id(id: &str) -> Option<web_sys::HtmlElement> {
+    document()
+        .get_element_by_id(id)
+        .or_else(|| {
+            hosts()
+                .iter()
+                .filter_map(|h| h.shadow_root())
+                .find_map(|root| root.get_element_by_id(id))
+        })
+        .and_then(|e| e.dyn_into().ok())
+}
+
+/// The first element matching a selector, in the page or in a widget's shadow root.
+pub fn query(selector: &str) -> Option<web_sys::HtmlElement> {
+    document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .or_else(|| {
+            hosts()
+                .iter()
+                .filter_map(|h| h.shadow_root())
+                .find_map(|root| root.query_selector(selector).ok().flatten())
+        })
+        .and_then(|e| e.dyn_into().ok())
+}
+
+/// Focuses the element with this id, if it exists.
+pub fn focus_id(id: &str) {
+    if let Some(el) = by_id(id) {
+        let _ = el.focus();
+    }
+}
+
+/// Where to mount in `host`: the host itself, or (when the host asks for it with
+/// `data-stylesheet`, as `embed.js` does) a container in an open shadow root that loads that
+/// stylesheet, so the host page's CSS and ours never meet.
+pub fn mount_point(host: &web_sys::HtmlElement) -> web_sys::HtmlElement {
+    let Some(href) = host.get_attribute("data-stylesheet") else {
+        return host.clone();
+    };
+    let root = match host.shadow_root() {
+        Some(r) => r,
+        None => {
+            match host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)) {
+                Ok(r) => r,
+                Err(_) => return host.clone(),
+            }
+        }
+    };
+    let doc = document();
+    let (Ok(link), Ok(container)) = (doc.create_element("link"), doc.create_element("div")) else {
+        return host.clone();
+    };
+    let _ = link.set_attribute("rel", "stylesheet");
+    let _ = link.set_attribute("href", &href);
+    let _ = root.append_child(&link);
+    let _ = root.append_child(&container);
+    container.dyn_into().unwrap_or_else(|_| host.clone())
+}
+
+/// In an iframe (`/embed`), tells the parent page the widget's height whenever it changes,
+/// as `{type: "trygghetskartan:height", height}`, so the host can size the frame without a
+/// second scrollbar.
+pub fn report_height_to_parent() {
+    let win = window();
+    let Ok(Some(parent)) = win.parent() else {
+        return;
+    };
+    if parent == win {
+        return; // not framed
+    }
+    let Some(root) = document().document_element() else {
+        return;
+    };
+    let measured = root.clone();
+    let post = move || {
+        let height = measured.scroll_height();
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &"trygghetskartan:height".into());
+        let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+        // The height is not secret; any embedding page may read it.
+        let _ = parent.post_message(&message, "*");
+    };
+    let on_resize = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(post);
+    if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+        if let Some(body) = document().body() {
+            observer.observe(&body);
+        }
+    }
+    on_resize.forget();
+}
