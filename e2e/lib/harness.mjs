@@ -92,3 +92,29 @@ export async function mapState(page) {
     center: el.dataset.center.split(',').map(Number),
   }));
 }
+
+/**
+ * A stand-in for the kommun's web server: serves e2e/fixtures/ with `{{WIDGET}}` replaced by the
+ * widget server's URL (set `host.widget` once that server runs). Another origin than the widget.
+ */
+export async function startHost() {
+  const { createServer } = await import('node:http');
+  const { readFileSync: read } = await import('node:fs');
+  const state = { widget: '' };
+  const server = createServer((req, res) => {
+    const name = new URL(req.url, 'http://x').pathname.replace(/^\//, '') || 'kommun-script.html';
+    if (name === 'favicon.ico') { res.writeHead(204).end(); return; }
+    if (!/^[\w-]+\.(html|css)$/.test(name)) { res.writeHead(404).end(); return; }
+    try {
+      const body = read(join(ROOT, 'e2e', 'fixtures', name), 'utf8').replaceAll('{{WIDGET}}', state.widget);
+      res.writeHead(200, { 'content-type': name.endsWith('.css') ? 'text/css' : 'text/html; charset=utf-8' });
+      res.end(body);
+    } catch { res.writeHead(404).end(); }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    set widget(url) { state.widget = url; },
+    stop: () => new Promise((r) => server.close(r)),
+  };
+}
