@@ -35,6 +35,29 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'st
     move || lang.get().strings()
 }
 
+/// "In English" / "På svenska": switches the widget's language (written in the language it
+/// switches to, with its `lang`), and remembers the choice on this device.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let lang = use_lang();
+    let other = move || match lang.get() {
+        Lang::Sv => Lang::En,
+        Lang::En => Lang::Sv,
+    };
+    view! {
+        <button type="button" class="tk-button tk-button--small tk-lang"
+            lang=move || other().tag()
+            on:click=move |_| {
+                let next = other();
+                lang.set(next);
+                crate::storage::set(crate::LANG_KEY, next.tag());
+                crate::dom::set_page_lang(next.tag());
+            }>
+            {move || other().strings().switch_language}
+        </button>
+    }
+}
+
 /// The bundled basemap, loading (`None`), loaded, or failed.
 pub type BasemapResource = LocalResource<Result<Arc<Basemap>, api::ApiError>>;
 
@@ -104,6 +127,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     view! {
         <div class="tk-root" lang=move || lang.get().tag()>
             <header class="tk-header">
+                <LanguageSwitch />
                 <h1 class="tk-title">{move || strings().app_title}</h1>
                 <p class="tk-subtitle">{move || strings().kommun_name}</p>
                 <p class="tk-intro">{move || strings().intro}</p>

@@ -111,3 +111,14 @@ pub fn report_height_to_parent() {
     }
     on_resize.forget();
 }
+
+/// On our own pages (the host element has `data-own-page`), the page's `lang` follows the
+/// widget's; on a kommun page the host's `lang` is left alone (the widget root has its own).
+pub fn set_page_lang(tag: &str) {
+    let own = hosts().iter().any(|h| h.has_attribute("data-own-page"));
+    if own {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", tag);
+        }
+    }
+}

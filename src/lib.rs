@@ -19,10 +19,14 @@ use leptos::prelude::*;
 
 use crate::i18n::Lang;
 
+/// Where the language a resident chose is kept on the device.
+pub const LANG_KEY: &str = "trygghetskarta.lang.v1";
+
 /// Reads the widget's options from its host element.
 pub fn config_from(host: &web_sys::Element) -> WidgetConfig {
-    let lang = host
-        .get_attribute("data-lang")
+    // A language the resident chose in the widget wins over the page's and the browser's.
+    let lang = storage::get(LANG_KEY)
+        .or_else(|| host.get_attribute("data-lang"))
         .or_else(|| window().navigator().language())
         .map(|tag| Lang::from_tag(&tag))
         .unwrap_or_default();
@@ -53,6 +57,9 @@ fn mount_root(root: fn(WidgetConfig) -> AnyView) {
     }
     for host in hosts {
         let config = config_from(&host);
+        if host.has_attribute("data-own-page") {
+            dom::set_page_lang(config.lang.tag());
+        }
         let at = dom::mount_point(&host);
         leptos::mount::mount_to(at, move || root(config)).forget();
     }

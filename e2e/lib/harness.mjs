@@ -118,3 +118,20 @@ export async function startHost() {
     stop: () => new Promise((r) => server.close(r)),
   };
 }
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page, through shadow roots, and returns the
+ * violations as readable lines. The page's context needs `bypassCSP: true` (axe is injected as an
+ * inline script, which our CSP rightly forbids).
+ */
+export async function axeViolations(page) {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  if (!(await page.evaluate(() => Boolean(window.axe)))) {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  }
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}

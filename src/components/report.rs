@@ -234,9 +234,13 @@ pub fn ReportFlow(
         server_error.set(None);
         nearby.set(None);
         placing_error.set(false);
-        if let Some(b) = start_button.get_untracked() {
-            let _ = b.focus();
-        }
+        // The start button is drawn again once the step is Idle: focus it after that render,
+        // so focus returns to where the report began instead of falling to the page.
+        request_animation_frame(move || {
+            if let Some(b) = start_button.get_untracked() {
+                let _ = b.focus();
+            }
+        });
     };
 
     let choose_place = move || {

@@ -11,7 +11,7 @@ use trygghetskarta_shared::{
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError};
-use crate::app::{provide_widget, use_lang, use_strings, WidgetConfig};
+use crate::app::{provide_widget, use_lang, use_strings, LanguageSwitch, WidgetConfig};
 use crate::components::map_view::MapView;
 use crate::components::planner::{HotspotList, PlanAt, PlannerView};
 use crate::geo::basemap::Basemap;
@@ -30,6 +30,7 @@ pub fn StaffRoot(config: WidgetConfig) -> impl IntoView {
     view! {
         <div class="tk-root" lang=move || lang.get().tag()>
             <header class="tk-header">
+                <LanguageSwitch />
                 <h1 class="tk-title">{move || strings().app_title}</h1>
                 <p class="tk-subtitle">{move || strings().kommun_name}</p>
             </header>

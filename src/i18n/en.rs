@@ -185,5 +185,6 @@ pub static STRINGS: Strings = Strings {
     marked_on: "Marked",
     loading: "Loading …",
     hotspot_count: "{n} pins",
+    switch_language: "In English",
     selected_pin: "Selected pin",
 };

@@ -217,6 +217,8 @@ pub struct Strings {
     pub marked_on: &'static str,
     pub loading: &'static str,
     pub hotspot_count: &'static str,
+    /// The name of this language, in itself, for the language switch.
+    pub switch_language: &'static str,
     pub selected_pin: &'static str,
 }
 

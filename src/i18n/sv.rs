@@ -183,5 +183,6 @@ pub static STRINGS: Strings = Strings {
     marked_on: "Markerad",
     loading: "Laddar …",
     hotspot_count: "{n} markeringar",
+    switch_language: "På svenska",
     selected_pin: "Vald markering",
 };

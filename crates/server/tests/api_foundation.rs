@@ -225,14 +225,20 @@ async fn pages_carry_a_script_policy_without_unsafe_inline() {
             .find(|d| d.trim().starts_with("script-src"))
             .unwrap();
         assert!(!script_src.contains("unsafe-inline"), "{csp}");
-        assert!(script_src.contains(&sha256_source(inline)), "the page's own script: {csp}");
+        assert!(
+            script_src.contains(&sha256_source(inline)),
+            "the page's own script: {csp}"
+        );
         assert!(script_src.contains(&sha256_source("staff()")), "{csp}");
         assert!(
             csp.contains("frame-ancestors 'self' https://www.arboga.se"),
             "{path}: {csp}"
         );
         assert_eq!(res.headers["x-content-type-options"], "nosniff");
-        assert_eq!(res.headers["referrer-policy"], "strict-origin-when-cross-origin");
+        assert_eq!(
+            res.headers["referrer-policy"],
+            "strict-origin-when-cross-origin"
+        );
     }
     // The staff view may not be framed by anyone.
     let res = app.get("/personal").await;
@@ -258,7 +264,10 @@ async fn cross_origin_calls_are_answered_for_configured_origins_only() {
         res.headers["access-control-allow-origin"],
         "https://www.arboga.se"
     );
-    assert!(res.headers.get("access-control-allow-credentials").is_none());
+    assert!(res
+        .headers
+        .get("access-control-allow-credentials")
+        .is_none());
     let res = app.request(preflight("https://evil.example")).await;
     assert!(res.headers.get("access-control-allow-origin").is_none());
     let get = axum::http::Request::get("/api/pins")
@@ -283,7 +292,13 @@ async fn embed_js_loads_the_built_widget_from_this_server() {
         .unwrap()
         .starts_with("text/javascript"));
     let js = res.text();
-    assert!(js.contains(r#"import(origin + "/trygghetskarta-abc.js")"#), "{js}");
-    assert!(js.contains(r#"origin + "/trygghetskarta-abc_bg.wasm""#), "{js}");
+    assert!(
+        js.contains(r#"import(origin + "/trygghetskarta-abc.js")"#),
+        "{js}"
+    );
+    assert!(
+        js.contains(r#"origin + "/trygghetskarta-abc_bg.wasm""#),
+        "{js}"
+    );
     assert!(js.contains(r#"origin + "/style-def.css""#), "{js}");
 }
