@@ -15,6 +15,7 @@ use crate::components::report::{
 use crate::geo::basemap::Basemap;
 use crate::geo::viewport::Viewport;
 use crate::i18n::{Lang, Strings};
+use crate::model::options::{Sections, StartView};
 
 /// Options read from the host element's data attributes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,6 +23,10 @@ pub struct WidgetConfig {
     /// `data-api`: where the API and the basemap are served; "" is the page's own origin.
     pub api_base: String,
     pub lang: Lang,
+    /// `data-view`: where the map opens.
+    pub start: Option<StartView>,
+    /// `data-sections`: what is shown besides the map.
+    pub sections: Sections,
 }
 
 /// The current language, from context.
@@ -78,6 +83,7 @@ pub fn provide_widget(config: WidgetConfig) -> (RwSignal<Lang>, ApiBase, Basemap
 /// The residents' widget: the map, reporting, my pins and the dialogue sessions.
 #[component]
 pub fn App(config: WidgetConfig) -> impl IntoView {
+    let (start, sections) = (config.start, config.sections);
     let (lang, base, basemap) = provide_widget(config);
     let strings = use_strings();
     let loaded = Signal::derive(move || basemap.get().and_then(|r| r.ok()));
@@ -121,7 +127,11 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     start_outbox(report, base);
 
     let view = RwSignal::new(None::<Viewport>);
-    let (on_tap, on_enter) = map_handlers(view);
+    let (on_tap, on_enter) = if sections.report {
+        map_handlers(view)
+    } else {
+        (Callback::new(|_| {}), Callback::new(|_| {}))
+    };
     let select = Callback::new(move |pin| report.selected.set(Some(pin)));
 
     view! {
@@ -134,10 +144,10 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             </header>
             <div class="tk-body">
                 <div class="tk-map-column">
-                    <MapView basemap=loaded view=view tiles=tiles on_tap=on_tap on_enter=on_enter>
+                    <MapView basemap=loaded view=view tiles=tiles on_tap=on_tap on_enter=on_enter start=start>
                         <PinLayer view=view pins=pin_set on_select=select />
-                        <DialogueMarkers dialogues=dialogues view=view />
-                        <ReportOverlay view=view />
+                        {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues view=view /> })}
+                        {sections.report.then(|| view! { <ReportOverlay view=view /> })}
                     </MapView>
                     <SelectedPin />
                     {move || {
@@ -147,11 +157,11 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
                             })
                     }}
                 </div>
-                <ReportFlow view=view basemap=loaded pins=pin_set />
+                {sections.report.then(|| view! { <ReportFlow view=view basemap=loaded pins=pin_set /> })}
             </div>
             <p class="tk-status" role="status" aria-live="polite">{move || report.status.get()}</p>
-            <MyPins view=view />
-            <DialogueList dialogues=dialogues view=view />
+            {sections.mine.then(|| view! { <MyPins view=view /> })}
+            {sections.dialogues.then(|| view! { <DialogueList dialogues=dialogues view=view /> })}
         </div>
     }
 }

@@ -33,6 +33,10 @@ pub fn config_from(host: &web_sys::Element) -> WidgetConfig {
     WidgetConfig {
         api_base: host.get_attribute("data-api").unwrap_or_default(),
         lang,
+        start: host
+            .get_attribute("data-view")
+            .and_then(|v| model::options::parse_view(&v)),
+        sections: model::options::parse_sections(host.get_attribute("data-sections").as_deref()),
     }
 }
 

@@ -95,6 +95,23 @@ test('the script embed mounts in the host element, untouched by the host CSS and
   assert.deepEqual(errors, []);
 });
 
+test('data attributes choose the language, the opening view and the sections', async () => {
+  const { page, errors } = await openPage(browser, `${host.url}/kommun-options.html`, {
+    viewport: { width: 1024, height: 800 },
+  });
+  await page.locator('path.tk-kommun').waitFor();
+  await page.getByRole('heading', { name: 'Upcoming dialogues' }).waitFor();
+  const map = await page.$eval('[data-trygghetskarta]', (el) => el.shadowRoot.querySelector('.tk-map').dataset);
+  const [lon, lat] = map.center.split(',').map(Number);
+  assert.ok(Math.abs(lat - 59.4533) < 0.001 && Math.abs(lon - 15.7491) < 0.001, map.center);
+  assert.equal(Number(map.zoom), 15);
+  assert.equal(await page.locator('.tk-start-report').count(), 0, 'no reporting');
+  assert.equal(await page.locator('.tk-mine').count(), 0, 'no "my pins"');
+  assert.equal(await page.$eval('[data-trygghetskarta]', (el) => el.shadowRoot.querySelector('.tk-root').lang), 'en');
+  assert.equal(await page.getAttribute('html', 'lang'), 'sv', "the host page's language is its own");
+  assert.deepEqual(errors, []);
+});
+
 test('the iframe embed sizes itself through postMessage, with no second scrollbar', async () => {
   const { page, errors } = await openPage(browser, `${host.url}/kommun-iframe.html`, {
     viewport: { width: 1024, height: 800 },

@@ -124,6 +124,9 @@ pub fn MapView(
     /// Enter pressed while the map has focus.
     #[prop(optional)]
     on_enter: Option<Callback<()>>,
+    /// Where to open instead of Arboga tätort (the host page's `data-view`).
+    #[prop(optional_no_strip)]
+    start: Option<crate::model::options::StartView>,
     /// Street tiles from our server, when configured.
     #[prop(optional, into)]
     tiles: Option<Signal<Option<TileConfig>>>,
@@ -188,7 +191,14 @@ pub fn MapView(
             }
             view.update(|v| {
                 *v = Some(match *v {
-                    None => initial_view(w, h),
+                    None => match start {
+                        Some(s) => focus(
+                            initial_view(w, h),
+                            crate::geo::mercator::project(s.at),
+                            s.zoom,
+                        ),
+                        None => initial_view(w, h),
+                    },
                     Some(old) => old.resized(w, h).clamp(&limits_for(w, h)),
                 })
             });

@@ -2,6 +2,7 @@
 
 pub mod dialogue;
 pub mod mine;
+pub mod options;
 pub mod outbox;
 pub mod report;
 pub mod staff;

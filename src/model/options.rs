@@ -1,0 +1,63 @@
+//! Options a host page gives the widget in data attributes, parsed without a browser.
+
+use crate::geo::LonLat;
+
+/// `data-view="lat,lon,zoom"`: where the map opens instead of Arboga tätort.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StartView {
+    pub at: LonLat,
+    pub zoom: f64,
+}
+
+/// Zoom levels a start view may ask for (the kommun to a street corner).
+pub const START_ZOOM: std::ops::RangeInclusive<f64> = 9.0..=18.0;
+
+/// `"59.3968,15.841,15"` → the view; `None` for anything else (the default view is used).
+pub fn parse_view(text: &str) -> Option<StartView> {
+    let parts: Vec<f64> = text
+        .split(',')
+        .map(|p| p.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+        .collect::<Option<_>>()?;
+    let [lat, lon, zoom] = parts[..] else {
+        return None;
+    };
+    ((-85.0..=85.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some(StartView {
+        at: LonLat::lat_lon(lat, lon),
+        zoom: zoom.clamp(*START_ZOOM.start(), *START_ZOOM.end()),
+    })
+}
+
+/// Which parts of the widget a page shows besides the map (`data-sections`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sections {
+    /// "Markera en otrygg plats" and the form.
+    pub report: bool,
+    /// The dialogue sessions: list and map markers.
+    pub dialogues: bool,
+    /// "Mina markeringar".
+    pub mine: bool,
+}
+
+impl Default for Sections {
+    fn default() -> Self {
+        Sections {
+            report: true,
+            dialogues: true,
+            mine: true,
+        }
+    }
+}
+
+/// `"report,dialogues"` → those sections (the map is always shown); missing or empty → all.
+/// Unknown names are ignored, so a typo shows less rather than breaking the page.
+pub fn parse_sections(text: Option<&str>) -> Sections {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return Sections::default();
+    };
+    let has = |name: &str| text.split(',').any(|p| p.trim().eq_ignore_ascii_case(name));
+    Sections {
+        report: has("report"),
+        dialogues: has("dialogues"),
+        mine: has("mine"),
+    }
+}

@@ -1,0 +1,43 @@
+//! Host page options from data attributes.
+
+use trygghetskarta::model::options::{parse_sections, parse_view, Sections};
+
+#[test]
+fn a_start_view_is_lat_lon_zoom() {
+    let v = parse_view("59.3968, 15.841, 15").unwrap();
+    assert_eq!((v.at.lat, v.at.lon, v.zoom), (59.3968, 15.841, 15.0));
+    // The zoom is kept within what the map shows; nonsense gives the default view.
+    assert_eq!(parse_view("59.4,15.8,25").unwrap().zoom, 18.0);
+    for bad in [
+        "",
+        "59.4,15.8",
+        "59.4,15.8,x",
+        "95,15,12",
+        "NaN,1,12",
+        "1,2,3,4",
+    ] {
+        assert_eq!(parse_view(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn sections_default_to_everything_and_can_be_narrowed() {
+    assert_eq!(parse_sections(None), Sections::default());
+    assert_eq!(parse_sections(Some(" ")), Sections::default());
+    assert_eq!(
+        parse_sections(Some("dialogues")),
+        Sections {
+            report: false,
+            dialogues: true,
+            mine: false
+        }
+    );
+    assert_eq!(
+        parse_sections(Some("Report, mine, typo")),
+        Sections {
+            report: true,
+            dialogues: false,
+            mine: true
+        }
+    );
+}
