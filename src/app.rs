@@ -63,6 +63,20 @@ pub fn LanguageSwitch() -> impl IntoView {
     }
 }
 
+/// The widget's title, the kommun, the language switch and (for residents) the introduction.
+#[component]
+pub fn Header(intro: bool) -> impl IntoView {
+    let strings = use_strings();
+    view! {
+        <header class="tk-header">
+            <LanguageSwitch />
+            <h1 class="tk-title">{move || strings().app_title}</h1>
+            <p class="tk-subtitle">{move || strings().kommun_name}</p>
+            {intro.then(|| view! { <p class="tk-intro">{move || strings().intro}</p> })}
+        </header>
+    }
+}
+
 /// The bundled basemap, loading (`None`), loaded, or failed.
 pub type BasemapResource = LocalResource<Result<Arc<Basemap>, api::ApiError>>;
 
@@ -136,12 +150,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
 
     view! {
         <div class="tk-root" lang=move || lang.get().tag()>
-            <header class="tk-header">
-                <LanguageSwitch />
-                <h1 class="tk-title">{move || strings().app_title}</h1>
-                <p class="tk-subtitle">{move || strings().kommun_name}</p>
-                <p class="tk-intro">{move || strings().intro}</p>
-            </header>
+            <Header intro=true />
             <div class="tk-body">
                 <div class="tk-map-column">
                     <MapView basemap=loaded view=view tiles=tiles on_tap=on_tap on_enter=on_enter start=start>

@@ -11,7 +11,7 @@ use trygghetskarta_shared::{
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError};
-use crate::app::{provide_widget, use_lang, use_strings, LanguageSwitch, WidgetConfig};
+use crate::app::{provide_widget, use_lang, use_strings, Header, WidgetConfig};
 use crate::components::map_view::MapView;
 use crate::components::planner::{HotspotList, PlanAt, PlannerView};
 use crate::geo::basemap::Basemap;
@@ -25,15 +25,10 @@ use crate::model::dialogue::{format_when, local_to_rfc3339, to_inputs};
 #[component]
 pub fn StaffRoot(config: WidgetConfig) -> impl IntoView {
     let (lang, _, basemap) = provide_widget(config);
-    let strings = use_strings();
     let loaded = Signal::derive(move || basemap.get().and_then(|r| r.ok()));
     view! {
         <div class="tk-root" lang=move || lang.get().tag()>
-            <header class="tk-header">
-                <LanguageSwitch />
-                <h1 class="tk-title">{move || strings().app_title}</h1>
-                <p class="tk-subtitle">{move || strings().kommun_name}</p>
-            </header>
+            <Header intro=false />
             <StaffApp basemap=loaded />
         </div>
     }

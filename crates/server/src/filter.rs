@@ -74,6 +74,24 @@ fn parse_bool(field: &str, value: &str) -> ApiResult<bool> {
     }
 }
 
+/// Adds the comma-separated codes in `value` to `list` (once each).
+fn add_codes<T: PartialEq>(
+    list: &mut Vec<T>,
+    field: &str,
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+) -> ApiResult<()> {
+    for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let item = parse(code).ok_or_else(|| {
+            AppError::bad_request(Some(field), format!("Unknown {field} {code:?}."))
+        })?;
+        if !list.contains(&item) {
+            list.push(item);
+        }
+    }
+    Ok(())
+}
+
 /// Parses the query string. `extra` names further keys the route accepts; their values are
 /// returned (last one wins). Unknown keys are refused, so a typo never silently exports
 /// everything.
@@ -86,32 +104,8 @@ pub fn parse(query: Option<&str>, extra: &[&str]) -> ApiResult<(PinFilter, Vec<(
         match key.as_str() {
             "from" => f.from = Some(start_of_day("from", &value, 0)?),
             "to" => f.until = Some(start_of_day("to", &value, 1)?),
-            "category" => {
-                for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                    let c = Category::parse(code).ok_or_else(|| {
-                        AppError::bad_request(
-                            Some("category"),
-                            format!("Unknown category {code:?}."),
-                        )
-                    })?;
-                    if !f.categories.contains(&c) {
-                        f.categories.push(c);
-                    }
-                }
-            }
-            "time_of_day" => {
-                for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                    let t = TimeOfDay::parse(code).ok_or_else(|| {
-                        AppError::bad_request(
-                            Some("time_of_day"),
-                            format!("Unknown time of day {code:?}."),
-                        )
-                    })?;
-                    if !f.times.contains(&t) {
-                        f.times.push(t);
-                    }
-                }
-            }
+            "category" => add_codes(&mut f.categories, "category", &value, Category::parse)?,
+            "time_of_day" => add_codes(&mut f.times, "time_of_day", &value, TimeOfDay::parse)?,
             "area" if !value.trim().is_empty() => {
                 f.area = Some(places::area_named(&value).ok_or_else(|| {
                     let names: Vec<_> = places::areas().iter().map(|a| a.name.as_str()).collect();

@@ -130,9 +130,7 @@ async fn hide(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ModerationReason>,
 ) -> ApiResult<Json<StaffPin>> {
-    staff.require(PIN_READERS)?;
-    let reason = reason(body)?;
-    moderate(&state, &staff, &id, Change::Hide { reason }).await
+    with_reason(&state, &staff, &id, body, |reason| Change::Hide { reason }).await
 }
 
 async fn restore(
@@ -141,9 +139,23 @@ async fn restore(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ModerationReason>,
 ) -> ApiResult<Json<StaffPin>> {
+    with_reason(&state, &staff, &id, body, |reason| Change::Restore {
+        reason,
+    })
+    .await
+}
+
+/// Hide and restore: the role first, then the reason, then the change.
+async fn with_reason(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    body: ModerationReason,
+    change: fn(String) -> Change,
+) -> ApiResult<Json<StaffPin>> {
     staff.require(PIN_READERS)?;
     let reason = reason(body)?;
-    moderate(&state, &staff, &id, Change::Restore { reason }).await
+    moderate(state, staff, id, change(reason)).await
 }
 
 async fn approve(
