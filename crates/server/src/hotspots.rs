@@ -29,6 +29,25 @@ pub struct HotPoint {
     pub agree_count: u32,
 }
 
+impl HotPoint {
+    /// From a stored pin's codes (an unknown code counts as "other" / "all day").
+    pub fn from_codes(
+        lat: f64,
+        lon: f64,
+        category: &str,
+        time_of_day: &str,
+        agrees: i64,
+    ) -> HotPoint {
+        HotPoint {
+            lat,
+            lon,
+            category: Category::parse(category).unwrap_or(Category::Other),
+            time_of_day: TimeOfDay::parse(time_of_day).unwrap_or(TimeOfDay::AllDay),
+            agree_count: u32::try_from(agrees).unwrap_or(0),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
     pub radius_m: f64,

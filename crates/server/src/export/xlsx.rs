@@ -92,13 +92,13 @@ pub fn write<W: Write + Send>(
             ws.write_number(n, 12, p.agree_count as f64)?;
             ws.write_boolean(n, 13, p.hidden)?;
             opt(ws, n, 14, p.hidden_reason.as_deref())?;
-            points.push(HotPoint {
-                lat: p.lat,
-                lon: p.lon,
-                category: Category::parse(p.category).unwrap_or(Category::Other),
-                time_of_day: TimeOfDay::parse(p.time_of_day).unwrap_or(TimeOfDay::AllDay),
-                agree_count: u32::try_from(p.agree_count).unwrap_or(0),
-            });
+            points.push(HotPoint::from_codes(
+                p.lat,
+                p.lon,
+                p.category,
+                p.time_of_day,
+                p.agree_count,
+            ));
         }
         ws.autofilter(0, 0, n.max(1), COLUMNS.len() as u16 - 1)?;
     }

@@ -229,35 +229,28 @@ async fn history(
         .map(Json)
 }
 
+/// `value` as a number within `range`, or a `400` naming `key`.
+fn number_in<T>(key: &str, value: &str, range: &std::ops::RangeInclusive<T>) -> ApiResult<T>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Debug,
+{
+    value
+        .parse::<T>()
+        .ok()
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| {
+            AppError::bad_request(Some(key), format!("{key} must be a number in {range:?}."))
+        })
+}
+
 /// `radius_m`, `min_pins` and `limit` from the extra query parameters.
 pub fn hotspot_params(extra: &[(String, String)]) -> ApiResult<Params> {
     let mut p = Params::default();
     for (key, value) in extra {
-        let bad = |range: String| {
-            AppError::bad_request(Some(key), format!("{key} must be a number in {range}."))
-        };
         match key.as_str() {
-            "radius_m" => {
-                p.radius_m = value
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| hotspots::RADIUS_RANGE.contains(v))
-                    .ok_or_else(|| bad(format!("{:?}", hotspots::RADIUS_RANGE)))?;
-            }
-            "min_pins" => {
-                p.min_pins = value
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|v| hotspots::MIN_PINS_RANGE.contains(v))
-                    .ok_or_else(|| bad(format!("{:?}", hotspots::MIN_PINS_RANGE)))?;
-            }
-            "limit" => {
-                p.limit = value
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|v| hotspots::LIMIT_RANGE.contains(v))
-                    .ok_or_else(|| bad(format!("{:?}", hotspots::LIMIT_RANGE)))?;
-            }
+            "radius_m" => p.radius_m = number_in(key, value, &hotspots::RADIUS_RANGE)?,
+            "min_pins" => p.min_pins = number_in(key, value, &hotspots::MIN_PINS_RANGE)?,
+            "limit" => p.limit = number_in(key, value, &hotspots::LIMIT_RANGE)?,
             _ => {}
         }
     }
@@ -277,13 +270,7 @@ async fn hotspots(
         .pin_points(&filter)
         .await?
         .into_iter()
-        .map(|p| HotPoint {
-            lat: p.lat,
-            lon: p.lon,
-            category: Category::parse(&p.category).unwrap_or(Category::Other),
-            time_of_day: TimeOfDay::parse(&p.time_of_day).unwrap_or(TimeOfDay::AllDay),
-            agree_count: u32::try_from(p.agree_count).unwrap_or(0),
-        })
+        .map(|p| HotPoint::from_codes(p.lat, p.lon, &p.category, &p.time_of_day, p.agree_count))
         .collect();
     let n = points.len() as u32;
     let spots = tokio::task::spawn_blocking(move || hotspots::find(&points, params))
