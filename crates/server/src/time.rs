@@ -17,8 +17,12 @@ pub fn local_tz() -> TimeZone {
 /// Unix seconds -> RFC 3339 in Europe/Stockholm, e.g. `2026-03-29T18:00:00+02:00`.
 pub fn to_local_rfc3339(unix: i64) -> Option<String> {
     let ts = Timestamp::from_second(unix).ok()?;
-    let zoned = ts.to_zoned_datetime(local_tz());
-    Some(zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+    Some(rfc3339(&ts.to_zoned_datetime(local_tz())))
+}
+
+/// A zoned time as RFC 3339 with its offset, e.g. `2026-03-29T18:00:00+02:00`.
+pub fn rfc3339(zoned: &jiff::ZonedDateTime) -> String {
+    zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
 /// Current time as RFC 3339 UTC, for audit columns.

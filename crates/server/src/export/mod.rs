@@ -85,23 +85,10 @@ impl ExportPin {
         let zoned = jiff::Timestamp::from_second(row.created_at)
             .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
             .to_zoned_datetime(local_tz());
-        let local = zoned.datetime();
-        let offset = zoned.offset().seconds();
         ExportPin {
-            created_at: format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
-                local.year(),
-                local.month(),
-                local.day(),
-                local.hour(),
-                local.minute(),
-                local.second(),
-                if offset < 0 { '-' } else { '+' },
-                offset.abs() / 3600,
-                offset.abs() % 3600 / 60
-            ),
+            created_at: crate::time::rfc3339(&zoned),
             created_unix: row.created_at,
-            created_local: local,
+            created_local: zoned.datetime(),
             area: places::area_at(row.lat, row.lon),
             lat: row.lat,
             lon: row.lon,
