@@ -97,11 +97,12 @@ pub fn app(state: AppState) -> Router {
         }
         // The staff view is its own bundle in `personal/` (when built), and never framed.
         let staff_dir = dir.join("personal");
-        if let Ok(staff_index) = std::fs::read_to_string(staff_dir.join("index.html")) {
-            script_hashes.extend(security::inline_script_hashes(&staff_index));
+        let staff_index = std::fs::read_to_string(staff_dir.join("index.html")).ok();
+        if let Some(html) = &staff_index {
+            script_hashes.extend(security::inline_script_hashes(html));
         }
         let csp = security::content_security_policy(&script_hashes, "'none'");
-        if staff_dir.join("index.html").is_file() {
+        if staff_index.is_some() {
             static_routes = static_routes.nest_service(
                 "/personal",
                 tower::ServiceBuilder::new()
