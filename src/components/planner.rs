@@ -45,6 +45,12 @@ fn as_public(p: &StaffPin) -> PublicPin {
     }
 }
 
+/// `2026-11-26T18:05:00+01:00` → `2026-11-26 18:05` (the API's times are local already).
+fn minutes(rfc3339: &str) -> String {
+    let t = rfc3339.replace('T', " ");
+    t.get(..16).unwrap_or(&t).to_owned()
+}
+
 fn error_text(s: &Strings, e: &ApiError) -> String {
     match e {
         ApiError::Server { field: Some(f), .. } if f == "reason" => s.err_required.to_owned(),
@@ -274,8 +280,7 @@ fn PinCard(
             reason.set(String::new());
         }
     });
-    let when = pin.created_at.replace('T', " ");
-    let when = when.get(..16).unwrap_or(&when).to_owned();
+    let when = minutes(&pin.created_at);
     let has_comment = pin.comment.is_some();
     let (hidden, approved) = (pin.hidden, pin.comment_approved);
     let reason_form = move |m: Mode| {
@@ -391,8 +396,7 @@ fn HistoryList(events: Vec<ModerationEvent>) -> impl IntoView {
     view! {
         <ol class="tk-history-list">
             {events.into_iter().map(|e| {
-                let when = e.at.replace('T', " ");
-                let when = when.get(..16).unwrap_or(&when).to_owned();
+                let when = minutes(&e.at);
                 let change = match e.action {
                     ModerationAction::EditComment => Some(format!(
                         "«{}» → «{}»",
