@@ -1,0 +1,79 @@
+// Where a map frame's time goes: loads our widget with N synthetic pins (same pins, window and
+// 4x CPU throttling as map-bench.mjs), records a Chromium trace while panning and while zooming,
+// and prints the frame times and, per gesture, the main thread's time by trace event plus the
+// longest tasks with what they spent it on. A diagnostic for docs/PERFORMANCE.md, not a benchmark.
+//
+//   node bench/profile.mjs [pins] [leaflet]     (after scripts/bench.sh has built everything)
+//   PROFILE_CSS='.tk-basemap { display: none }' node bench/profile.mjs   (what-if: extra CSS on our page)
+import { startServer, launchBrowser, ROOT } from '../e2e/lib/harness.mjs';
+import { syntheticPins, PROBE, panGesture, zoomGesture, percentile, serveLeaflet } from './lib.mjs';
+
+const N = Number(process.argv[2] || 100_000);
+const LEAFLET = process.argv[3] === 'leaflet';
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink', 'cc', 'gpu'];
+
+function summarise(trace, label) {
+  const events = JSON.parse(trace).traceEvents;
+  const threads = new Map();
+  for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  const main = events.filter((e) => threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain' && e.ph === 'X');
+  const tasks = main.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
+  const byName = new Map();
+  for (const e of main) {
+    if (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') continue;
+    byName.set(e.name, (byName.get(e.name) || 0) + (e.dur || 0));
+  }
+  const total = tasks.reduce((a, e) => a + (e.dur || 0), 0);
+  console.log(`\n## ${label}: main thread busy ${(total / 1000).toFixed(0)} ms in ${tasks.length} tasks`);
+  for (const [name, dur] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
+    console.log(`  ${(dur / 1000).toFixed(1).padStart(8)} ms  ${name}`);
+  }
+  const raster = events.filter((e) => e.ph === 'X' && /Raster|Decode/.test(e.name) && threads.get(`${e.pid}:${e.tid}`) !== 'CrRendererMain');
+  console.log(`  raster/decode off the main thread: ${(raster.reduce((a, e) => a + (e.dur || 0), 0) / 1000).toFixed(0)} ms`);
+  const recalcs = main.filter((e) => e.name === 'UpdateLayoutTree').sort((a, b) => b.dur - a.dur).slice(0, 5);
+  console.log(`  largest style recalcs: ${recalcs.map((e) => `${(e.dur / 1000).toFixed(1)} ms/${e.args?.elementCount ?? '?'} elements`).join(', ')}`);
+  const layouts = main.filter((e) => e.name === 'Layout').sort((a, b) => b.dur - a.dur).slice(0, 5);
+  console.log(`  largest layouts: ${layouts.map((e) => `${(e.dur / 1000).toFixed(1)} ms/${e.args?.beginData?.dirtyObjects ?? '?'} of ${e.args?.beginData?.totalObjects ?? '?'} objects`).join(', ')}`);
+  console.log('  longest tasks:');
+  for (const t of [...tasks].sort((a, b) => b.dur - a.dur).slice(0, 6)) {
+    const inside = main.filter((e) => e !== t && e.ts >= t.ts && e.ts + (e.dur || 0) <= t.ts + t.dur && e.name !== 'RunTask');
+    const parts = new Map();
+    for (const e of inside) parts.set(e.name, (parts.get(e.name) || 0) + (e.dur || 0));
+    const top = [...parts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, d]) => `${n} ${(d / 1000).toFixed(1)}`).join(', ');
+    console.log(`    ${(t.dur / 1000).toFixed(1)} ms: ${top}`);
+  }
+}
+
+const server = LEAFLET ? null : await startServer({ env: { RUST_LOG: 'error' } });
+const pins = syntheticPins(N);
+const leaflet = LEAFLET ? await serveLeaflet({ current: pins }) : null;
+const browser = await launchBrowser();
+try {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'sv-SE' });
+  const page = await context.newPage();
+  await page.route('**/api/pins', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: pins }));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await page.addInitScript(PROBE, LEAFLET ? '.marker-cluster, .leaflet-marker-icon' : '.tk-marker');
+  await page.goto(LEAFLET ? `http://127.0.0.1:${leaflet.address().port}/` : `${server.url}/`);
+  await page.waitForFunction(() => window.__bench.firstPins !== null, null, { timeout: 180_000 });
+  if (process.env.PROFILE_CSS) await page.addStyleTag({ content: process.env.PROFILE_CSS });
+  await page.waitForTimeout(1000);
+  const box = await page.locator(LEAFLET ? '#map' : '.tk-surface').boundingBox();
+  for (const [label, gesture] of [['pan', panGesture], ['zoom', zoomGesture]]) {
+    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    await page.evaluate(() => { window.__bench.frames = []; window.__bench.last = null; window.__bench.recording = true; });
+    await gesture(page, box);
+    await page.waitForTimeout(300);
+    const frames = await page.evaluate(() => { window.__bench.recording = false; return window.__bench.frames; });
+    const trace = (await browser.stopTracing()).toString();
+    console.log(`\n# ${N} pins, ${LEAFLET ? 'Leaflet' : 'ours'}, ${label}: ${frames.length} frames, p50 ${percentile(frames, 50).toFixed(1)} p95 ${percentile(frames, 95).toFixed(1)} ms`);
+    console.log(`  frames: ${frames.map((f) => f.toFixed(0)).join(' ')}`);
+    summarise(trace, label);
+  }
+  await context.close();
+} finally {
+  await browser.close();
+  if (server) await server.stop();
+  if (leaflet) leaflet.close();
+}
