@@ -245,6 +245,34 @@ fn layers_are_translated_while_panning_and_redrawn_after_zoom_or_a_long_pan() {
 }
 
 #[test]
+fn markers_keep_their_frame_through_pans_and_take_a_new_one_on_zoom_or_resize() {
+    let first = Viewport::new(STATION, 15.0, 400.0, 300.0);
+    // Two long pans, each laid out again: the marker frame stays the first layout.
+    let second = first.pan_by(-300.0, 120.0);
+    let third = second.pan_by(-300.0, 0.0);
+    assert!(second.needs_relayout(&first) && third.needs_relayout(&second));
+    let frame = Viewport::marker_frame(Some(first), second);
+    assert_eq!(frame, first);
+    let frame = Viewport::marker_frame(Some(frame), third);
+    assert_eq!(frame, first);
+    // A marker placed in that frame and the layer moved by the view's offset from the frame
+    // lands exactly where the current view draws it, however far the pans went.
+    let view = third.pan_by(37.0, -11.0);
+    let (dx, dy) = view.offset_from(&frame);
+    for p in [Screen::new(5.0, 7.0), Screen::new(390.0, 290.0)] {
+        let w = view.to_world(p);
+        let placed = frame.to_screen(w);
+        assert!(close(placed.x + dx, p.x, 1e-6) && close(placed.y + dy, p.y, 1e-6));
+    }
+    // A zoom or a resize starts a new frame.
+    let zoomed = third.zoom_about(15.5, Screen::new(10.0, 10.0));
+    assert_eq!(Viewport::marker_frame(Some(first), zoomed), zoomed);
+    let resized = third.resized(500.0, 300.0);
+    assert_eq!(Viewport::marker_frame(Some(first), resized), resized);
+    assert_eq!(Viewport::marker_frame(None, third), third);
+}
+
+#[test]
 fn the_zoom_css_transform_draws_old_layout_where_the_new_view_wants_it() {
     let layout = Viewport::new(STATION, 14.0, 400.0, 300.0);
     let view = layout

@@ -146,22 +146,14 @@ pub fn DialogueList(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> i
 pub fn DialogueMarkers(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> impl IntoView {
     let strings = use_strings();
     let lang = use_lang();
-    let layout = expect_context::<MapLayout>().0;
-    let offset = move || match (layout.get(), view.get()) {
-        (Some(l), Some(v)) => format!("transform: {}", v.css_transform_from(&l)),
-        _ => String::new(),
-    };
+    let map = expect_context::<MapLayout>();
+    let offset = move || map.layer_style(view);
     let markers = move || {
         let list = dialogues.get().and_then(Result::ok).unwrap_or_default();
         list.into_iter()
             .map(|d| {
                 let world = project(LonLat::lat_lon(d.lat, d.lon));
-                let style = move || {
-                    layout.get().map(|l| {
-                        let p = l.to_screen(world);
-                        format!("transform: translate({:.1}px, {:.1}px)", p.x, p.y)
-                    })
-                };
+                let style = move || map.marker_style(world);
                 let when = format_when(&d.starts_at, &d.ends_at, lang.get()).unwrap_or_default();
                 let label = format!("{}: {}, {}", strings().dialogue_marker, d.title, when);
                 let target = element_id(&d);

@@ -32,11 +32,50 @@ pub fn arboga_tatort_bounds() -> WorldBounds {
 
 pub const MAX_ZOOM: f64 = 18.0;
 
-/// The view content was last laid out for (in context for the map's layers). While panning at
-/// one zoom, layers are moved with a CSS translate of `view.offset_from(layout)` instead of being
-/// redrawn; see [`Viewport::needs_relayout`].
+/// The basemap SVG's size in containers, centred on the container: translating it by up to a
+/// third of the container (the most before a relayout, see [`Viewport::needs_relayout`]) never
+/// shows an edge, and neither does zooming out by one level before the relayout. Not larger:
+/// every relayout repaints the whole SVG (three containers, as before 2026-11-27, meant 2.25 times
+/// the raster work; docs/PERFORMANCE.md).
+pub const BASEMAP_SPAN: f64 = 2.0;
+
+fn basemap_view(layout: &Viewport) -> Viewport {
+    layout.resized(BASEMAP_SPAN * layout.width, BASEMAP_SPAN * layout.height)
+}
+
+/// In context for the map's layers. `layout` is the view content was last laid out for: while
+/// panning at one zoom, layers are moved with a CSS translate of `view.offset_from(layout)`
+/// instead of being redrawn (see [`Viewport::needs_relayout`]). `frame` is what markers are
+/// placed in: it stays through pans and changes only with the zoom or the container's size (see
+/// [`Viewport::marker_frame`]), so markers that stay on screen are never touched while panning.
 #[derive(Clone, Copy)]
-pub struct MapLayout(pub RwSignal<Option<Viewport>>);
+pub struct MapLayout {
+    pub layout: RwSignal<Option<Viewport>>,
+    pub frame: Memo<Option<Viewport>>,
+}
+
+impl MapLayout {
+    fn new(layout: RwSignal<Option<Viewport>>) -> Self {
+        let frame = Memo::new(move |previous: Option<&Option<Viewport>>| {
+            layout
+                .get()
+                .map(|l| Viewport::marker_frame(previous.copied().flatten(), l))
+        });
+        MapLayout { layout, frame }
+    }
+
+    /// The style that moves a marker layer placed in `frame` to where `view` shows it.
+    pub fn layer_style(&self, view: RwSignal<Option<Viewport>>) -> Option<String> {
+        let (f, v) = (self.frame.get()?, view.get()?);
+        Some(format!("transform: {}", v.css_transform_from(&f)))
+    }
+
+    /// The style that places a marker at `world` in the current frame.
+    pub fn marker_style(&self, world: World) -> Option<String> {
+        let p = self.frame.get()?.to_screen(world);
+        Some(format!("transform: translate({:.1}px, {:.1}px)", p.x, p.y))
+    }
+}
 
 /// Limits for a container size: never zoomed out beyond the whole context window.
 pub fn limits_for(width: f64, height: f64) -> Limits {
@@ -138,7 +177,7 @@ pub fn MapView(
     let surface = NodeRef::<html::Div>::new();
     let down_on_marker = StoredValue::new(false);
     let layout = RwSignal::new(None::<Viewport>);
-    provide_context(MapLayout(layout));
+    provide_context(MapLayout::new(layout));
     // Relayout at once after a long pan or a resize; after zooming, only once the zoom has
     // paused (the layers are scaled with CSS meanwhile).
     let zoom_timer = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
@@ -262,11 +301,21 @@ pub fn MapView(
         }
     };
 
-    let local = move |x: f64, y: f64| {
-        surface.get_untracked().map_or(Screen::new(x, y), |el| {
+    // The surface's page position, read when a pointer goes down and kept for the moves of that
+    // gesture: reading it on every move would make the browser recalculate styles in the event
+    // handler for what the previous move changed, instead of once per frame.
+    let surface_origin = StoredValue::new(None::<(f64, f64)>);
+    let measure_origin = move || {
+        let origin = surface.get_untracked().map_or((0.0, 0.0), |el| {
             let r = el.get_bounding_client_rect();
-            Screen::new(x - r.left(), y - r.top())
-        })
+            (r.left(), r.top())
+        });
+        surface_origin.set_value(Some(origin));
+        origin
+    };
+    let local = move |x: f64, y: f64| {
+        let (left, top) = surface_origin.get_value().unwrap_or_else(measure_origin);
+        Screen::new(x - left, y - top)
     };
     let feed = move |input: Input| {
         let commands = gestures
@@ -283,6 +332,7 @@ pub fn MapView(
             return; // only the primary button drags
         }
         motion.set_value(Motion::Idle);
+        measure_origin();
         let marker = on_marker(&ev);
         down_on_marker.set_value(marker);
         // Capturing would send the click to the surface instead of the marker button.
@@ -325,6 +375,7 @@ pub fn MapView(
             2 => ev.delta_y() * height, // pages
             _ => ev.delta_y(),
         };
+        measure_origin();
         feed(Input::Wheel {
             delta_y,
             pos: local(f64::from(ev.client_x()), f64::from(ev.client_y())),
@@ -440,24 +491,23 @@ pub fn MapView(
             (fills, outline)
         })
     };
-    // The SVG is three containers wide and high, centred on the container, so translating it by
-    // up to a third of the container (see needs_relayout) never shows an edge.
+    // The SVG is BASEMAP_SPAN containers wide and high, centred on the container.
     let transform = move || match (basemap.get(), layout.get()) {
-        (Some(b), Some(l)) => b.transform(&l.resized(3.0 * l.width, 3.0 * l.height)),
+        (Some(b), Some(l)) => b.transform(&basemap_view(&l)),
         _ => String::new(),
     };
     let layer_offset = move || match (layout.get(), view.get()) {
         (Some(l), Some(v)) => format!(
             "transform: {}; left: {:.0}px; top: {:.0}px",
             v.css_transform_from(&l),
-            -l.width,
-            -l.height
+            -(BASEMAP_SPAN - 1.0) / 2.0 * l.width,
+            -(BASEMAP_SPAN - 1.0) / 2.0 * l.height
         ),
         _ => String::new(),
     };
     let labels = move || {
         let (b, l) = (basemap.get()?, layout.get()?);
-        let v = l.resized(3.0 * l.width, 3.0 * l.height);
+        let v = basemap_view(&l);
         Some(
             b.visible_places(&v)
                 .map(|p| {
@@ -475,7 +525,7 @@ pub fn MapView(
     let size = move || {
         layout
             .get()
-            .map(|v| (3.0 * v.width, 3.0 * v.height))
+            .map(|v| (BASEMAP_SPAN * v.width, BASEMAP_SPAN * v.height))
             .unwrap_or((0.0, 0.0))
     };
     let tile_config = move || tiles.and_then(|t| t.get());

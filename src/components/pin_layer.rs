@@ -11,7 +11,7 @@ use trygghetskarta_shared::{Category, PublicPin};
 
 use crate::app::use_strings;
 use crate::components::map_view::{focus, MapLayout};
-use crate::geo::cluster::ClusterIndex;
+use crate::geo::cluster::{keep_slots, ClusterIndex};
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
@@ -44,34 +44,23 @@ impl PinSet {
     }
 }
 
-/// A small SVG glyph per category, so categories differ by shape and not by colour alone.
+/// The category's icon: its glyph on a disc of its colour, so categories differ by shape and not
+/// by colour alone. Drawn entirely by CSS (`.tk-cat-*` with `.tk-glyph` in style.css), the same
+/// rules that draw a pin marker.
 pub fn category_icon(c: Category) -> impl IntoView {
-    let d = match c {
-        // warning triangle
-        Category::Traffic => "M12 3 L22 20 H2 Z M11 9 h2 v6 h-2 z M11 16.5 h2 v2 h-2 z",
-        // capsule
-        Category::Drugs => "M8.5 4.5 a4.95 4.95 0 0 1 7 7 l-4 4 a4.95 4.95 0 0 1 -7 -7 z M6.5 10.5 l7 7 l1.4 -1.4 l-7 -7 z",
-        // light bulb
-        Category::Lighting => "M12 2 a7 7 0 0 1 4 12.7 V17 H8 v-2.3 A7 7 0 0 1 12 2 z M9 18.5 h6 V21 H9 z",
-        // exclamation in a circle
-        Category::Disorder => "M12 2 a10 10 0 1 1 0 20 a10 10 0 1 1 0 -20 z M11 6 h2 v8 h-2 z M11 16 h2 v2 h-2 z",
-        // broken square (zigzag)
-        Category::Vandalism => "M3 3 h8 l-2 5 l4 3 l-3 10 H3 z M14 3 h7 v18 h-8 l3 -9 l-4 -3 z",
-        // dot in a ring
-        Category::Other => "M12 4 a8 8 0 1 1 0 16 a8 8 0 1 1 0 -16 z M12 9 a3 3 0 1 0 0 6 a3 3 0 1 0 0 -6 z",
-    };
-    view! {
-        <svg class="tk-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d=d fill-rule="evenodd"></path>
-        </svg>
-    }
+    view! { <span class=format!("tk-glyph tk-cat-{}", c.code()) aria-hidden="true"></span> }
 }
+
+/// The level in a single pin's key, which is (version, SINGLE, pin index, 0).
+const SINGLE: i32 = -1;
 
 #[derive(Clone, Debug, PartialEq)]
 struct Item {
-    /// Data version, level and cell: stable while zooming within a level, so the button is kept
-    /// and only moved.
+    /// Data version, level and cell (or [`SINGLE`] and the pin's index): stable while zooming
+    /// within a level, and for a single pin across levels, so the button is kept and only moved.
     key: (usize, i32, i64, i64),
+    /// Level and cell as the marker's `data-key`, which the layer's one click handler reads.
+    id: String,
     count: u32,
     /// For a single pin: its index in the pin list.
     pin: Option<usize>,
@@ -87,17 +76,38 @@ pub fn PinLayer(
     on_select: Callback<PublicPin>,
 ) -> impl IntoView {
     let strings = use_strings();
-    let layout = expect_context::<MapLayout>().0;
+    let map = expect_context::<MapLayout>();
+    let layout = map.layout;
 
-    let items = Memo::new(move |_| {
+    // The layout as of the last painted frame. After a zoom the markers the container shows are
+    // made first and those in the margin one frame later, so the frame that shows the new zoom
+    // creates a third as many buttons; panning at one zoom gets the margin at once.
+    let settled = RwSignal::new(None::<Viewport>);
+    Effect::new(move |_| {
+        let l = layout.get();
+        request_animation_frame(move || {
+            set_timeout(move || settled.set(l), std::time::Duration::ZERO);
+        });
+    });
+
+    let items = Memo::new(move |previous: Option<&Vec<Item>>| {
         let Some(l) = layout.get() else {
             return Vec::new();
         };
         let set = pins.get();
         let version = Arc::as_ptr(&set) as usize;
         // A third of a screen of margin: the layout is redone before panning goes further.
-        let margin = l.width.max(l.height) / 3.0 / l.scale();
-        set.index
+        let full = settled.with(|s| s.is_some_and(|s| s.zoom == l.zoom && s.width == l.width));
+        let margin = if full {
+            l.width.max(l.height) / 3.0 / l.scale()
+        } else {
+            0.0
+        };
+        let shown: Vec<_> = previous
+            .map(|p| p.iter().map(|i| i.key).collect())
+            .unwrap_or_default();
+        let next = set
+            .index
             .query(l.zoom, l.visible_bounds(), margin)
             .iter()
             .filter(|c| {
@@ -111,21 +121,33 @@ pub fn PinLayer(
                     .enumerate()
                     .max_by_key(|(_, n)| **n)
                     .map_or(0, |(i, _)| i);
+                // A single pin keeps its key (and so its marker) across levels; a cluster is
+                // its level and cell.
+                let (key, id) = if c.count == 1 {
+                    (
+                        (version, SINGLE, c.first as i64, 0),
+                        format!("p{}", c.first),
+                    )
+                } else {
+                    (
+                        (version, c.level, c.cell.0, c.cell.1),
+                        format!("{}:{}:{}", c.level, c.cell.0, c.cell.1),
+                    )
+                };
                 Item {
-                    key: (version, c.level, c.cell.0, c.cell.1),
+                    key,
+                    id,
                     count: c.count,
                     pin: (c.count == 1).then_some(c.first),
                     category: Category::ALL[dominant],
                     world: c.world,
                 }
-            })
-            .collect::<Vec<_>>()
+            });
+        // Markers that stay keep their place in the list, so a pan never moves them in the DOM.
+        keep_slots(&shown, next, |i| i.key)
     });
 
-    let offset = move || match (layout.get(), view.get()) {
-        (Some(l), Some(v)) => format!("transform: {}", v.css_transform_from(&l)),
-        _ => String::new(),
-    };
+    let offset = move || map.layer_style(view);
 
     let zoom_into = move |item: &Item| {
         let set = pins.get_untracked();
@@ -144,69 +166,69 @@ pub fn PinLayer(
         });
     };
 
+    // One click handler for the layer instead of one per marker: markers are created by the
+    // hundred on every zoom, and each handler would be a closure of its own.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(id) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .and_then(|el| el.closest(".tk-marker").ok().flatten())
+            .and_then(|el| el.get_attribute("data-key"))
+        else {
+            return;
+        };
+        let Some(item) = items.with_untracked(|list| list.iter().find(|i| i.id == id).cloned())
+        else {
+            return;
+        };
+        match item.pin {
+            Some(index) => {
+                if let Some(p) = pins.get_untracked().pins.get(index).cloned() {
+                    on_select.run(p);
+                }
+            }
+            None => zoom_into(&item),
+        }
+    };
+
     view! {
-        <div class="tk-pins" style=offset>
+        <div class="tk-pins" style=offset on:click=on_click>
             <For
                 each=move || items.get()
                 key=|item| item.key
                 children=move |item| {
                     let s = strings();
-                    let world = item.world;
-                    let style = move || {
-                        layout
-                            .get()
-                            .map(|l| {
-                                let p = l.to_screen(world);
-                                format!("transform: translate({:.1}px, {:.1}px)", p.x, p.y)
-                            })
-                    };
-                    let class = format!("tk-marker tk-cat-{}", item.category.code());
-                    match item.pin {
+                    let style = move || map.marker_style(item.world);
+                    let (kind, label) = match item.pin {
                         Some(index) => {
-                            let pin = pins.get_untracked().pins.get(index).cloned();
-                            let label = pin
-                                .as_ref()
+                            let label = pins
+                                .get_untracked()
+                                .pins
+                                .get(index)
                                 .map(|p| {
                                     format!(
                                         "{}, {}",
                                         s.category(p.category),
-                                        s.time_of_day(p.time_of_day).to_lowercase()
+                                        s.time_of_day(p.time_of_day).to_lowercase(),
                                     )
                                 })
                                 .unwrap_or_default();
-                            view! {
-                                <button
-                                    type="button"
-                                    class=format!("{class} tk-pin")
-                                    style=style
-                                    aria-label=label
-                                    on:click=move |_| {
-                                        if let Some(p) = pin.clone() {
-                                            on_select.run(p);
-                                        }
-                                    }
-                                >
-                                    {category_icon(item.category)}
-                                </button>
-                            }
-                                .into_any()
+                            ("tk-pin", label)
                         }
-                        None => {
-                            let label = fill(s.cluster_label, item.count);
-                            let it = item.clone();
-                            view! {
-                                <button
-                                    type="button"
-                                    class=format!("{class} tk-cluster")
-                                    style=style
-                                    aria-label=label
-                                    on:click=move |_| zoom_into(&it)
-                                >
-                                    <span aria-hidden="true">{item.count}</span>
-                                </button>
-                            }
-                                .into_any()
-                        }
+                        None => ("tk-cluster", fill(s.cluster_label, item.count)),
+                    };
+                    // A cluster shows its count; its accessible name is the label.
+                    let count = item.pin.is_none().then_some(item.count);
+                    view! {
+                        <button
+                            type="button"
+                            class=format!("tk-marker tk-cat-{} {kind}", item.category.code())
+                            data-key=item.id
+                            style=style
+                            aria-label=label
+                        >
+                            {count}
+                        </button>
                     }
                 }
             />

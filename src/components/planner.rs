@@ -205,7 +205,7 @@ fn Filters(form: RwSignal<FilterForm>, #[prop(into)] areas: Signal<Vec<String>>)
                         <input type="checkbox" name="category" value=c.code()
                             prop:checked=move || form.with(|f| f.categories.contains(&c))
                             on:change=move |_| form.update(|f| f.toggle_category(c)) />
-                        <span class=format!("tk-choice-icon tk-cat-{}", c.code())>{category_icon(c)}</span>
+                        {category_icon(c)}
                         {move || strings().category(c)}
                     </label>
                 }).collect_view()}
@@ -331,7 +331,7 @@ fn PinCard(
     view! {
         <article class="tk-pin-card" class:tk-pin-card--hidden=hidden data-pin=id.to_string()>
             <p class="tk-selected-title">
-                <span class=format!("tk-choice-icon tk-cat-{}", pin.category.code())>{category_icon(pin.category)}</span>
+                {category_icon(pin.category)}
                 <strong>{s.category(pin.category)}</strong>
                 " · " {s.time_of_day(pin.time_of_day)}
                 {hidden.then(|| view! { " " <span class="tk-badge tk-badge--hidden">{s.hidden_badge}</span> })}

@@ -413,7 +413,7 @@ pub fn ReportFlow(
                                 problems.update(|p| p.retain(|x| *x != Problem::CategoryMissing));
                             }
                         />
-                        <span class="tk-choice-icon">{category_icon(c)}</span>
+                        {category_icon(c)}
                         <span>{move || strings().category(c)}</span>
                     </label>
                 }
@@ -675,7 +675,7 @@ pub fn SelectedPin() -> impl IntoView {
             view! {
                 <div class="tk-selected" role="region" aria-label=s.category(p.category)>
                     <p class="tk-selected-title">
-                        <span class=format!("tk-choice-icon tk-cat-{}", p.category.code())>{category_icon(p.category)}</span>
+                        {category_icon(p.category)}
                         {s.category(p.category)}
                     </p>
                     <p>{format!("{} · {} {}", s.time_of_day(p.time_of_day), s.reported_on, p.created_date)}</p>
@@ -749,7 +749,7 @@ pub fn MyPins(view: RwSignal<Option<Viewport>>) -> impl IntoView {
                                 let (to_show, to_remove) = (p.clone(), p.clone());
                                 view! {
                                     <li class="tk-mine-item">
-                                        <span class=format!("tk-choice-icon tk-cat-{}", p.category.code())>{category_icon(p.category)}</span>
+                                        {category_icon(p.category)}
                                         <span class="tk-mine-text">
                                             {format!("{}, {} · {}", s.category(p.category), s.time_of_day(p.time_of_day).to_lowercase(), p.date)}
                                             {pending.then(|| view! { <span class="tk-badge tk-badge--pending">{s.mine_pending}</span> })}

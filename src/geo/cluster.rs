@@ -173,3 +173,40 @@ impl ClusterIndex {
         MAX_LEVEL
     }
 }
+
+/// Orders the clusters to show next for a keyed DOM list that shows `previous` (their keys, in
+/// DOM order): clusters that stay keep their slots and new ones take the slots of those that
+/// left, then go at the end. The keyed list's diff then only inserts and removes: with any fixed
+/// order (say, by x) a pan would shift most markers in the list, and the browser would re-insert
+/// and restyle each. New clusters keep the order they come in, so after a zoom, when nothing
+/// stays, the order is `next`'s own.
+pub fn keep_slots<K, T>(
+    previous: &[K],
+    next: impl IntoIterator<Item = T>,
+    key: impl Fn(&T) -> K,
+) -> Vec<T>
+where
+    K: Eq + std::hash::Hash,
+{
+    let mut staying: HashMap<K, T> = HashMap::new();
+    let mut new = Vec::new();
+    let old: std::collections::HashSet<&K> = previous.iter().collect();
+    for item in next {
+        let k = key(&item);
+        if old.contains(&k) {
+            staying.insert(k, item);
+        } else {
+            new.push(item);
+        }
+    }
+    let mut new = new.into_iter();
+    let mut out = Vec::with_capacity(staying.len() + new.len());
+    for k in previous {
+        match staying.remove(k) {
+            Some(item) => out.push(item),
+            None => out.extend(new.next()),
+        }
+    }
+    out.extend(new);
+    out
+}

@@ -137,6 +137,23 @@ impl Viewport {
             || (c.y - self.height / 2.0).abs() > self.height / 3.0
     }
 
+    /// The frame map markers are placed in for a new `layout`: the previous frame as long as only
+    /// the centre moved, so laying out again after a pan only adds and removes markers and never
+    /// touches the ones that stay (each touched marker costs the browser a style recalculation);
+    /// `layout` itself once the zoom or the container size changed.
+    pub fn marker_frame(previous: Option<Viewport>, layout: Viewport) -> Viewport {
+        match previous {
+            Some(p)
+                if p.zoom == layout.zoom
+                    && p.width == layout.width
+                    && p.height == layout.height =>
+            {
+                p
+            }
+            _ => layout,
+        }
+    }
+
     /// How far (CSS px) content laid out for `layout` must be moved to show this view.
     pub fn offset_from(&self, layout: &Viewport) -> (f64, f64) {
         let c = self.to_screen(layout.center);
