@@ -109,3 +109,54 @@ test('"Min position" centres the map inside the kommun and explains a position o
   await outside.page.waitForSelector('.tk-map-message:has-text("utanför Arboga kommun")');
   await outside.context.close();
 });
+
+test('on a phone, one finger scrolls the page past the map with a hint, two fingers zoom, full screen pans', async () => {
+  const { page, context, errors } = await openPage(browser, `${server.url}/`, {
+    viewport: { width: 390, height: 700 }, isMobile: true, hasTouch: true,
+  });
+  await page.locator('path.tk-kommun').waitFor();
+  // Real touch input through the browser's input pipeline (touch-action and scrolling included),
+  // not synthetic DOM events.
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', {
+    type, touchPoints: points.map(([x, y], id) => ({ x, y, id })),
+  });
+  const drag = async (from, to, steps = 12) => {
+    await touch('touchStart', from);
+    for (let i = 1; i <= steps; i += 1) {
+      await touch('touchMove', from.map(([x, y], k) => [x + ((to[k][0] - x) * i) / steps, y + ((to[k][1] - y) * i) / steps]));
+    }
+    await touch('touchEnd', []);
+  };
+  assert.ok(await page.evaluate(() => document.documentElement.scrollHeight > innerHeight + 200), 'the page scrolls');
+  const box = await page.locator('.tk-surface').boundingBox();
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const before = await mapState(page);
+
+  // One finger up over the map: the page scrolls, the map stays, and says to use two fingers.
+  await drag([[cx, cy + 100]], [[cx, cy - 100]]);
+  await page.locator('.tk-hint--shown').waitFor({ timeout: 2000 });
+  await page.waitForFunction(() => scrollY > 50);
+  assert.deepEqual(await mapState(page), before);
+
+  // Two fingers apart: zoom in about their midpoint.
+  await page.evaluate(() => scrollTo(0, 0));
+  const map = await page.locator('.tk-surface').boundingBox();
+  const my = map.y + map.height / 2;
+  await drag([[cx - 30, my], [cx + 30, my]], [[cx - 90, my], [cx + 90, my]]);
+  await page.waitForFunction((z) => Number(document.querySelector('.tk-map').dataset.zoom) > z + 1, before.zoom);
+  const zoomed = await mapState(page);
+  assert.ok(Math.abs(zoomed.center[0] - before.center[0]) < 0.002, 'zoomed about the midpoint');
+
+  // Full screen: one finger pans the map and the page does not move.
+  await page.getByRole('button', { name: 'Visa kartan i helskärm' }).tap();
+  const full = await page.locator('.tk-surface').boundingBox();
+  const [fx, fy] = [full.x + full.width / 2, full.y + full.height / 2];
+  const scrolled = await page.evaluate(() => scrollY);
+  await drag([[fx, fy]], [[fx - 120, fy]]);
+  await page.waitForFunction((lon) => Number(document.querySelector('.tk-map').dataset.center.split(',')[0]) > lon, zoomed.center[0]);
+  assert.equal(await page.evaluate(() => scrollY), scrolled);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
