@@ -525,8 +525,8 @@ pub fn MapView(
     let size = move || {
         layout
             .get()
-            .map(|v| (BASEMAP_SPAN * v.width, BASEMAP_SPAN * v.height))
-            .unwrap_or((0.0, 0.0))
+            .map(|l| basemap_view(&l))
+            .map_or((0.0, 0.0), |v| (v.width, v.height))
     };
     let tile_config = move || tiles.and_then(|t| t.get());
 

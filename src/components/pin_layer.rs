@@ -59,13 +59,20 @@ struct Item {
     /// Data version, level and cell (or [`SINGLE`] and the pin's index): stable while zooming
     /// within a level, and for a single pin across levels, so the button is kept and only moved.
     key: (usize, i32, i64, i64),
-    /// Level and cell as the marker's `data-key`, which the layer's one click handler reads.
-    id: String,
     count: u32,
     /// For a single pin: its index in the pin list.
     pin: Option<usize>,
     category: Category,
     world: crate::geo::World,
+}
+
+impl Item {
+    /// The marker's `data-key` (level and cell, or the pin), which the layer's one click handler
+    /// reads to find the item.
+    fn dom_key(&self) -> String {
+        let (_, level, a, b) = self.key;
+        format!("{level}:{a}:{b}")
+    }
 }
 
 #[component]
@@ -97,7 +104,7 @@ pub fn PinLayer(
         let set = pins.get();
         let version = Arc::as_ptr(&set) as usize;
         // A third of a screen of margin: the layout is redone before panning goes further.
-        let full = settled.with(|s| s.is_some_and(|s| s.zoom == l.zoom && s.width == l.width));
+        let full = settled.with(|s| s.is_some_and(|s| s.same_scale_and_size(&l)));
         let margin = if full {
             l.width.max(l.height) / 3.0 / l.scale()
         } else {
@@ -123,20 +130,13 @@ pub fn PinLayer(
                     .map_or(0, |(i, _)| i);
                 // A single pin keeps its key (and so its marker) across levels; a cluster is
                 // its level and cell.
-                let (key, id) = if c.count == 1 {
-                    (
-                        (version, SINGLE, c.first as i64, 0),
-                        format!("p{}", c.first),
-                    )
+                let key = if c.count == 1 {
+                    (version, SINGLE, c.first as i64, 0)
                 } else {
-                    (
-                        (version, c.level, c.cell.0, c.cell.1),
-                        format!("{}:{}:{}", c.level, c.cell.0, c.cell.1),
-                    )
+                    (version, c.level, c.cell.0, c.cell.1)
                 };
                 Item {
                     key,
-                    id,
                     count: c.count,
                     pin: (c.count == 1).then_some(c.first),
                     category: Category::ALL[dominant],
@@ -177,7 +177,8 @@ pub fn PinLayer(
         else {
             return;
         };
-        let Some(item) = items.with_untracked(|list| list.iter().find(|i| i.id == id).cloned())
+        let Some(item) =
+            items.with_untracked(|list| list.iter().find(|i| i.dom_key() == id).cloned())
         else {
             return;
         };
@@ -223,7 +224,7 @@ pub fn PinLayer(
                         <button
                             type="button"
                             class=format!("tk-marker tk-cat-{} {kind}", item.category.code())
-                            data-key=item.id
+                            data-key=item.dom_key()
                             style=style
                             aria-label=label
                         >

@@ -143,15 +143,15 @@ impl Viewport {
     /// `layout` itself once the zoom or the container size changed.
     pub fn marker_frame(previous: Option<Viewport>, layout: Viewport) -> Viewport {
         match previous {
-            Some(p)
-                if p.zoom == layout.zoom
-                    && p.width == layout.width
-                    && p.height == layout.height =>
-            {
-                p
-            }
+            Some(p) if p.same_scale_and_size(&layout) => p,
             _ => layout,
         }
+    }
+
+    /// Whether `other` differs from this view by its centre at most: what was laid out for one is
+    /// the other's, moved.
+    pub fn same_scale_and_size(&self, other: &Viewport) -> bool {
+        self.zoom == other.zoom && self.width == other.width && self.height == other.height
     }
 
     /// How far (CSS px) content laid out for `layout` must be moved to show this view.
