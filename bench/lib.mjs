@@ -89,3 +89,29 @@ export async function zoomGesture(page, box) {
   for (let i = 0; i < 6; i += 1) { await page.mouse.wheel(0, -120); await page.waitForTimeout(120); }
   for (let i = 0; i < 6; i += 1) { await page.mouse.wheel(0, 120); await page.waitForTimeout(120); }
 }
+
+/**
+ * A 1024x800 page with 4x CPU throttling and the frame probe, opened at `url` and waited on until
+ * a marker shows. `pins` (JSON) answers `/api/pins` when given. Returns the page, its context and
+ * the time of the first paint with pins.
+ */
+export async function openBenchPage(browser, url, markerSelector, pins) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'sv-SE' });
+  const page = await context.newPage();
+  if (pins) await page.route('**/api/pins', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: pins }));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await page.addInitScript(PROBE, markerSelector);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__bench.firstPins !== null, null, { timeout: 180_000 });
+  const firstPins = await page.evaluate(() => window.__bench.firstPins);
+  return { context, page, firstPins };
+}
+
+/** The frame intervals (ms) while `gesture()` runs and 300 ms after. */
+export async function recordFrames(page, gesture) {
+  await page.evaluate(() => { window.__bench.frames = []; window.__bench.last = null; window.__bench.recording = true; });
+  await gesture();
+  await page.waitForTimeout(300);
+  return page.evaluate(() => { window.__bench.recording = false; return window.__bench.frames; });
+}

@@ -9,32 +9,17 @@ import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, extname } from 'node:path';
 import { startServer, launchBrowser, ROOT } from '../e2e/lib/harness.mjs';
-import { syntheticPins, serveLeaflet, percentile, PROBE, panGesture, zoomGesture } from './lib.mjs';
+import { syntheticPins, serveLeaflet, percentile, panGesture, zoomGesture, openBenchPage, recordFrames } from './lib.mjs';
 
 const COUNTS = process.argv.slice(2).map(Number).filter(Boolean);
 const PIN_COUNTS = COUNTS.length ? COUNTS : [10_000, 100_000];
 
-async function measure(browser, url, markerSelector, surfaceSelector, route) {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'sv-SE' });
-  const page = await context.newPage();
-  if (route) await page.route('**/api/pins', route);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await page.addInitScript(PROBE, markerSelector);
-  await page.goto(url);
-  await page.waitForFunction(() => window.__bench.firstPins !== null, null, { timeout: 180_000 });
-  const firstPins = await page.evaluate(() => window.__bench.firstPins);
+async function measure(browser, url, markerSelector, surfaceSelector, pins) {
+  const { context, page, firstPins } = await openBenchPage(browser, url, markerSelector, pins);
   await page.waitForTimeout(1000);
-
   const box = await page.locator(surfaceSelector).boundingBox();
-  const record = async (fn) => {
-    await page.evaluate(() => { window.__bench.frames = []; window.__bench.last = null; window.__bench.recording = true; });
-    await fn();
-    await page.waitForTimeout(300);
-    return page.evaluate(() => { window.__bench.recording = false; return window.__bench.frames; });
-  };
-  const pan = await record(() => panGesture(page, box));
-  const zoom = await record(() => zoomGesture(page, box));
+  const pan = await recordFrames(page, () => panGesture(page, box));
+  const zoom = await recordFrames(page, () => zoomGesture(page, box));
   await context.close();
   return {
     first_paint_ms: Math.round(firstPins),
@@ -70,10 +55,9 @@ const medianOf = (runs) => Object.fromEntries(Object.keys(runs[0]).map((k) => [k
 try {
   for (const n of PIN_COUNTS) {
     pinsJson.current = syntheticPins(n);
-    const route = (r) => r.fulfill({ status: 200, contentType: 'application/json', body: pinsJson.current });
     const all = { ours: [], leaflet: [], floor: [] };
     for (let i = 0; i < REPEATS; i += 1) {
-      all.ours.push(await measure(browser, `${server.url}/`, '.tk-marker', '.tk-surface', route));
+      all.ours.push(await measure(browser, `${server.url}/`, '.tk-marker', '.tk-surface', pinsJson.current));
       all.leaflet.push(await measure(browser, leafletUrl, '.marker-cluster, .leaflet-marker-icon', '#map', null));
       all.floor.push(await measure(browser, `${leafletUrl}floor`, '.marker-cluster', '#map', null));
       console.error(`${n} pins, run ${i + 1}: ours ${JSON.stringify(all.ours[i])} leaflet ${JSON.stringify(all.leaflet[i])} floor ${JSON.stringify(all.floor[i])}`);

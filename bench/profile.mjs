@@ -5,8 +5,8 @@
 //
 //   node bench/profile.mjs [pins] [leaflet]     (after scripts/bench.sh has built everything)
 //   PROFILE_CSS='.tk-basemap { display: none }' node bench/profile.mjs   (what-if: extra CSS on our page)
-import { startServer, launchBrowser, ROOT } from '../e2e/lib/harness.mjs';
-import { syntheticPins, PROBE, panGesture, zoomGesture, percentile, serveLeaflet } from './lib.mjs';
+import { startServer, launchBrowser } from '../e2e/lib/harness.mjs';
+import { syntheticPins, panGesture, zoomGesture, percentile, serveLeaflet, openBenchPage, recordFrames } from './lib.mjs';
 
 const N = Number(process.argv[2] || 100_000);
 const LEAFLET = process.argv[3] === 'leaflet';
@@ -49,23 +49,14 @@ const pins = syntheticPins(N);
 const leaflet = LEAFLET ? await serveLeaflet({ current: pins }) : null;
 const browser = await launchBrowser();
 try {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'sv-SE' });
-  const page = await context.newPage();
-  await page.route('**/api/pins', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: pins }));
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await page.addInitScript(PROBE, LEAFLET ? '.marker-cluster, .leaflet-marker-icon' : '.tk-marker');
-  await page.goto(LEAFLET ? `http://127.0.0.1:${leaflet.address().port}/` : `${server.url}/`);
-  await page.waitForFunction(() => window.__bench.firstPins !== null, null, { timeout: 180_000 });
+  const url = LEAFLET ? `http://127.0.0.1:${leaflet.address().port}/` : `${server.url}/`;
+  const { context, page } = await openBenchPage(browser, url, LEAFLET ? '.marker-cluster, .leaflet-marker-icon' : '.tk-marker', pins);
   if (process.env.PROFILE_CSS) await page.addStyleTag({ content: process.env.PROFILE_CSS });
   await page.waitForTimeout(1000);
   const box = await page.locator(LEAFLET ? '#map' : '.tk-surface').boundingBox();
   for (const [label, gesture] of [['pan', panGesture], ['zoom', zoomGesture]]) {
     await browser.startTracing(page, { categories: TRACE_CATEGORIES });
-    await page.evaluate(() => { window.__bench.frames = []; window.__bench.last = null; window.__bench.recording = true; });
-    await gesture(page, box);
-    await page.waitForTimeout(300);
-    const frames = await page.evaluate(() => { window.__bench.recording = false; return window.__bench.frames; });
+    const frames = await recordFrames(page, () => gesture(page, box));
     const trace = (await browser.stopTracing()).toString();
     console.log(`\n# ${N} pins, ${LEAFLET ? 'Leaflet' : 'ours'}, ${label}: ${frames.length} frames, p50 ${percentile(frames, 50).toFixed(1)} p95 ${percentile(frames, 95).toFixed(1)} ms`);
     console.log(`  frames: ${frames.map((f) => f.toFixed(0)).join(' ')}`);
