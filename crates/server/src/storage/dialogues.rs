@@ -48,30 +48,32 @@ impl Storage {
     }
 
     pub async fn insert_dialogue(&self, d: &DialogueRow) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO dialogues (id, title, description, starts_at, ends_at, place_name, lat, lon,
-                kind, organiser, online_url, registration_url, status, cancel_reason, sequence,
-                created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        let d = d.clone();
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO dialogues (id, title, description, starts_at, ends_at, place_name,
+                    lat, lon, kind, organiser, online_url, registration_url, status,
+                    cancel_reason, sequence, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(d.id)
+            .bind(d.title)
+            .bind(d.description)
+            .bind(d.starts_at)
+            .bind(d.ends_at)
+            .bind(d.place_name)
+            .bind(d.lat)
+            .bind(d.lon)
+            .bind(d.kind)
+            .bind(d.organiser)
+            .bind(d.online_url)
+            .bind(d.registration_url)
+            .bind(d.status)
+            .bind(d.cancel_reason)
+            .bind(d.sequence)
+            .bind(d.created_at)
+            .bind(d.updated_at),
         )
-        .bind(&d.id)
-        .bind(&d.title)
-        .bind(&d.description)
-        .bind(d.starts_at)
-        .bind(d.ends_at)
-        .bind(&d.place_name)
-        .bind(d.lat)
-        .bind(d.lon)
-        .bind(&d.kind)
-        .bind(&d.organiser)
-        .bind(&d.online_url)
-        .bind(&d.registration_url)
-        .bind(&d.status)
-        .bind(&d.cancel_reason)
-        .bind(d.sequence)
-        .bind(d.created_at)
-        .bind(d.updated_at)
-        .execute(self.pool())
         .await?;
         Ok(())
     }
@@ -81,26 +83,28 @@ impl Storage {
         &self,
         d: &DialogueRow,
     ) -> Result<Option<DialogueRow>, sqlx::Error> {
-        sqlx::query_as(
-            "UPDATE dialogues SET title = ?, description = ?, starts_at = ?, ends_at = ?,
-                place_name = ?, lat = ?, lon = ?, kind = ?, organiser = ?, online_url = ?,
-                registration_url = ?, sequence = sequence + 1, updated_at = ?
-             WHERE id = ? RETURNING *",
+        let d = d.clone();
+        self.write_returning(
+            sqlx::query_as(
+                "UPDATE dialogues SET title = ?, description = ?, starts_at = ?, ends_at = ?,
+                    place_name = ?, lat = ?, lon = ?, kind = ?, organiser = ?, online_url = ?,
+                    registration_url = ?, sequence = sequence + 1, updated_at = ?
+                 WHERE id = ? RETURNING *",
+            )
+            .bind(d.title)
+            .bind(d.description)
+            .bind(d.starts_at)
+            .bind(d.ends_at)
+            .bind(d.place_name)
+            .bind(d.lat)
+            .bind(d.lon)
+            .bind(d.kind)
+            .bind(d.organiser)
+            .bind(d.online_url)
+            .bind(d.registration_url)
+            .bind(d.updated_at)
+            .bind(d.id),
         )
-        .bind(&d.title)
-        .bind(&d.description)
-        .bind(d.starts_at)
-        .bind(d.ends_at)
-        .bind(&d.place_name)
-        .bind(d.lat)
-        .bind(d.lon)
-        .bind(&d.kind)
-        .bind(&d.organiser)
-        .bind(&d.online_url)
-        .bind(&d.registration_url)
-        .bind(d.updated_at)
-        .bind(&d.id)
-        .fetch_optional(self.pool())
         .await
     }
 
@@ -110,14 +114,15 @@ impl Storage {
         reason: &str,
         now: i64,
     ) -> Result<Option<DialogueRow>, sqlx::Error> {
-        sqlx::query_as(
-            "UPDATE dialogues SET status = 'cancelled', cancel_reason = ?, sequence = sequence + 1,
-                updated_at = ? WHERE id = ? RETURNING *",
+        self.write_returning(
+            sqlx::query_as(
+                "UPDATE dialogues SET status = 'cancelled', cancel_reason = ?,
+                    sequence = sequence + 1, updated_at = ? WHERE id = ? RETURNING *",
+            )
+            .bind(reason.to_owned())
+            .bind(now)
+            .bind(id.to_owned()),
         )
-        .bind(reason)
-        .bind(now)
-        .bind(id)
-        .fetch_optional(self.pool())
         .await
     }
 }

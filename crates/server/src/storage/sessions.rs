@@ -37,14 +37,16 @@ impl Storage {
         user_id: i64,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        self.write_one(
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(token_hash.to_owned())
+            .bind(user_id)
+            .bind(now)
+            .bind(now),
         )
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(now)
-        .bind(now)
-        .execute(self.pool())
         .await?;
         Ok(())
     }
@@ -60,19 +62,20 @@ impl Storage {
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
-            .bind(now)
-            .bind(token_hash)
-            .execute(self.pool())
-            .await?;
+        self.write_one(
+            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+                .bind(now)
+                .bind(token_hash.to_owned()),
+        )
+        .await?;
         Ok(())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .execute(self.pool())
-            .await?;
+        self.write_one(
+            sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash.to_owned()),
+        )
+        .await?;
         Ok(())
     }
 
@@ -82,10 +85,12 @@ impl Storage {
         idle_before: i64,
         created_before: i64,
     ) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
-            .bind(idle_before)
-            .bind(created_before)
-            .execute(self.pool())
+        let done = self
+            .write_one(
+                sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
+                    .bind(idle_before)
+                    .bind(created_before),
+            )
             .await?;
         Ok(done.rows_affected())
     }

@@ -2,6 +2,7 @@
 //! log, and retention.
 
 use futures_util::{Stream, StreamExt};
+use sqlx::sqlite::SqliteConnection;
 use sqlx::{QueryBuilder, Sqlite};
 use trygghetskarta_shared::ModerationAction;
 
@@ -172,86 +173,9 @@ impl Storage {
         now: i64,
         change: Change,
     ) -> Result<Option<PinRow>, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
-        let Some(pin): Option<PinRow> = sqlx::query_as("SELECT * FROM pins WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let is_hide = matches!(change, Change::Hide { .. });
-        let word = |w: &str| Some(w.to_owned());
-        let shown = |hidden: bool| word(if hidden { "hidden" } else { "visible" });
-        let approval = |a: bool| word(if a { "approved" } else { "not_approved" });
-        let (action, reason, before, after) = match change {
-            Change::Hide { reason } | Change::Restore { reason } => {
-                let hide = is_hide;
-                sqlx::query("UPDATE pins SET hidden = ?, hidden_reason = ? WHERE id = ?")
-                    .bind(hide)
-                    .bind(hide.then_some(&reason))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                let action = if hide {
-                    ModerationAction::Hide
-                } else {
-                    ModerationAction::Restore
-                };
-                (action, Some(reason), shown(pin.hidden), shown(hide))
-            }
-            Change::Approve | Change::Unapprove => {
-                let approve = change == Change::Approve;
-                sqlx::query("UPDATE pins SET comment_approved = ? WHERE id = ?")
-                    .bind(approve)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                let action = if approve {
-                    ModerationAction::Approve
-                } else {
-                    ModerationAction::Unapprove
-                };
-                (
-                    action,
-                    None,
-                    approval(pin.comment_approved),
-                    approval(approve),
-                )
-            }
-            Change::EditComment { comment } => {
-                sqlx::query("UPDATE pins SET comment = ? WHERE id = ?")
-                    .bind(&comment)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                (
-                    ModerationAction::EditComment,
-                    None,
-                    pin.comment.clone(),
-                    comment,
-                )
-            }
-        };
-        sqlx::query(
-            "INSERT INTO moderation_log (pin_id, at, actor, action, reason, before, after)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(now)
-        .bind(actor)
-        .bind(action.code())
-        .bind(reason)
-        .bind(before)
-        .bind(after)
-        .execute(&mut *tx)
-        .await?;
-        let updated: PinRow = sqlx::query_as("SELECT * FROM pins WHERE id = ?")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Some(updated))
+        let (id, actor) = (id.to_owned(), actor.to_owned());
+        self.write(move |c| Box::pin(moderate_in(c, id, actor, now, change)))
+            .await
     }
 
     /// A pin's moderation history, oldest first.
@@ -270,15 +194,19 @@ impl Storage {
         filters: &str,
         now: i64,
     ) -> Result<i64, sqlx::Error> {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO export_log (at, actor, format, filters) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(now)
-        .bind(actor)
-        .bind(format)
-        .bind(filters)
-        .fetch_one(self.pool())
-        .await?;
+        let (id,): (i64,) = self
+            .write_returning(
+                sqlx::query_as(
+                    "INSERT INTO export_log (at, actor, format, filters) VALUES (?, ?, ?, ?)
+                     RETURNING id",
+                )
+                .bind(now)
+                .bind(actor.to_owned())
+                .bind(format.to_owned())
+                .bind(filters.to_owned()),
+            )
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
         Ok(id)
     }
 
@@ -288,12 +216,13 @@ impl Storage {
         rows: u64,
         completed: bool,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE export_log SET rows = ?, completed = ? WHERE id = ?")
-            .bind(i64::try_from(rows).unwrap_or(i64::MAX))
-            .bind(completed)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        self.write_one(
+            sqlx::query("UPDATE export_log SET rows = ?, completed = ? WHERE id = ?")
+                .bind(i64::try_from(rows).unwrap_or(i64::MAX))
+                .bind(completed)
+                .bind(id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -312,24 +241,115 @@ impl Storage {
     /// (and the comment text in their moderation history, and in history older than that).
     /// Category, time of day and location stay. Returns how many pins lost text.
     pub async fn purge_texts_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
-        let done = sqlx::query(
-            "UPDATE pins SET comment = NULL, place_description = NULL, comment_approved = 0
-             WHERE created_at < ? AND (comment IS NOT NULL OR place_description IS NOT NULL)",
-        )
-        .bind(cutoff)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE moderation_log SET before = NULL, after = NULL
-             WHERE action = 'edit_comment' AND (before IS NOT NULL OR after IS NOT NULL)
-               AND (at < ? OR pin_id IN (SELECT id FROM pins WHERE created_at < ?))",
-        )
-        .bind(cutoff)
-        .bind(cutoff)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected())
+        self.write(move |c| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "UPDATE pins SET comment = NULL, place_description = NULL, comment_approved = 0
+                     WHERE created_at < ? AND (comment IS NOT NULL OR place_description IS NOT NULL)",
+                )
+                .bind(cutoff)
+                .execute(&mut *c)
+                .await?;
+                sqlx::query(
+                    "UPDATE moderation_log SET before = NULL, after = NULL
+                     WHERE action = 'edit_comment' AND (before IS NOT NULL OR after IS NOT NULL)
+                       AND (at < ? OR pin_id IN (SELECT id FROM pins WHERE created_at < ?))",
+                )
+                .bind(cutoff)
+                .bind(cutoff)
+                .execute(&mut *c)
+                .await?;
+                Ok(done.rows_affected())
+            })
+        })
+        .await
     }
+}
+
+/// The moderation step as one write job: read the pin, change it, record the change.
+async fn moderate_in(
+    c: &mut SqliteConnection,
+    id: String,
+    actor: String,
+    now: i64,
+    change: Change,
+) -> Result<Option<PinRow>, sqlx::Error> {
+    let Some(pin): Option<PinRow> = sqlx::query_as("SELECT * FROM pins WHERE id = ?")
+        .bind(&id)
+        .fetch_optional(&mut *c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let is_hide = matches!(change, Change::Hide { .. });
+    let word = |w: &str| Some(w.to_owned());
+    let shown = |hidden: bool| word(if hidden { "hidden" } else { "visible" });
+    let approval = |a: bool| word(if a { "approved" } else { "not_approved" });
+    let (action, reason, before, after) = match change {
+        Change::Hide { reason } | Change::Restore { reason } => {
+            let hide = is_hide;
+            sqlx::query("UPDATE pins SET hidden = ?, hidden_reason = ? WHERE id = ?")
+                .bind(hide)
+                .bind(hide.then_some(&reason))
+                .bind(&id)
+                .execute(&mut *c)
+                .await?;
+            let action = if hide {
+                ModerationAction::Hide
+            } else {
+                ModerationAction::Restore
+            };
+            (action, Some(reason), shown(pin.hidden), shown(hide))
+        }
+        Change::Approve | Change::Unapprove => {
+            let approve = change == Change::Approve;
+            sqlx::query("UPDATE pins SET comment_approved = ? WHERE id = ?")
+                .bind(approve)
+                .bind(&id)
+                .execute(&mut *c)
+                .await?;
+            let action = if approve {
+                ModerationAction::Approve
+            } else {
+                ModerationAction::Unapprove
+            };
+            (
+                action,
+                None,
+                approval(pin.comment_approved),
+                approval(approve),
+            )
+        }
+        Change::EditComment { comment } => {
+            sqlx::query("UPDATE pins SET comment = ? WHERE id = ?")
+                .bind(&comment)
+                .bind(&id)
+                .execute(&mut *c)
+                .await?;
+            (
+                ModerationAction::EditComment,
+                None,
+                pin.comment.clone(),
+                comment,
+            )
+        }
+    };
+    sqlx::query(
+        "INSERT INTO moderation_log (pin_id, at, actor, action, reason, before, after)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(now)
+    .bind(&actor)
+    .bind(action.code())
+    .bind(reason)
+    .bind(before)
+    .bind(after)
+    .execute(&mut *c)
+    .await?;
+    let updated: PinRow = sqlx::query_as("SELECT * FROM pins WHERE id = ?")
+        .bind(&id)
+        .fetch_one(&mut *c)
+        .await?;
+    Ok(Some(updated))
 }

@@ -1,3 +1,5 @@
+use sqlx::sqlite::SqliteConnection;
+
 use super::Storage;
 
 /// A staff account about to be created. The password is already hashed.
@@ -19,15 +21,18 @@ pub enum CreateUserError {
 
 impl Storage {
     pub async fn create_user(&self, user: &NewUser<'_>) -> Result<i64, CreateUserError> {
-        let result = sqlx::query(
-            "INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
-        )
-        .bind(user.username)
-        .bind(user.password_hash)
-        .bind(user.role)
-        .bind(user.created_at)
-        .execute(self.pool())
-        .await;
+        let result = self
+            .write_one(
+                sqlx::query(
+                    "INSERT INTO users (username, password_hash, role, created_at)
+                     VALUES (?, ?, ?, ?)",
+                )
+                .bind(user.username.to_owned())
+                .bind(user.password_hash.to_owned())
+                .bind(user.role.to_owned())
+                .bind(user.created_at.to_owned()),
+            )
+            .await;
         match result {
             Ok(done) => Ok(done.last_insert_rowid()),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -50,13 +55,10 @@ impl Storage {
 }
 
 /// Logs an account out everywhere.
-async fn end_sessions(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    username: &str,
-) -> Result<(), sqlx::Error> {
+async fn end_sessions(c: &mut SqliteConnection, username: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)")
         .bind(username)
-        .execute(&mut **tx)
+        .execute(&mut *c)
         .await?;
     Ok(())
 }
@@ -83,17 +85,21 @@ impl Storage {
         username: &str,
         disabled: bool,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
-        let done = sqlx::query("UPDATE users SET disabled = ? WHERE username = ?")
-            .bind(disabled)
-            .bind(username)
-            .execute(&mut *tx)
-            .await?;
-        if disabled {
-            end_sessions(&mut tx, username).await?;
-        }
-        tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+        let username = username.to_owned();
+        self.write(move |c| {
+            Box::pin(async move {
+                let done = sqlx::query("UPDATE users SET disabled = ? WHERE username = ?")
+                    .bind(disabled)
+                    .bind(&username)
+                    .execute(&mut *c)
+                    .await?;
+                if disabled {
+                    end_sessions(c, &username).await?;
+                }
+                Ok(done.rows_affected() == 1)
+            })
+        })
+        .await
     }
 
     /// Sets a new password hash and ends the account's sessions. False: no such user.
@@ -102,19 +108,41 @@ impl Storage {
         username: &str,
         password_hash: &str,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
-        let done = sqlx::query("UPDATE users SET password_hash = ? WHERE username = ?")
-            .bind(password_hash)
-            .bind(username)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)",
-        )
-        .bind(username)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+        let (username, password_hash) = (username.to_owned(), password_hash.to_owned());
+        self.write(move |c| {
+            Box::pin(async move {
+                let done = sqlx::query("UPDATE users SET password_hash = ? WHERE username = ?")
+                    .bind(&password_hash)
+                    .bind(&username)
+                    .execute(&mut *c)
+                    .await?;
+                end_sessions(c, &username).await?;
+                Ok(done.rows_affected() == 1)
+            })
+        })
+        .await
+    }
+}
+
+impl Storage {
+    /// The 32-byte server secret `name`, made at random the first time it is asked for.
+    pub async fn secret(&self, name: &str) -> Result<[u8; 32], sqlx::Error> {
+        let mut fresh = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut fresh);
+        let (value,): (Vec<u8>,) = self
+            .write_returning(
+                // The no-op update makes RETURNING give the stored value when it exists.
+                sqlx::query_as(
+                    "INSERT INTO secrets (name, value) VALUES (?, ?)
+                     ON CONFLICT (name) DO UPDATE SET value = value RETURNING value",
+                )
+                .bind(name.to_owned())
+                .bind(fresh.to_vec()),
+            )
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
+        value
+            .try_into()
+            .map_err(|_| sqlx::Error::Protocol(format!("secret {name:?} is not 32 bytes")))
     }
 }
