@@ -74,6 +74,43 @@ pub struct ServeArgs {
     #[arg(long, env = "RETENTION_MONTHS", default_value_t = crate::retention::DEFAULT_MONTHS,
           value_parser = clap::value_parser!(u32).range(1..=600))]
     pub retention_months: u32,
+    /// Reverse proxies in front of this server (the kommun's TLS proxy), comma-separated IPs
+    /// and CIDRs, e.g. 127.0.0.1,::1 or 10.0.0.0/8. Only requests from them may say, in
+    /// X-Forwarded-For, which client they carry (the right-most address that is not a trusted
+    /// proxy) and, in X-Forwarded-Proto, that it came over https. Unset: every client is the
+    /// address it connects from.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+    /// Seconds a client may take to send a request's headers (also how long a new connection
+    /// may stay silent). Slower clients are disconnected.
+    #[arg(long, env = "HEADER_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+    /// Seconds a client may take to send a request's body.
+    #[arg(long, env = "BODY_TIMEOUT", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
+    /// Seconds a kept-alive connection may stay idle between requests. Keep it longer than
+    /// the proxy's own upstream keep-alive (nginx: keepalive_timeout in the upstream block).
+    #[arg(long, env = "IDLE_TIMEOUT", default_value_t = 75,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout: u64,
+    /// Seconds a response may wait for a client that does not read it.
+    #[arg(long, env = "SEND_TIMEOUT", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub send_timeout: u64,
+    /// Most connections open at once; further ones wait until one closes.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+    /// Seconds to let requests in flight finish after SIGTERM before closing them.
+    #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub shutdown_timeout: u64,
+    /// Where to serve Prometheus metrics (/metrics), e.g. 127.0.0.1:9464; a separate address
+    /// so they are never reachable through the public proxy. Unset: no metrics.
+    #[arg(long, env = "METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +120,12 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent copy of the database to FILE, also while the server runs and writes.
+    /// Never overwrites an existing file.
+    Backup { file: PathBuf },
+    /// Replace the database with the backup FILE. The server must be stopped; the database it
+    /// replaces is kept beside it as NAME.before-restore-TIME.
+    Restore { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,7 +149,7 @@ pub enum UserCommand {
 }
 
 /// What the router needs to know at run time.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AppConfig {
     /// Where the built widget lives; `None` serves the API only (tests).
     pub static_dir: Option<PathBuf>,
@@ -117,6 +160,19 @@ pub struct AppConfig {
     pub public_url: Option<String>,
     /// Host pages that may embed the widget (normalised `scheme://host[:port]`).
     pub allowed_origins: Vec<String>,
+    /// Proxies whose forwarded headers are believed.
+    pub trusted_proxies: crate::proxy::TrustedProxies,
+    /// How long a request body may take to arrive.
+    pub body_timeout: std::time::Duration,
+}
+
+impl AppConfig {
+    /// `--public-url` is https: the server is reached over TLS whatever the proxy says.
+    pub fn public_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -136,8 +192,11 @@ pub struct RateLimits {
     pub pins: Limit,
     /// "Jag känner likadant".
     pub agrees: Limit,
-    /// Staff login attempts.
+    /// Failed staff logins from one client address; beyond it, that address waits.
     pub logins: Limit,
+    /// Failed logins for one account from anywhere; beyond it, only browsers the account has
+    /// logged in from before may try (see `auth::device_token`).
+    pub account_logins: Limit,
 }
 
 impl Default for RateLimits {
@@ -146,6 +205,21 @@ impl Default for RateLimits {
             pins: Limit::per_minutes(30, 10),
             agrees: Limit::per_minutes(120, 10),
             logins: Limit::per_minutes(10, 10),
+            account_logins: Limit::per_minutes(100, 60),
+        }
+    }
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            static_dir: None,
+            limits: RateLimits::default(),
+            tiles: None,
+            public_url: None,
+            allowed_origins: Vec::new(),
+            trusted_proxies: crate::proxy::TrustedProxies::default(),
+            body_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

@@ -35,6 +35,9 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The request body did not arrive in time.
+    #[error("request timeout")]
+    RequestTimeout,
     /// An upstream service (the tile source) failed.
     #[error("upstream failed")]
     Upstream,
@@ -78,6 +81,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Upstream => StatusCode::BAD_GATEWAY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -94,6 +98,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge(_) => "payload_too_large",
+            AppError::RequestTimeout => "request_timeout",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Upstream => "upstream",
             AppError::Internal(_) => "internal",
@@ -107,6 +112,9 @@ impl AppError {
             AppError::Unauthorized => ("Log in first.".to_owned(), None),
             AppError::LoginFailed => ("Wrong user name or password.".to_owned(), None),
             AppError::Upstream => ("The map tile source did not answer.".to_owned(), None),
+            AppError::RequestTimeout => {
+                ("The request body did not arrive in time.".to_owned(), None)
+            }
             AppError::NotFound => ("The requested resource does not exist.".to_owned(), None),
             AppError::TooManyRequests { retry_after_secs } => (
                 format!("Too many requests. Try again in {retry_after_secs} seconds."),
@@ -143,6 +151,8 @@ impl IntoResponse for AppError {
             error: self.detail(),
         };
         let mut res = (self.status(), Json(body)).into_response();
+        // For the metrics layer: why a request was refused, without its details.
+        res.extensions_mut().insert(ErrorCode(self.code()));
         if let AppError::TooManyRequests { retry_after_secs } = self {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
@@ -150,6 +160,10 @@ impl IntoResponse for AppError {
         res
     }
 }
+
+/// The `code` of an error response, kept in the response's extensions for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode(pub &'static str);
 
 /// Result type of handlers.
 pub type ApiResult<T> = Result<T, AppError>;

@@ -1,6 +1,7 @@
 //! Request extractors that turn every rejection into the common JSON error.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -9,6 +10,7 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+use crate::proxy::Client;
 
 /// JSON body parsed with field-precise errors: malformed JSON is `400`, a missing, unknown or
 /// mistyped field is `422` naming the field, a body over the route's limit is `413`.
@@ -29,7 +31,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 "Send the body as JSON with Content-Type: application/json.",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+        // The whole body must arrive within the body timeout (set per request by the app's
+        // client layer), so a client dripping bytes cannot hold a request open.
+        let deadline = req
+            .extensions()
+            .get::<BodyTimeout>()
+            .map_or(DEFAULT_BODY_TIMEOUT, |t| t.0);
+        let read = tokio::time::timeout(deadline, Bytes::from_request(req, state))
+            .await
+            .map_err(|_| AppError::RequestTimeout)?;
+        let bytes = read.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::PayloadTooLarge("The request body is too large.".into())
             } else {
@@ -70,6 +81,52 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     })
 }
 
+/// A copy of the request's method, URI and headers, for handlers that also read the body.
+pub struct RequestParts(pub Parts);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestParts {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let mut req = axum::http::Request::new(());
+        *req.method_mut() = parts.method.clone();
+        *req.uri_mut() = parts.uri.clone();
+        *req.headers_mut() = parts.headers.clone();
+        Ok(RequestParts(req.into_parts().0))
+    }
+}
+
+/// How long a request body may take, put into the request by the app's client layer.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub Duration);
+
+const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The address the request's connection came from.
+pub fn peer_ip(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
+/// Who sent the request: the client behind a trusted proxy, else the connection's peer (see
+/// [`crate::proxy`]).
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Client>()
+            .copied()
+            .unwrap_or_else(|| Client {
+                ip: peer_ip(parts),
+                https: false,
+            }))
+    }
+}
+
 /// The client's address, for rate limiting only (it is hashed at once and never stored).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub IpAddr);
@@ -77,12 +134,9 @@ pub struct ClientAddr(pub IpAddr);
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-        Ok(ClientAddr(ip))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let client = Client::from_request_parts(parts, state).await?;
+        Ok(ClientAddr(client.ip))
     }
 }
 

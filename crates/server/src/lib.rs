@@ -14,13 +14,16 @@ pub mod extract;
 pub mod filter;
 pub mod hotspots;
 pub mod metres;
+pub mod metrics;
 pub mod password;
 pub mod pins;
 pub mod places;
+pub mod proxy;
 pub mod ratelimit;
 pub mod retention;
 pub mod routes;
 pub mod security;
+pub mod serve;
 pub mod storage;
 pub mod tiles;
 pub mod time;
@@ -45,6 +48,10 @@ pub struct AppState {
     pub limiter: Arc<ratelimit::RateLimiter>,
     /// HTTP client for the upstream tile source (connection pool shared by all requests).
     pub http: reqwest::Client,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
+    /// The key that signs known-device cookies (read from the database once).
+    device_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
 }
 
 impl AppState {
@@ -58,8 +65,52 @@ impl AppState {
                 .timeout(std::time::Duration::from_secs(10))
                 .build()
                 .expect("a default HTTP client"),
+            metrics: Arc::default(),
+            device_key: Arc::default(),
         }
     }
+
+    /// The known-device key, shared by every server process on this database.
+    pub async fn device_key(&self) -> Result<[u8; 32], sqlx::Error> {
+        self.device_key
+            .get_or_try_init(|| self.db.secret("device_cookie"))
+            .await
+            .copied()
+    }
+}
+
+/// `bytes` random bytes as hex: delete tokens, session tokens, nonces.
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut buf);
+    hex::encode(buf)
+}
+
+/// Works out who sent each request (behind a trusted proxy: the forwarded client) and whether
+/// it came over TLS, for every handler; adds `Strict-Transport-Security` to answers over TLS.
+async fn client_layer(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (mut parts, body) = req.into_parts();
+    let client = state
+        .config
+        .trusted_proxies
+        .client(extract::peer_ip(&parts), &parts.headers);
+    parts.extensions.insert(client);
+    parts
+        .extensions
+        .insert(extract::BodyTimeout(state.config.body_timeout));
+    req = axum::extract::Request::from_parts(parts, body);
+    let mut res = next.run(req).await;
+    if client.https || state.config.public_https() {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    res
 }
 
 /// The complete application: `/api/*` plus, when configured, the widget's static files with
@@ -148,5 +199,14 @@ pub fn app(state: AppState) -> Router {
     if let Some(cors) = security::cors(origins) {
         router = router.layer(cors);
     }
-    router.layer(TraceLayer::new_for_http())
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client_layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::layer,
+        ))
+        .layer(TraceLayer::new_for_http())
 }

@@ -3,14 +3,16 @@
 
 use std::io::BufRead;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use trygghetskarta_server::config::{Cli, Command, RateLimits, ServeArgs, TileSource, UserCommand};
+use trygghetskarta_server::proxy::TrustedProxies;
 use trygghetskarta_server::ratelimit::Limit;
-use trygghetskarta_server::storage::NewUser;
+use trygghetskarta_server::storage::{self, NewUser, ServerLock};
 use trygghetskarta_server::{
-    app, auth, password, retention, security, time, AppConfig, AppState, Storage,
+    app, auth, metrics, password, retention, security, serve, time, AppConfig, AppState, Storage,
 };
 
 #[tokio::main]
@@ -38,10 +40,42 @@ async fn run(cli: Cli) -> Result<(), String> {
             user_add(&cli.db.database_url, &name, &role).await
         }
         Some(Command::User(command)) => user_admin(&cli.db.database_url, command).await,
+        Some(Command::Backup { file }) => {
+            let pins = storage::backup(&cli.db.database_url, &file).await?;
+            println!(
+                "backup written to {} ({pins} pins; integrity_check ok)",
+                file.display()
+            );
+            Ok(())
+        }
+        Some(Command::Restore { file }) => restore(&cli.db.database_url, &file).await,
     }
 }
 
+/// Restores a backup; refused while a server runs on the database.
+async fn restore(database_url: &str, file: &std::path::Path) -> Result<(), String> {
+    let _lock = ServerLock::acquire(database_url)
+        .map_err(|e| format!("{e}; restore only while the server is stopped"))?;
+    let kept = storage::restore(database_url, file, time::now_unix()).await?;
+    // Open it once, as the server would: runs migrations a newer version needs.
+    let db = Storage::open(database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let pins = db.count_pins().await.map_err(|e| e.to_string())?;
+    db.close().await;
+    match kept {
+        Some(old) => println!(
+            "restored {} ({pins} pins); the database it replaced is kept as {}",
+            file.display(),
+            old.display()
+        ),
+        None => println!("restored {} ({pins} pins)", file.display()),
+    }
+    Ok(())
+}
+
 async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+    let limits = serve_limits(&args);
     let index = args.static_dir.join("index.html");
     if !index.is_file() {
         return Err(format!(
@@ -77,6 +111,9 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         .filter(|o| !o.trim().is_empty())
         .map(|o| security::parse_origin(o).map_err(|e| format!("--allowed-origins: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
+    let trusted_proxies = TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(|e| format!("--trusted-proxies: {e}"))?;
+    let lock = ServerLock::acquire(database_url)?;
     let db = Storage::open(database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -84,6 +121,14 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let metrics_listener = match args.metrics_bind {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(|e| format!("cannot listen on {at} (--metrics-bind): {e}"))?,
+        ),
+        None => None,
+    };
     let state = AppState::new(
         db.clone(),
         AppConfig {
@@ -96,6 +141,8 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
                 agrees: Limit::per_minutes(args.agrees_per_10_min, 10),
                 ..RateLimits::default()
             },
+            trusted_proxies,
+            body_timeout: Duration::from_secs(args.body_timeout),
         },
     );
     retention::spawn_daily(db.clone(), args.retention_months);
@@ -114,16 +161,48 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
             }
         }
     });
+    if let Some(listener) = metrics_listener {
+        let router = metrics::router(state.metrics.clone(), db.clone());
+        let at = listener.local_addr().map_err(|e| e.to_string())?;
+        tracing::info!(%at, "metrics at http://{at}/metrics");
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::warn!(error = %e, "metrics listener failed");
+            }
+        });
+    }
     println!("Trygghetskartan is running at http://{addr}/  (Ctrl+C stops it)");
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))?;
+    let metrics = state.metrics.clone();
+    serve::serve(listener, app(state), limits, metrics, shutdown_signal()).await;
+    tracing::info!("stopped accepting; writing what is queued and checkpointing the database");
     db.close().await;
+    drop(lock);
+    println!("Trygghetskartan stopped");
     Ok(())
+}
+
+/// The connection limits from the flags, capped by the open-files limit.
+fn serve_limits(args: &ServeArgs) -> serve::Limits {
+    let files = serve::raise_open_files_limit();
+    // Each connection is one file; keep room for the database, tiles and logs.
+    let room = usize::try_from(files.saturating_sub(64))
+        .unwrap_or(usize::MAX)
+        .max(16);
+    let wanted = args.max_connections as usize;
+    if wanted > room {
+        tracing::warn!(
+            max_connections = wanted,
+            open_files_limit = files,
+            "--max-connections lowered to {room}: raise the open-files limit (LimitNOFILE) for more"
+        );
+    }
+    serve::Limits {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        send_timeout: Duration::from_secs(args.send_timeout),
+        max_connections: wanted.min(room),
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+    }
 }
 
 async fn shutdown_signal() {

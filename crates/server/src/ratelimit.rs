@@ -1,8 +1,11 @@
-//! Per-client rate limits without storing IP addresses.
+//! Per-client request limits without storing IP addresses.
 //!
-//! A client is identified by HMAC-SHA256(key, ip), truncated to 128 bits. The key is random,
-//! held only in memory, and replaced every UTC day (which also forgets all counters), so no
-//! address can be recovered from memory after the fact, and nothing about clients reaches disk or logs.
+//! A client is identified by HMAC-SHA256(key, address), truncated to 128 bits; an IPv6 client
+//! by its /64 network (one household or phone gets a whole /64, so counting single IPv6
+//! addresses would let it pick a new one per request). The key is random, held only in memory,
+//! and replaced every UTC day (which also forgets all counters), so no address can be recovered
+//! from memory after the fact, and nothing about clients reaches disk or logs. Staff accounts
+//! are counted the same way, by a keyed hash of the lower-cased name.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -12,6 +15,8 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
+
+use crate::proxy::canonical;
 
 /// At most `max` requests per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +32,15 @@ impl Limit {
             window: Duration::from_secs(minutes * 60),
         }
     }
+}
+
+/// Whom a count is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    /// A client address.
+    Addr(IpAddr),
+    /// A staff account name (case-insensitive).
+    Account(&'a str),
 }
 
 type ClientId = [u8; 16];
@@ -62,6 +76,59 @@ fn fresh_key() -> [u8; 32] {
     key
 }
 
+impl State {
+    /// Rotates the key at a new day and hashes the subject.
+    fn id(&mut self, subject: Subject<'_>, now: i64) -> ClientId {
+        let day = now.div_euclid(86_400);
+        if day != self.day {
+            self.key = fresh_key();
+            self.day = day;
+            self.windows.clear();
+        }
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
+        match subject {
+            Subject::Addr(ip) => match canonical(ip) {
+                IpAddr::V4(v4) => mac.update(&v4.octets()),
+                IpAddr::V6(v6) => {
+                    mac.update(b"v6/64");
+                    mac.update(&v6.octets()[..8]);
+                }
+            },
+            Subject::Account(name) => {
+                mac.update(b"account:");
+                mac.update(name.trim().to_lowercase().as_bytes());
+            }
+        }
+        let digest = mac.finalize().into_bytes();
+        let mut client = [0u8; 16];
+        client.copy_from_slice(&digest[..16]);
+        client
+    }
+
+    /// The current window of `(id, bucket)`, started afresh when the old one is over.
+    fn window(
+        &mut self,
+        id: ClientId,
+        bucket: &'static str,
+        limit: Limit,
+        now: i64,
+    ) -> &mut (i64, u32) {
+        let window = limit.window.as_secs() as i64;
+        if self.windows.len() > 50_000 {
+            self.windows.retain(|_, (start, _)| now - *start < window);
+        }
+        let entry = self.windows.entry((id, bucket)).or_insert((now, 0));
+        if now - entry.0 >= window {
+            *entry = (now, 0);
+        }
+        entry
+    }
+}
+
+fn retry_after(entry: (i64, u32), limit: Limit, now: i64) -> u64 {
+    (entry.0 + limit.window.as_secs() as i64 - now).max(1) as u64
+}
+
 impl RateLimiter {
     /// Counts one request of `ip` in `bucket` at `now` (Unix seconds). `Err(seconds)` says when
     /// the client may try again.
@@ -73,34 +140,46 @@ impl RateLimiter {
         now: i64,
     ) -> Result<(), u64> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let day = now.div_euclid(86_400);
-        if day != state.day {
-            state.key = fresh_key();
-            state.day = day;
-            state.windows.clear();
-        }
-        let mut mac = Hmac::<Sha256>::new_from_slice(&state.key).expect("any key length");
-        match ip {
-            IpAddr::V4(v4) => mac.update(&v4.octets()),
-            IpAddr::V6(v6) => mac.update(&v6.octets()),
-        }
-        let digest = mac.finalize().into_bytes();
-        let mut client = [0u8; 16];
-        client.copy_from_slice(&digest[..16]);
-
-        let window = limit.window.as_secs() as i64;
-        if state.windows.len() > 50_000 {
-            state.windows.retain(|_, (start, _)| now - *start < window);
-        }
-        let entry = state.windows.entry((client, bucket)).or_insert((now, 0));
-        if now - entry.0 >= window {
-            *entry = (now, 0);
-        }
+        let id = state.id(Subject::Addr(ip), now);
+        let entry = state.window(id, bucket, limit, now);
         if entry.1 >= limit.max {
-            return Err((entry.0 + window - now).max(1) as u64);
+            return Err(retry_after(*entry, limit, now));
         }
         entry.1 += 1;
         Ok(())
+    }
+
+    /// Whether `subject` has used up `limit` in `bucket`, without counting anything.
+    pub fn exhausted(
+        &self,
+        subject: Subject<'_>,
+        bucket: &'static str,
+        limit: Limit,
+        now: i64,
+    ) -> Result<(), u64> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let id = state.id(subject, now);
+        let entry = state.window(id, bucket, limit, now);
+        if entry.1 >= limit.max {
+            Err(retry_after(*entry, limit, now))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Counts one event (a failed login) of `subject`; returns the count in the window.
+    pub fn record(
+        &self,
+        subject: Subject<'_>,
+        bucket: &'static str,
+        limit: Limit,
+        now: i64,
+    ) -> u32 {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let id = state.id(subject, now);
+        let entry = state.window(id, bucket, limit, now);
+        entry.1 = entry.1.saturating_add(1);
+        entry.1
     }
 }
 
@@ -134,7 +213,47 @@ mod tests {
         rl.check(ip, "pins", limit, 86_400 * 20_000).unwrap();
         let key1 = rl.state.lock().unwrap().key;
         assert!(rl.check(ip, "pins", limit, 86_400 * 20_000 + 5).is_err());
-        rl.check(ip, "pins", limit, 86_400 * 20_001).unwrap();
+        rl.check(ip, "pins", limit, 86_400 * 20_000 + 86_400)
+            .unwrap();
         assert_ne!(rl.state.lock().unwrap().key, key1);
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_64_network_and_mapped_ipv4_is_ipv4() {
+        let rl = RateLimiter::default();
+        let limit = Limit::per_minutes(1, 10);
+        let t = 1_800_000_000;
+        rl.check("2001:db8:1:2::1".parse().unwrap(), "pins", limit, t)
+            .unwrap();
+        assert!(rl
+            .check("2001:db8:1:2:ffff::9".parse().unwrap(), "pins", limit, t)
+            .is_err());
+        assert!(rl
+            .check("2001:db8:1:3::1".parse().unwrap(), "pins", limit, t)
+            .is_ok());
+        rl.check("192.0.2.7".parse().unwrap(), "pins", limit, t)
+            .unwrap();
+        assert!(rl
+            .check("::ffff:192.0.2.7".parse().unwrap(), "pins", limit, t)
+            .is_err());
+    }
+
+    #[test]
+    fn events_are_counted_apart_from_checks() {
+        let rl = RateLimiter::default();
+        let limit = Limit::per_minutes(2, 10);
+        let t = 1_800_000_000;
+        let who = Subject::Account("Anna");
+        assert!(rl.exhausted(who, "fail", limit, t).is_ok());
+        assert_eq!(rl.record(who, "fail", limit, t), 1);
+        assert_eq!(rl.record(Subject::Account(" anna "), "fail", limit, t), 2);
+        assert_eq!(rl.exhausted(who, "fail", limit, t + 60), Err(540));
+        assert!(rl
+            .exhausted(Subject::Account("bo"), "fail", limit, t)
+            .is_ok());
+        assert!(
+            rl.exhausted(who, "fail", limit, t + 600).is_ok(),
+            "window over"
+        );
     }
 }

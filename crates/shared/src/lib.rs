@@ -20,10 +20,13 @@ pub use staff::{
     ModerationReason, StaffPin,
 };
 
-/// `GET /api/health`.
+/// `GET /api/health`: `{"status": "ok"}` once the database has answered a query; otherwise
+/// `503` with `status: "unavailable"` and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// `GET /api/config`: what the widget needs to know about this server.

@@ -14,6 +14,7 @@ use crate::dialogue::{cancel_reason, to_api, validate};
 use crate::error::{ApiResult, AppError};
 use crate::export::ics;
 use crate::extract::JsonBody;
+use crate::proxy::Client;
 use crate::storage::DialogueRow;
 use crate::time::now_unix;
 use crate::AppState;
@@ -60,14 +61,16 @@ fn parse_id(id: &str) -> ApiResult<String> {
         .map_err(|_| AppError::NotFound)
 }
 
-/// Where a session is shown: the widget, with the session opened.
-fn link(state: &AppState, headers: &HeaderMap, id: &str) -> String {
+/// Where a session is shown: the widget, with the session opened. Without `--public-url`, the
+/// address the request came to (https when a trusted proxy says the request came over TLS).
+fn link(state: &AppState, headers: &HeaderMap, client: &Client, id: &str) -> String {
     let base = state.config.public_url.clone().unwrap_or_else(|| {
         let host = headers
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .unwrap_or("localhost");
-        format!("http://{host}")
+        let scheme = if client.https { "https" } else { "http" };
+        format!("{scheme}://{host}")
     });
     format!("{}/?dialog={id}", base.trim_end_matches('/'))
 }
@@ -89,10 +92,14 @@ fn ics_response(body: String, filename: &str) -> Response {
         .into_response()
 }
 
-async fn feed(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+async fn feed(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let rows = state.db.upcoming_dialogues(now_unix()).await?;
     let body = ics::calendar("Medborgardialoger i Arboga", &rows, |id| {
-        link(&state, &headers, id)
+        link(&state, &headers, &client, id)
     });
     Ok(ics_response(body, "medborgardialoger.ics"))
 }
@@ -101,6 +108,7 @@ async fn feed(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Re
 async fn one(
     State(state): State<AppState>,
     Path(file): Path<String>,
+    client: Client,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let (id, as_ics) = match file.strip_suffix(".ics") {
@@ -113,7 +121,7 @@ async fn one(
         let body = ics::calendar(
             "Medborgardialog i Arboga",
             std::slice::from_ref(&row),
-            |id| link(&state, &headers, id),
+            |id| link(&state, &headers, &client, id),
         );
         return Ok(ics_response(body, &format!("dialog-{id}.ics")));
     }

@@ -1,4 +1,7 @@
+use std::time::Duration;
+
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use trygghetskarta_shared::{ClientConfig, Health, TileConfig};
@@ -21,8 +24,32 @@ async fn config(State(state): State<AppState>) -> Json<ClientConfig> {
     })
 }
 
-async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok".to_owned(),
-    })
+/// For monitoring and the proxy's health checks: `200` only if the database answers a query
+/// within two seconds.
+async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let answer = tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await;
+    let problem = match answer {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "health: the database query failed");
+            Some("the database query failed")
+        }
+        Err(_) => Some("the database did not answer within 2 s"),
+    };
+    match problem {
+        None => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok".to_owned(),
+                problem: None,
+            }),
+        ),
+        Some(p) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(Health {
+                status: "unavailable".to_owned(),
+                problem: Some(p.to_owned()),
+            }),
+        ),
+    }
 }

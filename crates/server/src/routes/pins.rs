@@ -4,7 +4,6 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -16,7 +15,7 @@ use crate::extract::{ClientAddr, JsonBody};
 use crate::pins::{parse_bbox, to_public, validate, ValidPin};
 use crate::storage::{Agreed, Inserted, PinRow};
 use crate::time::now_unix;
-use crate::AppState;
+use crate::{random_token, AppState};
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -51,12 +50,6 @@ async fn list(
         .map(Json)
 }
 
-fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
 fn row_of(pin: &ValidPin, delete_token: String, created_at: i64) -> PinRow {
     PinRow {
         id: pin.id.to_string(),
@@ -85,7 +78,7 @@ async fn create(
     let now = now_unix();
     if pin.is_bot {
         // The honeypot was filled in: answer like a success so the bot learns nothing.
-        let row = row_of(&pin, random_token(), now);
+        let row = row_of(&pin, random_token(32), now);
         return Ok((
             StatusCode::CREATED,
             Json(CreatedPin {
@@ -104,7 +97,7 @@ async fn create(
         .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
     match state
         .db
-        .insert_pin(&row_of(&pin, random_token(), now))
+        .insert_pin(&row_of(&pin, random_token(32), now))
         .await?
     {
         Inserted::New(row) => Ok((

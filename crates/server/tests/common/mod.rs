@@ -221,3 +221,4 @@ impl Response {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
+pub mod process;

@@ -1,0 +1,333 @@
+//! Behind the kommun's TLS proxy: each resident is their own client, a forged X-Forwarded-For
+//! from anyone else changes nothing, staff logins are no lockout weapon, and cookies and links
+//! know they are behind TLS.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{TestApp, STAFF_PASSWORD};
+use serde_json::json;
+use trygghetskarta_server::config::RateLimits;
+use trygghetskarta_server::proxy::TrustedProxies;
+use trygghetskarta_server::ratelimit::Limit;
+use trygghetskarta_server::AppConfig;
+
+const PROXY: [u8; 4] = [127, 0, 0, 1];
+
+async fn behind_proxy(limits: RateLimits) -> TestApp {
+    TestApp::with_config(|_| AppConfig {
+        trusted_proxies: TrustedProxies::parse(&["127.0.0.1", "::1"]).unwrap(),
+        limits,
+        ..AppConfig::default()
+    })
+    .await
+}
+
+fn report() -> serde_json::Value {
+    json!({
+        "id": uuid::Uuid::new_v4(),
+        "lat": 59.3948, "lon": 15.8437,
+        "category": "lighting", "time_of_day": "night",
+    })
+}
+
+/// A request as it arrives from `peer`, with the headers a proxy (or a forger) adds.
+fn request(
+    method: &str,
+    uri: &str,
+    peer: [u8; 4],
+    headers: &[(&str, &str)],
+    body: &serde_json::Value,
+) -> Request<Body> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("host", "127.0.0.1:8443")
+        .header("content-type", "application/json");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut req = req.body(Body::from(body.to_string())).unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            peer, 40000,
+        ))));
+    req
+}
+
+fn pins_per_10_min(n: u32) -> RateLimits {
+    RateLimits {
+        pins: Limit::per_minutes(n, 10),
+        ..RateLimits::default()
+    }
+}
+
+#[tokio::test]
+async fn residents_behind_the_proxy_each_get_their_own_limit() {
+    let app = behind_proxy(pins_per_10_min(2)).await;
+    // 40 residents, one pin each, all through the proxy.
+    for i in 0..40u8 {
+        let xff = format!("203.0.113.{i}");
+        let res = app
+            .request(request(
+                "POST",
+                "/api/pins",
+                PROXY,
+                &[("x-forwarded-for", &xff)],
+                &report(),
+            ))
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::CREATED,
+            "resident {i}: {}",
+            res.text()
+        );
+    }
+    // One resident sending a third pin is limited, and only they are.
+    let one = [("x-forwarded-for", "203.0.113.5")];
+    let second = app
+        .request(request("POST", "/api/pins", PROXY, &one, &report()))
+        .await;
+    assert_eq!(second.status, StatusCode::CREATED);
+    let limited = app
+        .request(request("POST", "/api/pins", PROXY, &one, &report()))
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    let other = app
+        .request(request(
+            "POST",
+            "/api/pins",
+            PROXY,
+            &[("x-forwarded-for", "203.0.113.77")],
+            &report(),
+        ))
+        .await;
+    assert_eq!(other.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_client_that_is_no_proxy_cannot_choose_its_address() {
+    let app = behind_proxy(pins_per_10_min(2)).await;
+    let direct = [198, 51, 100, 9];
+    for i in 0..4 {
+        let forged = format!("192.0.2.{i}");
+        let res = app
+            .request(request(
+                "POST",
+                "/api/pins",
+                direct,
+                &[("x-forwarded-for", &forged)],
+                &report(),
+            ))
+            .await;
+        let want = if i < 2 {
+            StatusCode::CREATED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(res.status, want, "forged attempt {i}");
+    }
+    // Through the proxy, a resident prepending a made-up address is still themselves.
+    let app = behind_proxy(pins_per_10_min(1)).await;
+    for (i, xff) in ["1.1.1.1, 203.0.113.8", "2.2.2.2, 203.0.113.8"]
+        .iter()
+        .enumerate()
+    {
+        let res = app
+            .request(request(
+                "POST",
+                "/api/pins",
+                PROXY,
+                &[("x-forwarded-for", xff)],
+                &report(),
+            ))
+            .await;
+        let want = if i == 0 {
+            StatusCode::CREATED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(res.status, want, "{xff}");
+    }
+}
+
+async fn login_from(
+    app: &TestApp,
+    client: &str,
+    user: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> common::Response {
+    let mut headers = vec![("x-forwarded-for", client), ("x-forwarded-proto", "https")];
+    if let Some(c) = cookie {
+        headers.push(("cookie", c));
+    }
+    app.request(request(
+        "POST",
+        "/api/session",
+        PROXY,
+        &headers,
+        &json!({"username": user, "password": password}),
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn an_attackers_wrong_passwords_slow_only_the_attacker() {
+    let app = behind_proxy(RateLimits::default()).await;
+    app.add_staff("anna", "planner").await;
+    app.add_staff("bo", "organiser").await;
+    for _ in 0..10 {
+        let res = login_from(&app, "198.51.100.66", "anna", "wrong wrong wrong", None).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    let attacker = login_from(&app, "198.51.100.66", "anna", STAFF_PASSWORD, None).await;
+    assert_eq!(attacker.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(attacker.headers.contains_key("retry-after"));
+    // Staff elsewhere (another address behind the same proxy) log in at once, anna included.
+    for user in ["anna", "bo"] {
+        let res = login_from(&app, "203.0.113.20", user, STAFF_PASSWORD, None).await;
+        assert_eq!(res.status, StatusCode::OK, "{user}: {}", res.text());
+    }
+}
+
+#[tokio::test]
+async fn guessing_one_account_from_many_addresses_is_stopped_but_its_owner_gets_in() {
+    let app = behind_proxy(RateLimits {
+        account_logins: Limit::per_minutes(20, 60),
+        ..RateLimits::default()
+    })
+    .await;
+    app.add_staff("anna", "planner").await;
+    // Anna logged in from her office browser last week: it holds a known-device cookie.
+    let office = login_from(&app, "203.0.113.20", "anna", STAFF_PASSWORD, None).await;
+    assert_eq!(office.status, StatusCode::OK);
+    let device = office
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|c| c.starts_with("tk_device="))
+        .expect("a known-device cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    // A botnet: one guess from each of 20 addresses.
+    for i in 0..20 {
+        let res = login_from(
+            &app,
+            &format!("198.51.100.{i}"),
+            "anna",
+            "guess guess",
+            None,
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    // Further guesses are refused without even checking the password, from any new address...
+    let more = login_from(&app, "198.51.100.200", "anna", STAFF_PASSWORD, None).await;
+    assert_eq!(more.status, StatusCode::TOO_MANY_REQUESTS);
+    // ...while Anna's own browser still gets in, and other accounts are untouched.
+    let own = login_from(&app, "203.0.113.20", "anna", STAFF_PASSWORD, Some(&device)).await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.text());
+    app.add_staff("bo", "organiser").await;
+    let bo = login_from(&app, "198.51.100.200", "bo", STAFF_PASSWORD, None).await;
+    assert_eq!(bo.status, StatusCode::OK);
+    // A device cookie for another account does not help.
+    let other = login_from(
+        &app,
+        "198.51.100.201",
+        "anna",
+        STAFF_PASSWORD,
+        Some("tk_device=1.2.3"),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn behind_tls_cookies_are_secure_and_browsers_are_told_to_stay_on_https() {
+    let app = behind_proxy(RateLimits::default()).await;
+    app.add_staff("anna", "planner").await;
+    // The proxy listens on https://127.0.0.1:8443: a "localhost" address, but TLS.
+    let res = login_from(&app, "203.0.113.20", "anna", STAFF_PASSWORD, None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    for cookie in res.headers.get_all("set-cookie") {
+        let c = cookie.to_str().unwrap();
+        assert!(c.contains("; Secure") && c.contains("HttpOnly"), "{c}");
+    }
+    assert_eq!(res.headers["strict-transport-security"], "max-age=31536000");
+    // The same address over plain http (no proxy): development, not Secure, no HSTS.
+    let plain = app
+        .request(request(
+            "POST",
+            "/api/session",
+            [127, 0, 0, 9],
+            &[("x-forwarded-proto", "https")],
+            &json!({"username": "anna", "password": STAFF_PASSWORD}),
+        ))
+        .await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(!plain.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("Secure"));
+    assert!(plain.headers.get("strict-transport-security").is_none());
+}
+
+#[tokio::test]
+async fn public_url_https_means_tls_whatever_the_request_says() {
+    let app = TestApp::with_config(|_| AppConfig {
+        public_url: Some("https://trygghet.arboga.se".into()),
+        ..AppConfig::default()
+    })
+    .await;
+    app.add_staff("anna", "planner").await;
+    let res = app.login("127.0.0.1:8080", "anna", STAFF_PASSWORD).await;
+    assert!(res.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .contains("; Secure"));
+    assert!(app
+        .get("/api/health")
+        .await
+        .headers
+        .contains_key("strict-transport-security"));
+}
+
+#[tokio::test]
+async fn calendar_links_behind_tls_are_https() {
+    let app = behind_proxy(RateLimits::default()).await;
+    let organiser = app.staff_cookie("olle", "organiser").await;
+    let created = app
+        .send(
+            "POST",
+            "/api/dialogues",
+            Some(&organiser),
+            &json!({
+                "title": "Trygghetsvandring", "description": "Runt stationen.",
+                "starts_at": "2027-03-02T18:00:00+01:00", "ends_at": "2027-03-02T19:30:00+01:00",
+                "place_name": "Arboga station", "lat": 59.3939, "lon": 15.8372,
+                "kind": "walk", "organiser": "both"
+            }),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let ics = app
+        .request(request(
+            "GET",
+            "/api/dialogues.ics",
+            PROXY,
+            &[
+                ("x-forwarded-proto", "https"),
+                ("x-forwarded-for", "203.0.113.4"),
+            ],
+            &json!(null),
+        ))
+        .await
+        .text();
+    assert!(ics.contains("URL:https://127.0.0.1:8443/?dialog="), "{ics}");
+}
