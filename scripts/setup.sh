@@ -9,6 +9,8 @@
 #   wasm-opt (binaryen 132)  npm, in scripts/tools (Debian's binaryen 108 breaks the widget)
 #   chromium, chromedriver   apt (--test)
 #   gdal-bin (ogrinfo)       apt (--test): the export tests check that GDAL/QGIS read our files
+#   nginx-light, caddy       apt (--test): the deploy/ site files are run and parsed for real
+#   systemd-analyze, openssl apt (--test): the deploy/ units are checked; test certificates
 #   playwright-core          npm, in e2e (--test)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,6 +65,24 @@ if $want_test; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
     apt-get install -y -q gdal-bin
+  fi
+  missing=()
+  command -v nginx >/dev/null || missing+=(nginx-light)
+  command -v caddy >/dev/null || missing+=(caddy)
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
+  command -v openssl >/dev/null || missing+=(openssl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # Packages only: nothing is started at install (the tests start their own servers).
+    own_policy=false
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+      own_policy=true
+    fi
+    apt-get install -y -q "${missing[@]}"
+    if $own_policy; then rm -f /usr/sbin/policy-rc.d; fi
   fi
   if [ ! -f e2e/node_modules/playwright-core/package.json ] \
     || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
