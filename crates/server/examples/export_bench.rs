@@ -6,91 +6,17 @@
 //! Every measurement starts a fresh server, so its peak resident memory (VmHWM) belongs to
 //! that one request.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
-use trygghetskarta_server::storage::{NewUser, PinRow};
+use support::{start, synthetic};
+use trygghetskarta_server::storage::NewUser;
 use trygghetskarta_server::{password, Storage};
 
+#[path = "support/mod.rs"]
+mod support;
+
 const PASSWORD: &str = "benchmark password";
-const CATEGORIES: [&str; 6] = [
-    "traffic",
-    "drugs",
-    "lighting",
-    "disorder",
-    "vandalism",
-    "other",
-];
-const TIMES: [&str; 4] = ["day", "evening", "night", "all_day"];
-
-fn synthetic(n: usize) -> Vec<PinRow> {
-    let mut rng = StdRng::seed_from_u64(42);
-    (0..n)
-        .map(|i| {
-            // 70 % in Arboga tätort, 30 % over the kommun (as the map benchmark).
-            let (lat, lon) = if rng.gen_bool(0.7) {
-                (rng.gen_range(59.380..59.405), rng.gen_range(15.815..15.895))
-            } else {
-                (rng.gen_range(59.30..59.50), rng.gen_range(15.60..16.00))
-            };
-            PinRow {
-                id: uuid::Uuid::from_u128(rng.gen()).to_string(),
-                lat,
-                lon,
-                category: CATEGORIES[i % 6].into(),
-                time_of_day: TIMES[i % 4].into(),
-                comment: (i % 3 == 0).then(|| {
-                    format!(
-                        "Synthetic comment {i}: dålig belysning vid gångvägen, \"farligt\"; kväll."
-                    )
-                }),
-                place_description: (i % 5 == 0).then(|| "Vid busshållplatsen".to_owned()),
-                delete_token: "x".repeat(64),
-                created_at: 1_767_222_000 + (i as i64) * 300,
-                agree_count: (i % 7) as i64,
-                hidden: i % 50 == 0,
-                comment_approved: false,
-                hidden_reason: (i % 50 == 0).then(|| "spam".to_owned()),
-            }
-        })
-        .collect()
-}
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-fn start(bin: &Path, db: &str, static_dir: &Path) -> Server {
-    let mut child = Command::new(bin)
-        .args([
-            "--bind",
-            "127.0.0.1:0",
-            "--database-url",
-            db,
-            "--static-dir",
-        ])
-        .arg(static_dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the server");
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut out, &mut line).unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("the server prints its URL")
-        .trim_end_matches('/')
-        .to_owned();
-    Server { child, url }
-}
-
 fn peak_rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
@@ -107,7 +33,7 @@ async fn measure(
     static_dir: &Path,
     path: &str,
 ) -> (Duration, usize, u64, u64) {
-    let mut server = start(bin, db, static_dir);
+    let mut server = start(bin, db, static_dir, &[]);
     let http = reqwest::Client::new();
     let login = http
         .post(format!("{}/api/session", server.url))
@@ -152,12 +78,7 @@ async fn main() {
     } else {
         counts
     };
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let bin = root.join("target/release/trygghetskarta-server");
-    assert!(
-        bin.is_file(),
-        "build it first: cargo build --release -p trygghetskarta-server"
-    );
+    let bin = support::release_bin();
     println!("| pins | request | time (ms) | size (MB) | peak RSS idle → after (MiB) |");
     println!("|---:|---|---:|---:|---:|");
     for n in counts {

@@ -19,6 +19,7 @@ pub mod password;
 pub mod pins;
 pub mod places;
 pub mod proxy;
+pub mod public_pins;
 pub mod ratelimit;
 pub mod retention;
 pub mod routes;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Counters for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
+    /// The public pin list, built once per change.
+    pub public_pins: Arc<public_pins::Cache>,
     /// The key that signs known-device cookies (read from the database once).
     device_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
 }
@@ -66,6 +69,7 @@ impl AppState {
                 .build()
                 .expect("a default HTTP client"),
             metrics: Arc::default(),
+            public_pins: Arc::default(),
             device_key: Arc::default(),
         }
     }

@@ -45,11 +45,16 @@ impl Histogram {
 }
 
 #[derive(Debug, Default)]
+struct Route {
+    /// (method, status) -> requests
+    requests: BTreeMap<(String, u16), u64>,
+    durations: Histogram,
+}
+
+#[derive(Debug, Default)]
 struct Counts {
-    /// (method, route, status) -> requests
-    requests: BTreeMap<(String, String, u16), u64>,
-    /// route -> durations
-    durations: BTreeMap<String, Histogram>,
+    /// route template -> its counts
+    routes: BTreeMap<String, Route>,
     /// reason -> refused new pins
     pins_refused: BTreeMap<&'static str, u64>,
     /// route -> 429 answers
@@ -103,17 +108,23 @@ impl Metrics {
             }
         }
         let mut c = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        *c.requests
-            .entry((
-                method.as_str().to_owned(),
-                route.to_owned(),
-                status.as_u16(),
-            ))
-            .or_default() += 1;
-        c.durations
-            .entry(route.to_owned())
-            .or_default()
-            .observe(secs);
+        // Look up before inserting: no allocation per request once a route has been seen.
+        if !c.routes.contains_key(route) {
+            c.routes.insert(route.to_owned(), Route::default());
+        }
+        let r = c.routes.get_mut(route).expect("just inserted");
+        let key = (method.as_str(), status.as_u16());
+        match r
+            .requests
+            .iter_mut()
+            .find(|((m, s), _)| (m.as_str(), *s) == key)
+        {
+            Some((_, n)) => *n += 1,
+            None => {
+                r.requests.insert((key.0.to_owned(), key.1), 1);
+            }
+        }
+        r.durations.observe(secs);
         if status == StatusCode::TOO_MANY_REQUESTS {
             *c.rate_limited.entry(route.to_owned()).or_default() += 1;
         }
@@ -132,12 +143,14 @@ impl Metrics {
             "Requests by method, route template and status.",
         );
         let mut body = String::new();
-        for ((method, route, status), n) in &c.requests {
-            let _ = writeln!(
-                body,
-                "tk_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
-                escape(route)
-            );
+        for (route, r) in &c.routes {
+            for ((method, status), n) in &r.requests {
+                let _ = writeln!(
+                    body,
+                    "tk_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
+                    escape(route)
+                );
+            }
         }
         out.push_str(&body);
         let _ = writeln!(
@@ -145,7 +158,8 @@ impl Metrics {
             "# HELP tk_http_request_duration_seconds Time to the response head, by route template.\n\
              # TYPE tk_http_request_duration_seconds histogram"
         );
-        for (route, h) in &c.durations {
+        for (route, r) in &c.routes {
+            let h = &r.durations;
             let route = escape(route);
             for (bound, n) in BUCKETS.iter().zip(h.counts) {
                 let _ = writeln!(

@@ -149,6 +149,14 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// Takes back one request [`RateLimiter::check`] counted (it turned out to be a retry).
+    pub fn uncount(&self, ip: IpAddr, bucket: &'static str, limit: Limit, now: i64) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let id = state.id(Subject::Addr(ip), now);
+        let entry = state.window(id, bucket, limit, now);
+        entry.1 = entry.1.saturating_sub(1);
+    }
+
     /// Whether `subject` has used up `limit` in `bucket`, without counting anything.
     pub fn exhausted(
         &self,

@@ -43,7 +43,10 @@ fn systemd_accepts_the_units_without_a_warning() {
     let (ok, out) = run(Command::new("systemd-analyze")
         .args(["verify", "--man=no"])
         .args(names.iter().map(|n| dir.path().join(n))));
-    assert!(ok && out.trim().is_empty(), "systemd-analyze verify:\n{out}");
+    assert!(
+        ok && out.trim().is_empty(),
+        "systemd-analyze verify:\n{out}"
+    );
     let unit = read("trygghetskartan.service");
     for must in [
         "User=trygghetskartan",
@@ -83,8 +86,19 @@ fn nginx_accepts_the_site() {
     let d = dir.path().display();
     // A throwaway certificate where the site expects Let's Encrypt's.
     let (ok, out) = run(Command::new("openssl").args([
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-        "-keyout", &format!("{d}/key.pem"), "-out", &format!("{d}/cert.pem"),
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        &format!("{d}/key.pem"),
+        "-out",
+        &format!("{d}/cert.pem"),
     ]));
     assert!(ok, "{out}");
     let site = read("nginx/trygghetskartan.conf")

@@ -489,20 +489,49 @@ async fn metrics_count_requests_and_refusals_without_personal_data() {
     );
     let from = [127, 0, 3, 7];
     for i in 0..3 {
-        http(from, server.addr, "POST", "/api/pins", &[], Some(&report(i))).await.unwrap();
+        http(
+            from,
+            server.addr,
+            "POST",
+            "/api/pins",
+            &[],
+            Some(&report(i)),
+        )
+        .await
+        .unwrap();
     }
     let outside = serde_json::json!({
         "id": uuid::Uuid::new_v4(), "lat": 59.0, "lon": 18.0,
         "category": "other", "time_of_day": "day", "comment": "Anna Andersson bor här"
     });
-    http([127, 0, 3, 8], server.addr, "POST", "/api/pins", &[], Some(&outside)).await.unwrap();
-    http(from, server.addr, "GET", "/api/health", &[], None).await.unwrap();
-    // Only on the metrics address, never on the public one.
-    let public = http(from, server.addr, "GET", "/metrics", &[], None).await.unwrap();
-    assert!(!public.body.contains("tk_http_requests_total"));
-    let m = http(from, metrics_at.parse().unwrap(), "GET", "/metrics", &[], None)
+    http(
+        [127, 0, 3, 8],
+        server.addr,
+        "POST",
+        "/api/pins",
+        &[],
+        Some(&outside),
+    )
+    .await
+    .unwrap();
+    http(from, server.addr, "GET", "/api/health", &[], None)
         .await
         .unwrap();
+    // Only on the metrics address, never on the public one.
+    let public = http(from, server.addr, "GET", "/metrics", &[], None)
+        .await
+        .unwrap();
+    assert!(!public.body.contains("tk_http_requests_total"));
+    let m = http(
+        from,
+        metrics_at.parse().unwrap(),
+        "GET",
+        "/metrics",
+        &[],
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(m.status, 200);
     let text = m.body;
     for line in [
@@ -513,7 +542,10 @@ async fn metrics_count_requests_and_refusals_without_personal_data() {
         "tk_http_requests_total{method=\"GET\",route=\"/api/health\",status=\"200\"} 1",
         "tk_http_requests_total{method=\"POST\",route=\"/api/pins\",status=\"201\"} 2",
     ] {
-        assert!(text.lines().any(|l| l == line), "{line:?} missing from:\n{text}");
+        assert!(
+            text.lines().any(|l| l == line),
+            "{line:?} missing from:\n{text}"
+        );
     }
     assert!(text.contains("tk_db_commits_total"));
     for private in ["127.0.3.7", "Anna", "59.0"] {

@@ -2,6 +2,7 @@
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -33,21 +34,28 @@ struct ListQuery {
     bbox: Option<String>,
 }
 
+/// All public pins (the widget's request: cached per change, see `public_pins`), or those in
+/// a box.
 async fn list(
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
-) -> ApiResult<Json<Vec<PublicPin>>> {
-    let bbox = q
-        .bbox
-        .as_deref()
-        .map(parse_bbox)
-        .transpose()?
-        .map(|b| (b.min_lon, b.min_lat, b.max_lon, b.max_lat));
-    let rows = state.db.public_pins(bbox).await?;
-    rows.iter()
-        .map(to_public)
-        .collect::<ApiResult<Vec<_>>>()
-        .map(Json)
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let Some(bbox) = q.bbox.as_deref().map(parse_bbox).transpose()? else {
+        let built = state.public_pins.get(&state.db).await?;
+        return Ok(built.respond(&headers));
+    };
+    let rows = state
+        .db
+        .public_pins(Some((
+            bbox.min_lon,
+            bbox.min_lat,
+            bbox.max_lon,
+            bbox.max_lat,
+        )))
+        .await?;
+    let pins = rows.iter().map(to_public).collect::<ApiResult<Vec<_>>>()?;
+    Ok(Json::<Vec<PublicPin>>(pins).into_response())
 }
 
 fn row_of(pin: &ValidPin, delete_token: String, created_at: i64) -> PinRow {
@@ -87,14 +95,15 @@ async fn create(
             }),
         ));
     }
-    // A retry of a stored report is answered without counting against the limit.
-    if let Some(existing) = state.db.pin(&pin.id.to_string()).await? {
-        return retry_answer(&pin, existing);
+    // A retry of a stored report is answered without counting against the limit: over the
+    // limit, it is still answered; under it, its count is given back.
+    let limit = state.config.limits.pins;
+    if let Err(retry_after_secs) = state.limiter.check(ip, "pins", limit, now) {
+        return match state.db.pin(&pin.id.to_string()).await? {
+            Some(existing) => retry_answer(&pin, existing),
+            None => Err(AppError::TooManyRequests { retry_after_secs }),
+        };
     }
-    state
-        .limiter
-        .check(ip, "pins", state.config.limits.pins, now)
-        .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
     match state
         .db
         .insert_pin(&row_of(&pin, random_token(32), now))
@@ -107,7 +116,10 @@ async fn create(
                 delete_token: row.delete_token,
             }),
         )),
-        Inserted::Existing(row) => retry_answer(&pin, row),
+        Inserted::Existing(row) => {
+            state.limiter.uncount(ip, "pins", limit, now);
+            retry_answer(&pin, row)
+        }
     }
 }
 

@@ -43,7 +43,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Storage {
     pool: SqlitePool,
     writer: writer::Writer,
-    path: PathBuf,
+    path: std::sync::Arc<Path>,
+    /// Bumped after every committed change to what the public sees of pins, so the public pin
+    /// list can be cached until the next one.
+    public_version: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Why the database could not be opened; each variant prints as one line for the operator.
@@ -112,7 +115,8 @@ impl Storage {
         Ok(Storage {
             pool,
             writer: writer::Writer::start(conn),
-            path,
+            path: path.into(),
+            public_version: Default::default(),
         })
     }
 
@@ -157,6 +161,18 @@ impl Storage {
     {
         self.write(move |c| Box::pin(async move { query.fetch_optional(&mut *c).await }))
             .await
+    }
+
+    /// Which version of the public pins the database holds (see [`Storage::public_changed`]).
+    pub fn public_version(&self) -> u64 {
+        self.public_version
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Marks a committed change to public pins (called after the write has committed).
+    pub(crate) fn public_changed(&self) {
+        self.public_version
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Whether the database answers a query (for `/api/health`).

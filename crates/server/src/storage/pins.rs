@@ -38,76 +38,84 @@ pub enum Agreed {
 const INSERT_NEW: &str = "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
         place_description, delete_token, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO NOTHING";
+     ON CONFLICT (id) DO NOTHING
+     RETURNING *";
 
 impl Storage {
     /// Inserts the pin unless its id exists; either way returns the stored row. The row is
     /// committed (and, with synchronous=FULL, on disk) before this returns.
     pub async fn insert_pin(&self, row: &PinRow) -> Result<Inserted, sqlx::Error> {
         let row = row.clone();
-        self.write(move |c| {
-            Box::pin(async move {
-                let done = sqlx::query(INSERT_NEW)
-                    .bind(&row.id)
-                    .bind(row.lat)
-                    .bind(row.lon)
-                    .bind(&row.category)
-                    .bind(&row.time_of_day)
-                    .bind(&row.comment)
-                    .bind(&row.place_description)
-                    .bind(&row.delete_token)
-                    .bind(row.created_at)
-                    .execute(&mut *c)
-                    .await?;
-                let stored: PinRow = sqlx::query_as("SELECT * FROM pins WHERE id = ?")
-                    .bind(&row.id)
-                    .fetch_one(&mut *c)
-                    .await?;
-                Ok(if done.rows_affected() == 1 {
-                    Inserted::New(stored)
-                } else {
-                    Inserted::Existing(stored)
+        let out = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let inserted: Option<PinRow> = sqlx::query_as(INSERT_NEW)
+                        .bind(&row.id)
+                        .bind(row.lat)
+                        .bind(row.lon)
+                        .bind(&row.category)
+                        .bind(&row.time_of_day)
+                        .bind(&row.comment)
+                        .bind(&row.place_description)
+                        .bind(&row.delete_token)
+                        .bind(row.created_at)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                    if let Some(stored) = inserted {
+                        return Ok(Inserted::New(stored));
+                    }
+                    let stored: PinRow = sqlx::query_as("SELECT * FROM pins WHERE id = ?")
+                        .bind(&row.id)
+                        .fetch_one(&mut *c)
+                        .await?;
+                    Ok(Inserted::Existing(stored))
                 })
             })
-        })
-        .await
+            .await?;
+        if matches!(out, Inserted::New(_)) {
+            self.public_changed();
+        }
+        Ok(out)
     }
 
     /// Stores many pins in one transaction (imports and benchmarks); existing ids are kept.
     pub async fn import_pins(&self, rows: &[PinRow]) -> Result<u64, sqlx::Error> {
         let rows = rows.to_vec();
-        self.write(move |c| {
-            Box::pin(async move {
-                let mut n = 0;
-                for row in &rows {
-                    n += sqlx::query(
-                        "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
+        let n = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let mut n = 0;
+                    for row in &rows {
+                        n += sqlx::query(
+                            "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
                             place_description, delete_token, created_at, agree_count, hidden,
                             comment_approved, hidden_reason)
                          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                          ON CONFLICT (id) DO NOTHING",
-                    )
-                    .bind(&row.id)
-                    .bind(row.lat)
-                    .bind(row.lon)
-                    .bind(&row.category)
-                    .bind(&row.time_of_day)
-                    .bind(&row.comment)
-                    .bind(&row.place_description)
-                    .bind(&row.delete_token)
-                    .bind(row.created_at)
-                    .bind(row.agree_count)
-                    .bind(row.hidden)
-                    .bind(row.comment_approved)
-                    .bind(&row.hidden_reason)
-                    .execute(&mut *c)
-                    .await?
-                    .rows_affected();
-                }
-                Ok(n)
+                        )
+                        .bind(&row.id)
+                        .bind(row.lat)
+                        .bind(row.lon)
+                        .bind(&row.category)
+                        .bind(&row.time_of_day)
+                        .bind(&row.comment)
+                        .bind(&row.place_description)
+                        .bind(&row.delete_token)
+                        .bind(row.created_at)
+                        .bind(row.agree_count)
+                        .bind(row.hidden)
+                        .bind(row.comment_approved)
+                        .bind(&row.hidden_reason)
+                        .execute(&mut *c)
+                        .await?
+                        .rows_affected();
+                    }
+                    Ok(n)
+                })
             })
-        })
-        .await
+            .await?;
+        self.public_changed();
+        Ok(n)
     }
 
     pub async fn pin(&self, id: &str) -> Result<Option<PinRow>, sqlx::Error> {
@@ -138,23 +146,26 @@ impl Storage {
     /// Deletes the pin, and the sender's text from its moderation history.
     pub async fn delete_pin(&self, id: &str) -> Result<bool, sqlx::Error> {
         let id = id.to_owned();
-        self.write(move |c| {
-            Box::pin(async move {
-                let done = sqlx::query("DELETE FROM pins WHERE id = ?")
+        let deleted = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let done = sqlx::query("DELETE FROM pins WHERE id = ?")
+                        .bind(&id)
+                        .execute(&mut *c)
+                        .await?;
+                    sqlx::query(
+                        "UPDATE moderation_log SET before = NULL, after = NULL
+                     WHERE pin_id = ? AND action = 'edit_comment'",
+                    )
                     .bind(&id)
                     .execute(&mut *c)
                     .await?;
-                sqlx::query(
-                    "UPDATE moderation_log SET before = NULL, after = NULL
-                     WHERE pin_id = ? AND action = 'edit_comment'",
-                )
-                .bind(&id)
-                .execute(&mut *c)
-                .await?;
-                Ok(done.rows_affected() == 1)
+                    Ok(done.rows_affected() == 1)
+                })
             })
-        })
-        .await
+            .await?;
+        self.public_changed();
+        Ok(deleted)
     }
 
     /// Counts one agree per device (hashed id) on a visible pin. The check and the count are
@@ -166,40 +177,45 @@ impl Storage {
         now: i64,
     ) -> Result<Agreed, sqlx::Error> {
         let (pin_id, device_hash) = (pin_id.to_owned(), device_hash.to_owned());
-        self.write(move |c| {
-            Box::pin(async move {
-                let exists: Option<(i64,)> =
-                    sqlx::query_as("SELECT agree_count FROM pins WHERE id = ? AND hidden = 0")
-                        .bind(&pin_id)
-                        .fetch_optional(&mut *c)
-                        .await?;
-                let Some((count,)) = exists else {
-                    return Ok(Agreed::NoSuchPin);
-                };
-                let inserted = sqlx::query(
-                    "INSERT INTO pin_agrees (pin_id, device_hash, created_at) VALUES (?, ?, ?)
+        let out = self
+            .write(move |c| {
+                Box::pin(async move {
+                    let exists: Option<(i64,)> =
+                        sqlx::query_as("SELECT agree_count FROM pins WHERE id = ? AND hidden = 0")
+                            .bind(&pin_id)
+                            .fetch_optional(&mut *c)
+                            .await?;
+                    let Some((count,)) = exists else {
+                        return Ok(Agreed::NoSuchPin);
+                    };
+                    let inserted = sqlx::query(
+                        "INSERT INTO pin_agrees (pin_id, device_hash, created_at) VALUES (?, ?, ?)
                      ON CONFLICT DO NOTHING",
-                )
-                .bind(&pin_id)
-                .bind(&device_hash)
-                .bind(now)
-                .execute(&mut *c)
-                .await?
-                .rows_affected();
-                if inserted == 0 {
-                    return Ok(Agreed::AlreadyCounted(count));
-                }
-                let (count,): (i64,) = sqlx::query_as(
-                    "UPDATE pins SET agree_count = agree_count + 1 WHERE id = ?
+                    )
+                    .bind(&pin_id)
+                    .bind(&device_hash)
+                    .bind(now)
+                    .execute(&mut *c)
+                    .await?
+                    .rows_affected();
+                    if inserted == 0 {
+                        return Ok(Agreed::AlreadyCounted(count));
+                    }
+                    let (count,): (i64,) = sqlx::query_as(
+                        "UPDATE pins SET agree_count = agree_count + 1 WHERE id = ?
                      RETURNING agree_count",
-                )
-                .bind(&pin_id)
-                .fetch_one(&mut *c)
-                .await?;
-                Ok(Agreed::Counted(count))
+                    )
+                    .bind(&pin_id)
+                    .fetch_one(&mut *c)
+                    .await?;
+                    Ok(Agreed::Counted(count))
+                })
             })
-        })
-        .await
+            .await?;
+        if matches!(out, Agreed::Counted(_)) {
+            self.public_changed();
+        }
+        Ok(out)
     }
 
     pub async fn count_pins(&self) -> Result<i64, sqlx::Error> {

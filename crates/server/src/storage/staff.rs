@@ -174,8 +174,11 @@ impl Storage {
         change: Change,
     ) -> Result<Option<PinRow>, sqlx::Error> {
         let (id, actor) = (id.to_owned(), actor.to_owned());
-        self.write(move |c| Box::pin(moderate_in(c, id, actor, now, change)))
-            .await
+        let out = self
+            .write(move |c| Box::pin(moderate_in(c, id, actor, now, change)))
+            .await?;
+        self.public_changed();
+        Ok(out)
     }
 
     /// A pin's moderation history, oldest first.
@@ -263,6 +266,7 @@ impl Storage {
             })
         })
         .await
+        .inspect(|_| self.public_changed())
     }
 }
 
