@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install missing tools first.
-.PHONY: run test build setup bench bench-export
+.PHONY: run test build setup bench bench-export bench-load
 
 run:
 	scripts/run.sh
@@ -18,3 +18,6 @@ bench:
 
 bench-export:
 	scripts/bench-export.sh
+
+bench-load:
+	scripts/bench-load.sh
