@@ -331,3 +331,63 @@ async fn calendar_links_behind_tls_are_https() {
         .text();
     assert!(ics.contains("URL:https://127.0.0.1:8443/?dialog="), "{ics}");
 }
+
+/// Log lines, captured.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn the_log_says_an_account_is_being_guessed_without_any_address() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let app = behind_proxy(RateLimits {
+        account_logins: Limit::per_minutes(5, 60),
+        ..RateLimits::default()
+    })
+    .await;
+    app.add_staff("anna", "planner").await;
+    for i in 0..6 {
+        login_from(
+            &app,
+            &format!("198.51.100.{i}"),
+            "anna",
+            "guess guess",
+            None,
+        )
+        .await;
+    }
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("many failed logins"))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "said once, when the threshold is reached:\n{text}"
+    );
+    assert!(
+        lines[0].contains("account=\"anna\"") && lines[0].contains("failures=5"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("198.51.100"),
+        "no addresses in the log:\n{text}"
+    );
+}
