@@ -65,6 +65,10 @@ fn public(category: Category, lat: f64, lon: f64) -> PublicPin {
         lat,
         lon,
         comment: None,
+        status: trygghetskarta_shared::PinStatus::Received,
+        status_changed_at: None,
+        response: None,
+        action_id: None,
     }
 }
 

@@ -45,6 +45,7 @@ fn spot() -> Hotspot {
         bbox: [15.84, 59.39, 15.85, 59.40],
         radius_m: 40.0,
         outline: vec![],
+        pins: vec![],
         by_category: vec![
             Count {
                 key: Category::Lighting,

@@ -253,6 +253,10 @@ async fn comments_with_html_are_shown_as_plain_text() {
         lat: 59.3968,
         lon: 15.841,
         comment: Some(comment.into()),
+        status: trygghetskarta_shared::PinStatus::Received,
+        status_changed_at: None,
+        response: None,
+        action_id: None,
     };
     leptos::mount::mount_to(el.clone(), move || {
         let lang = RwSignal::new(Lang::Sv);

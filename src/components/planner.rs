@@ -42,6 +42,10 @@ fn as_public(p: &StaffPin) -> PublicPin {
         lat: p.lat,
         lon: p.lon,
         comment: p.comment.clone(),
+        status: p.status,
+        status_changed_at: p.status_changed_at.clone(),
+        response: p.response.clone(),
+        action_id: p.action_id,
     }
 }
 
@@ -384,6 +388,7 @@ fn action_label(s: &Strings, a: ModerationAction) -> &'static str {
         ModerationAction::Approve => s.action_approve,
         ModerationAction::Unapprove => s.action_unapprove,
         ModerationAction::EditComment => s.action_edit,
+        ModerationAction::Status => s.action_status,
     }
 }
 

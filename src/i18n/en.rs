@@ -170,6 +170,7 @@ pub static STRINGS: Strings = Strings {
     action_approve: "Comment published",
     action_unapprove: "Comment unpublished",
     action_edit: "Comment edited",
+    action_status: "Changed the status",
     moderation_done: "The change is saved.",
     exports: "Export the selection",
     export_geojson: "GeoJSON (QGIS)",

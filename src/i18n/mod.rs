@@ -202,6 +202,7 @@ pub struct Strings {
     pub action_approve: &'static str,
     pub action_unapprove: &'static str,
     pub action_edit: &'static str,
+    pub action_status: &'static str,
     pub moderation_done: &'static str,
     pub exports: &'static str,
     pub export_geojson: &'static str,

@@ -168,6 +168,7 @@ pub static STRINGS: Strings = Strings {
     action_approve: "Kommentaren publicerad",
     action_unapprove: "Kommentaren avpublicerad",
     action_edit: "Kommentaren redigerad",
+    action_status: "Ändrade status",
     moderation_done: "Ändringen är sparad.",
     exports: "Exportera urvalet",
     export_geojson: "GeoJSON (QGIS)",

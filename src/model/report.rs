@@ -99,6 +99,7 @@ impl Draft {
             (None, d) => d,
         };
         Ok(NewPin {
+            notify_email: None,
             id,
             lat: at.lat,
             lon: at.lon,

@@ -52,6 +52,17 @@ pub fn parse_boundary(text: &str) -> Option<MultiPolygon<f64>> {
     parse_geometry(&v["features"][0]["geometry"])
 }
 
+/// The map's area: the kommun with about 10 km to spare (the bundled data's context window),
+/// `(min_lon, min_lat, max_lon, max_lat)`.
+pub const SURROUNDINGS: (f64, f64, f64, f64) = (15.40, 59.18, 16.20, 59.62);
+
+/// True when the point lies in the map's area around the kommun (for outlines that may reach
+/// a little beyond the boundary).
+pub fn near_kommun(lat: f64, lon: f64) -> bool {
+    let (min_lon, min_lat, max_lon, max_lat) = SURROUNDINGS;
+    (min_lon..=max_lon).contains(&lon) && (min_lat..=max_lat).contains(&lat)
+}
+
 /// True when the point lies in Arboga kommun (its boundary counts as inside).
 pub fn in_kommun(lat: f64, lon: f64) -> bool {
     KOMMUN.intersects(&Point::new(lon, lat))

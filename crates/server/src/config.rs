@@ -107,6 +107,15 @@ pub struct ServeArgs {
     #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value_t = 20,
           value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub shutdown_timeout: u64,
+    /// SMTP relay for the residents' opt-in e-mail about their pins, e.g.
+    /// smtp://relay.arboga.se:25, smtp://user:pass@relay:587?tls=required or smtps://relay.
+    /// Needs --public-url (the links in the mail) and --mail-from. Unset: the option is not
+    /// offered.
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of those mails, e.g. "Trygghetskartan <noreply@arboga.se>".
+    #[arg(long, env = "MAIL_FROM")]
+    pub mail_from: Option<String>,
     /// Where to serve Prometheus metrics (/metrics), e.g. 127.0.0.1:9464; a separate address
     /// so they are never reachable through the public proxy. Unset: no metrics.
     #[arg(long, env = "METRICS_BIND")]
@@ -164,6 +173,8 @@ pub struct AppConfig {
     pub trusted_proxies: crate::proxy::TrustedProxies,
     /// How long a request body may take to arrive.
     pub body_timeout: std::time::Duration,
+    /// Residents may ask for e-mail about their pins through this relay.
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 impl AppConfig {
@@ -220,6 +231,7 @@ impl Default for AppConfig {
             allowed_origins: Vec::new(),
             trusted_proxies: crate::proxy::TrustedProxies::default(),
             body_timeout: std::time::Duration::from_secs(30),
+            mail: None,
         }
     }
 }

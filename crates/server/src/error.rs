@@ -43,9 +43,10 @@ pub enum AppError {
     Upstream,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
-    /// Something failed on our side. The message is logged, the client sees a generic text.
+    /// Something failed on our side. The cause is kept, logged once (with its chain of sources)
+    /// by [`log_layer`], and never shown: the client sees a generic text.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl AppError {
@@ -68,8 +69,8 @@ impl AppError {
         }
     }
 
-    pub fn internal(err: impl std::fmt::Display) -> Self {
-        AppError::Internal(err.to_string())
+    pub fn internal(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        AppError::Internal(err.into())
     }
 
     pub fn status(&self) -> StatusCode {
@@ -144,21 +145,55 @@ impl From<sqlx::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(msg) = &self {
-            tracing::error!(error = %msg, "internal error");
-        }
+        let cause = match &self {
+            AppError::Internal(source) => Some(InternalCause(chain(source.as_ref()))),
+            _ => None,
+        };
         let body = ApiErrorBody {
             error: self.detail(),
         };
         let mut res = (self.status(), Json(body)).into_response();
         // For the metrics layer: why a request was refused, without its details.
         res.extensions_mut().insert(ErrorCode(self.code()));
+        if let Some(cause) = cause {
+            res.extensions_mut().insert(cause);
+        }
         if let AppError::TooManyRequests { retry_after_secs } = self {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         res
     }
+}
+
+/// An error and its sources, `outer: inner: innermost`.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut next = err.source();
+    while let Some(e) = next {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        next = e.source();
+    }
+    text
+}
+
+/// Why a request failed on our side, kept in the response's extensions for [`log_layer`].
+#[derive(Debug, Clone)]
+pub struct InternalCause(pub String);
+
+/// Logs every internal error once, with the route it happened on (and never in the answer).
+pub async fn log_layer(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned());
+    let method = req.method().clone();
+    let res = next.run(req).await;
+    if let Some(InternalCause(cause)) = res.extensions().get::<InternalCause>() {
+        tracing::error!(%method, route = route.as_deref().unwrap_or("other"), error = %cause, "internal error");
+    }
+    res
 }
 
 /// The `code` of an error response, kept in the response's extensions for metrics.
@@ -177,6 +212,16 @@ mod tests {
         let detail = AppError::internal("disk I/O error at /secret/path").detail();
         assert_eq!(detail.code, "internal");
         assert!(!detail.message.contains("secret"));
+    }
+
+    #[test]
+    fn internal_errors_keep_their_source_for_the_log() {
+        let io = std::io::Error::other("disk full");
+        let err = AppError::internal(sqlx::Error::Io(io));
+        let res = err.into_response();
+        let cause = res.extensions().get::<InternalCause>().unwrap();
+        assert!(cause.0.contains("disk full"), "{}", cause.0);
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

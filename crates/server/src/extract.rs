@@ -81,6 +81,30 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     })
 }
 
+/// The `{id}` of a route (a pin, a dialogue) as a canonical UUID string; anything that is not a
+/// UUID is the JSON 404, like an id that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let axum::extract::Path(id) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::NotFound)?;
+        parse_id(&id)
+    }
+}
+
+/// A UUID in any accepted spelling, as the canonical string the database keys on.
+pub fn parse_id(id: &str) -> Result<PathId, AppError> {
+    id.parse::<uuid::Uuid>()
+        .map(|u| PathId(u.to_string()))
+        .map_err(|_| AppError::NotFound)
+}
+
 /// A copy of the request's method, URI and headers, for handlers that also read the body.
 pub struct RequestParts(pub Parts);
 

@@ -212,6 +212,14 @@ pub fn dbscan(xy: &[(f64, f64)], radius: f64, min_pins: usize) -> Vec<Option<usi
 
 /// The hotspots among `points`, largest first (ties: more agrees first).
 pub fn find(points: &[HotPoint], params: Params) -> Vec<Hotspot> {
+    find_with_members(points, params)
+        .into_iter()
+        .map(|(spot, _)| spot)
+        .collect()
+}
+
+/// [`find`], with the indices into `points` of each hotspot's pins.
+pub fn find_with_members(points: &[HotPoint], params: Params) -> Vec<(Hotspot, Vec<usize>)> {
     let xy: Vec<(f64, f64)> = points.iter().map(|p| to_xy(p.lat, p.lon)).collect();
     let labels = dbscan(&xy, params.radius_m, params.min_pins);
     let mut members: Vec<Vec<usize>> = Vec::new();
@@ -223,12 +231,12 @@ pub fn find(points: &[HotPoint], params: Params) -> Vec<Hotspot> {
             members[id].push(i);
         }
     }
-    let mut spots: Vec<Hotspot> = members
-        .iter()
+    let mut spots: Vec<(Hotspot, Vec<usize>)> = members
+        .into_iter()
         .filter(|m| !m.is_empty())
-        .map(|m| summarise(points, &xy, m))
+        .map(|m| (summarise(points, &xy, &m), m))
         .collect();
-    spots.sort_by(|a, b| {
+    spots.sort_by(|(a, _), (b, _)| {
         b.count
             .cmp(&a.count)
             .then(b.agree_total.cmp(&a.agree_total))
@@ -236,7 +244,7 @@ pub fn find(points: &[HotPoint], params: Params) -> Vec<Hotspot> {
             .then(a.lon.total_cmp(&b.lon))
     });
     spots.truncate(params.limit);
-    for (i, s) in spots.iter_mut().enumerate() {
+    for (i, (s, _)) in spots.iter_mut().enumerate() {
         s.rank = i as u32 + 1;
     }
     spots
@@ -311,5 +319,6 @@ fn summarise(points: &[HotPoint], xy: &[(f64, f64)], ids: &[usize]) -> Hotspot {
             distance_m: d.round(),
         }),
         area: places::area_at(lat, lon).map(str::to_owned),
+        pins: Vec::new(),
     }
 }

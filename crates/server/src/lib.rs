@@ -12,12 +12,15 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod filter;
+pub mod followup;
 pub mod hotspots;
+pub mod mail;
 pub mod metres;
 pub mod metrics;
 pub mod password;
 pub mod pins;
 pub mod places;
+pub mod present;
 pub mod proxy;
 pub mod public_pins;
 pub mod ratelimit;
@@ -55,6 +58,8 @@ pub struct AppState {
     pub public_pins: Arc<public_pins::Cache>,
     /// The key that signs known-device cookies (read from the database once).
     device_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
+    /// The key that makes unsubscribe links.
+    unsubscribe_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
 }
 
 impl AppState {
@@ -71,7 +76,40 @@ impl AppState {
             metrics: Arc::default(),
             public_pins: Arc::default(),
             device_key: Arc::default(),
+            unsubscribe_key: Arc::default(),
         }
+    }
+
+    /// The unsubscribe-link key, shared by every server process on this database.
+    pub async fn unsubscribe_key(&self) -> Result<[u8; 32], sqlx::Error> {
+        self.unsubscribe_key
+            .get_or_try_init(|| self.db.secret("unsubscribe"))
+            .await
+            .copied()
+    }
+
+    /// What writes the mail about a pin's new state, when mail is configured.
+    pub async fn mail_maker(&self) -> Result<Option<storage::MailMaker>, sqlx::Error> {
+        if self.config.mail.is_none() {
+            return Ok(None);
+        }
+        let key = self.unsubscribe_key().await?;
+        let base = self
+            .config
+            .public_url
+            .clone()
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_owned();
+        Ok(Some(Arc::new(move |pin: &storage::PinRow| {
+            let link = format!("{base}/?pin={}", pin.id);
+            let unsubscribe = format!(
+                "{base}/avregistrera/{}/{}",
+                pin.id,
+                mail::unsubscribe_token(&key, &pin.id)
+            );
+            mail::compose(pin, &link, &unsubscribe)
+        })))
     }
 
     /// The known-device key, shared by every server process on this database.
@@ -117,73 +155,86 @@ async fn client_layer(
     res
 }
 
-/// The complete application: `/api/*` plus, when configured, the widget's static files with
-/// `index.html` for every other path (so client-side routes such as `/personal` load the app).
+/// The complete application: the API under `/api`, the tile proxy, and (when configured) the
+/// built widget, with the headers and layers every response gets.
 pub fn app(state: AppState) -> Router {
-    let api = routes::api_router().with_state(state.clone());
-    let origins = &state.config.allowed_origins;
-    let mut router = Router::new()
-        .nest("/api", api)
-        .merge(tiles::router().with_state(state.clone()));
+    let (widget, script_hashes) = match &state.config.static_dir {
+        Some(dir) => widget_routes(dir),
+        None => (Router::new(), Vec::new()),
+    };
+    let router = Router::new()
+        .nest("/api", routes::api_router().with_state(state.clone()))
+        .merge(tiles::router().with_state(state.clone()))
+        .merge(routes::unsubscribe::router().with_state(state.clone()))
+        .merge(widget);
+    with_layers(router, &state, &script_hashes)
+}
+
+/// The built widget: the residents' page for every path that is not the API (so client-side
+/// routes load the app), `/embed` and `/embed.js` for kommun pages, and the staff bundle at
+/// `/personal`. Also the hashes of the pages' inline scripts, for the CSP.
+fn widget_routes(dir: &std::path::Path) -> (Router, Vec<String>) {
     let mut script_hashes = Vec::new();
-    if let Some(dir) = &state.config.static_dir {
-        let index = std::fs::read_to_string(dir.join("index.html")).unwrap_or_default();
-        script_hashes.extend(security::inline_script_hashes(&index));
-        let widget = ServeDir::new(dir)
-            .append_index_html_on_directories(true)
-            .fallback(ServeFile::new(dir.join("index.html")));
-        let mut static_routes = Router::new()
-            // The iframe embed: the residents' widget, which reports its height when framed.
-            .route_service("/embed", ServeFile::new(dir.join("index.html")));
-        if let Some(assets) = embed::assets_from_index(&index) {
-            let js = embed::embed_js(&assets);
-            static_routes = static_routes.route(
-                "/embed.js",
-                axum::routing::get(move || {
-                    let js = js.clone();
-                    async move {
-                        (
-                            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-                            js,
-                        )
-                    }
-                }),
-            );
-        }
-        // The staff view is its own bundle in `personal/` (when built), and never framed.
-        let staff_dir = dir.join("personal");
-        let staff_index = std::fs::read_to_string(staff_dir.join("index.html")).ok();
-        if let Some(html) = &staff_index {
-            script_hashes.extend(security::inline_script_hashes(html));
-        }
-        let csp = security::content_security_policy(&script_hashes, "'none'");
-        if staff_index.is_some() {
-            static_routes = static_routes.nest_service(
-                "/personal",
-                tower::ServiceBuilder::new()
-                    .layer(SetResponseHeaderLayer::overriding(
-                        header::CONTENT_SECURITY_POLICY,
-                        HeaderValue::from_str(&csp).expect("a valid header"),
-                    ))
-                    .service(
-                        ServeDir::new(&staff_dir)
-                            .fallback(ServeFile::new(staff_dir.join("index.html"))),
-                    ),
-            );
-        }
-        // The widget's files are small and change with every release; let browsers revalidate
-        // (ServeDir answers If-Modified-Since with 304).
-        let static_routes =
-            static_routes
-                .fallback_service(widget)
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("no-cache"),
-                ));
-        router = router.merge(static_routes);
+    let index = std::fs::read_to_string(dir.join("index.html")).unwrap_or_default();
+    script_hashes.extend(security::inline_script_hashes(&index));
+    let widget = ServeDir::new(dir)
+        .append_index_html_on_directories(true)
+        .fallback(ServeFile::new(dir.join("index.html")));
+    let mut static_routes = Router::new()
+        // The iframe embed: the residents' widget, which reports its height when framed.
+        .route_service("/embed", ServeFile::new(dir.join("index.html")));
+    if let Some(assets) = embed::assets_from_index(&index) {
+        let js = embed::embed_js(&assets);
+        static_routes = static_routes.route(
+            "/embed.js",
+            axum::routing::get(move || {
+                let js = js.clone();
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                        js,
+                    )
+                }
+            }),
+        );
     }
-    let csp =
-        security::content_security_policy(&script_hashes, &security::frame_ancestors(origins));
+    // The staff view is its own bundle in `personal/` (when built), and never framed.
+    let staff_dir = dir.join("personal");
+    let staff_index = std::fs::read_to_string(staff_dir.join("index.html")).ok();
+    if let Some(html) = &staff_index {
+        script_hashes.extend(security::inline_script_hashes(html));
+    }
+    let csp = security::content_security_policy(&script_hashes, "'none'");
+    if staff_index.is_some() {
+        static_routes = static_routes.nest_service(
+            "/personal",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_str(&csp).expect("a valid header"),
+                ))
+                .service(
+                    ServeDir::new(&staff_dir)
+                        .fallback(ServeFile::new(staff_dir.join("index.html"))),
+                ),
+        );
+    }
+    // The widget's files are small and change with every release; let browsers revalidate
+    // (ServeDir answers If-Modified-Since with 304).
+    let static_routes =
+        static_routes
+            .fallback_service(widget)
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-cache"),
+            ));
+    (static_routes, script_hashes)
+}
+
+/// Compression, security headers, CORS, who the client is, metrics, error logging, tracing.
+fn with_layers(router: Router, state: &AppState, script_hashes: &[String]) -> Router {
+    let origins = &state.config.allowed_origins;
+    let csp = security::content_security_policy(script_hashes, &security::frame_ancestors(origins));
     let mut router = router
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -212,5 +263,6 @@ pub fn app(state: AppState) -> Router {
             state.metrics.clone(),
             metrics::layer,
         ))
+        .layer(axum::middleware::from_fn(error::log_layer))
         .layer(TraceLayer::new_for_http())
 }

@@ -12,7 +12,8 @@ use trygghetskarta_server::proxy::TrustedProxies;
 use trygghetskarta_server::ratelimit::Limit;
 use trygghetskarta_server::storage::{self, NewUser, ServerLock};
 use trygghetskarta_server::{
-    app, auth, metrics, password, retention, security, serve, time, AppConfig, AppState, Storage,
+    app, auth, mail, metrics, password, retention, security, serve, time, AppConfig, AppState,
+    Storage,
 };
 
 #[tokio::main]
@@ -113,6 +114,19 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         .collect::<Result<Vec<_>, _>>()?;
     let trusted_proxies = TrustedProxies::parse(&args.trusted_proxies)
         .map_err(|e| format!("--trusted-proxies: {e}"))?;
+    let mail = match (&args.smtp_url, &args.mail_from) {
+        (None, None) => None,
+        (Some(url), Some(from)) => {
+            if args.public_url.is_none() {
+                return Err(
+                    "--smtp-url needs --public-url: the mails link to the widget".to_owned(),
+                );
+            }
+            Some(mail::MailConfig::new(url, from)?)
+        }
+        (Some(_), None) => return Err("--smtp-url needs --mail-from".to_owned()),
+        (None, Some(_)) => return Err("--mail-from needs --smtp-url".to_owned()),
+    };
     let lock = ServerLock::acquire(database_url)?;
     let db = Storage::open(database_url)
         .await
@@ -143,8 +157,12 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
             },
             trusted_proxies,
             body_timeout: Duration::from_secs(args.body_timeout),
+            mail: mail.clone(),
         },
     );
+    if let Some(config) = mail {
+        mail::spawn_mailer(db.clone(), config);
+    }
     retention::spawn_daily(db.clone(), args.retention_months);
     // Forget expired staff sessions every hour.
     let purge_db = db.clone();

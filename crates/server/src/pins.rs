@@ -1,13 +1,12 @@
 //! Pin rules: validation of reports and what the public may see of them.
 
-use trygghetskarta_shared::pin::{public_location, MAX_COMMENT_CHARS, MAX_PLACE_DESCRIPTION_CHARS};
-use trygghetskarta_shared::{Category, NewPin, PublicPin, TimeOfDay};
+use trygghetskarta_shared::pin::{MAX_COMMENT_CHARS, MAX_PLACE_DESCRIPTION_CHARS};
+use trygghetskarta_shared::{Category, NewPin, TimeOfDay};
 use uuid::Uuid;
 
 use crate::area;
 use crate::error::{ApiResult, AppError};
 use crate::storage::PinRow;
-use crate::time::local_date;
 
 /// A report that passed validation, normalised (trimmed, control characters removed).
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +20,8 @@ pub struct ValidPin {
     pub place_description: Option<String>,
     /// The honeypot was filled in: accept, store nothing.
     pub is_bot: bool,
+    /// The resident's opt-in address for news about this pin.
+    pub notify_email: Option<String>,
 }
 
 /// Removes control characters (keeping line breaks), normalises line ends, trims, and turns an
@@ -83,6 +84,21 @@ pub fn validate(new: NewPin) -> ApiResult<ValidPin> {
             MAX_PLACE_DESCRIPTION_CHARS,
         )?,
         is_bot: new.website.is_some_and(|w| !w.trim().is_empty()),
+        notify_email: new
+            .notify_email
+            .map(|e| e.trim().to_owned())
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                if crate::mail::valid_email(&e) {
+                    Ok(e)
+                } else {
+                    Err(AppError::validation(
+                        "notify_email",
+                        "That does not look like an e-mail address.",
+                    ))
+                }
+            })
+            .transpose()?,
     })
 }
 
@@ -96,25 +112,6 @@ impl ValidPin {
             && row.comment == self.comment
             && row.place_description == self.place_description
     }
-}
-
-pub fn to_public(row: &PinRow) -> ApiResult<PublicPin> {
-    let bad = |what: &str| AppError::internal(format!("pin {}: bad stored {what}", row.id));
-    let (lat, lon) = public_location(row.lat, row.lon);
-    Ok(PublicPin {
-        id: row.id.parse().map_err(|_| bad("id"))?,
-        category: Category::parse(&row.category).ok_or_else(|| bad("category"))?,
-        time_of_day: TimeOfDay::parse(&row.time_of_day).ok_or_else(|| bad("time_of_day"))?,
-        created_date: local_date(row.created_at).ok_or_else(|| bad("created_at"))?,
-        agree_count: u32::try_from(row.agree_count).unwrap_or(0),
-        lat,
-        lon,
-        comment: if row.comment_approved {
-            row.comment.clone()
-        } else {
-            None
-        },
-    })
 }
 
 /// `minLon,minLat,maxLon,maxLat`.

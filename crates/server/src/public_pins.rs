@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use std::io::Write;
 
 use crate::error::{ApiResult, AppError};
-use crate::pins::to_public;
+use crate::present;
 use crate::storage::Storage;
 
 /// One built version.
@@ -85,7 +85,10 @@ impl Cache {
         let rows = db.public_pins(None).await?;
         let etag = format!("\"{}-{version}\"", self.nonce);
         let built = tokio::task::spawn_blocking(move || -> ApiResult<Built> {
-            let pins = rows.iter().map(to_public).collect::<ApiResult<Vec<_>>>()?;
+            let pins = rows
+                .iter()
+                .map(present::public_pin)
+                .collect::<ApiResult<Vec<_>>>()?;
             let json = serde_json::to_vec(&pins).map_err(AppError::internal)?;
             let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
             gz.write_all(&json).map_err(AppError::internal)?;

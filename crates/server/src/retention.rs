@@ -18,9 +18,15 @@ pub fn cutoff(now: i64, months: u32) -> i64 {
         .unwrap_or(i64::MIN)
 }
 
-/// Deletes the text of pins older than `months`; returns how many pins lost text.
+/// Deletes the text of pins older than `months`, and the e-mail subscriptions of those pins
+/// and of pins closed more than 30 days ago; returns how many pins lost text.
 pub async fn run(db: &Storage, now: i64, months: u32) -> Result<u64, sqlx::Error> {
-    db.purge_texts_before(cutoff(now, months)).await
+    let cutoff = cutoff(now, months);
+    let addresses = db.purge_subscriptions(now, cutoff).await?;
+    if addresses > 0 {
+        tracing::info!(addresses, "retention: deleted e-mail subscriptions");
+    }
+    db.purge_texts_before(cutoff).await
 }
 
 /// Runs [`run`] now and then every 24 hours.

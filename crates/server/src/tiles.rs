@@ -22,7 +22,7 @@ pub const USER_AGENT: &str = concat!(
 );
 
 /// The area tiles are served for: the basemap's context window around the kommun.
-const BOUNDS: (f64, f64, f64, f64) = (15.40, 59.18, 16.20, 59.62);
+const BOUNDS: (f64, f64, f64, f64) = crate::area::SURROUNDINGS;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/tiles/{z}/{x}/{file}", get(tile))

@@ -28,6 +28,7 @@ fn row(id: &str, lat: f64, lon: f64, category: &str, tod: &str, created_at: i64)
         hidden: false,
         comment_approved: false,
         hidden_reason: None,
+        follow_up: Default::default(),
     }
 }
 
@@ -48,6 +49,12 @@ fn fixture() -> Vec<ExportPin> {
     torget.place_description = Some("Gångtunneln under Västerlånggatan".into());
     torget.comment_approved = true;
     torget.agree_count = 3;
+    torget.follow_up.status = "planned".into();
+    torget.follow_up.status_changed_at = Some(1_795_798_800); // 2026-11-27 18:00 (+01:00)
+    torget.follow_up.public_response = Some("=Vi byter lampan; vecka 49.".into());
+    torget.follow_up.response_party = Some("kommun".into());
+    torget.follow_up.response_at = Some(1_795_798_800);
+    torget.follow_up.action_id = Some("9d2b1c3a-5e6f-4a7b-8c9d-0e1f2a3b4c5d".into());
     let mut station = row(
         "0b7d9a52-8c1e-4f7e-b7a4-5d2c9e8f1a20",
         59.3968,
@@ -59,6 +66,9 @@ fn fixture() -> Vec<ExportPin> {
     station.comment = Some("=HYPERLINK(\"http://example.invalid\")".into());
     station.hidden = true;
     station.hidden_reason = Some("Reklam; inte en plats".into());
+    station.follow_up.status = "no_action".into();
+    station.follow_up.status_reason = Some("duplicate".into());
+    station.follow_up.status_changed_at = Some(1_783_023_300); // 2026-07-02 22:15 (+02:00)
     let mut village = row(
         "c3e4f5a6-1b2c-4d3e-8f9a-0b1c2d3e4f5a",
         59.4533,
@@ -224,7 +234,7 @@ fn xlsx_reads_back_with_types_and_matches_its_golden_dump() {
         .read_to_string(&mut sheet)
         .unwrap();
     assert!(
-        sheet.contains(r#"<autoFilter ref="A1:O5"/>"#),
+        sheet.contains(r#"<autoFilter ref="A1:T5"/>"#),
         "{sheet:.600}"
     );
     assert!(sheet.contains(r#"state="frozen""#));

@@ -51,6 +51,9 @@ pub struct Dialogue {
     pub cancel_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// "Vad vi hörde", once an organiser has closed the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<crate::followup::DialogueOutcome>,
 }
 
 /// `POST /api/dialogues` and `PUT /api/dialogues/{id}`: what an organiser fills in.

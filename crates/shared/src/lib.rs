@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod dialogue;
 pub mod error;
+pub mod followup;
 pub mod pin;
 pub mod staff;
 
@@ -14,7 +15,14 @@ pub use dialogue::{
     CancelDialogue, Dialogue, DialogueInput, DialogueKind, DialogueOrganiser, DialogueStatus,
 };
 pub use error::{ApiErrorBody, ApiErrorDetail};
-pub use pin::{AgreeRequest, AgreeResponse, Category, CreatedPin, NewPin, PublicPin, TimeOfDay};
+pub use followup::{
+    Action, ActionInput, ActionNote, ActionParty, ActionState, BulkStatusChange, BulkStatusResult,
+    CloseDialogue, DialogueOutcome, NoActionReason, NoteInput, Party, PinStatus, PublicResponse,
+    StatusChange, Update, UpdateKind,
+};
+pub use pin::{
+    AgreeRequest, AgreeResponse, Category, CreatedPin, NewPin, PinLookup, PublicPin, TimeOfDay,
+};
 pub use staff::{
     EditComment, ExportLogEntry, Hotspot, Hotspots, ModerationAction, ModerationEvent,
     ModerationReason, StaffPin,
@@ -35,6 +43,10 @@ pub struct ClientConfig {
     /// Street-level raster tiles, served by this server at `/tiles/{z}/{x}/{y}.png`; `None` when
     /// no tile source is configured (the bundled vector basemap alone is shown).
     pub tiles: Option<TileConfig>,
+    /// Whether residents may ask for an e-mail when their pin's state changes (an SMTP relay
+    /// is configured).
+    #[serde(default)]
+    pub mail: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -96,6 +96,10 @@ pub struct NewPin {
     /// Honeypot: a hidden form field people never fill in. Reports that fill it are dropped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    /// Opt-in: where to send an e-mail when the pin's state changes. Kept apart from the pin,
+    /// never shown or exported (docs/PRIVACY.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_email: Option<String>,
 }
 
 /// A pin as anyone may see it: no comment, and the location snapped to the public grid.
@@ -113,7 +117,28 @@ pub struct PublicPin {
     /// A comment that staff have approved for publication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// What is being done about it (`received` for new pins).
+    pub status: crate::followup::PinStatus,
+    /// When the state or the answer last changed (RFC 3339); absent while `received`. A device
+    /// compares it with what it saw last to say "Nytt svar".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_changed_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<crate::followup::PublicResponse>,
+    /// The action of the handlingsplan this pin belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_id: Option<Uuid>,
 }
+
+/// `POST /api/pins/lookup`: a device asks after its own pins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinLookup {
+    pub ids: Vec<Uuid>,
+}
+
+/// Most ids one lookup may ask for.
+pub const MAX_LOOKUP: usize = 500;
 
 /// `201`/`200` answer to `POST /api/pins`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -32,6 +32,16 @@ pub struct StaffPin {
     /// The tätort the pin lies in, if any.
     #[serde(default)]
     pub area: Option<String>,
+    pub status: crate::followup::PinStatus,
+    #[serde(default)]
+    pub status_reason: Option<crate::followup::NoActionReason>,
+    /// RFC 3339, when the state or answer last changed.
+    #[serde(default)]
+    pub status_changed_at: Option<String>,
+    #[serde(default)]
+    pub response: Option<crate::followup::PublicResponse>,
+    #[serde(default)]
+    pub action_id: Option<Uuid>,
 }
 
 /// `POST /api/staff/pins/{id}/hide` and `.../restore`.
@@ -57,15 +67,19 @@ pub enum ModerationAction {
     Approve,
     Unapprove,
     EditComment,
+    /// The state or public answer changed (`before`/`after`: states; `reason`: the no-action
+    /// reason; `response`: the public answer).
+    Status,
 }
 
 impl ModerationAction {
-    pub const ALL: [ModerationAction; 5] = [
+    pub const ALL: [ModerationAction; 6] = [
         ModerationAction::Hide,
         ModerationAction::Restore,
         ModerationAction::Approve,
         ModerationAction::Unapprove,
         ModerationAction::EditComment,
+        ModerationAction::Status,
     ];
 
     pub fn code(self) -> &'static str {
@@ -75,6 +89,7 @@ impl ModerationAction {
             ModerationAction::Approve => "approve",
             ModerationAction::Unapprove => "unapprove",
             ModerationAction::EditComment => "edit_comment",
+            ModerationAction::Status => "status",
         }
     }
 
@@ -99,6 +114,9 @@ pub struct ModerationEvent {
     pub before: Option<String>,
     #[serde(default)]
     pub after: Option<String>,
+    /// For `status`: the public answer written with the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
 }
 
 /// A named place and how far it is.
@@ -138,6 +156,9 @@ pub struct Hotspot {
     /// The tätort its centroid lies in, if any.
     #[serde(default)]
     pub area: Option<String>,
+    /// Its pins, for planners (bulk answers, linking to an action); empty for organisers.
+    #[serde(default)]
+    pub pins: Vec<Uuid>,
 }
 
 /// `GET /api/staff/hotspots`.

@@ -58,6 +58,7 @@ pub fn synthetic(n: usize) -> Vec<PinRow> {
                 hidden: i % 50 == 0,
                 comment_approved: false,
                 hidden_reason: (i % 50 == 0).then(|| "spam".to_owned()),
+                follow_up: Default::default(),
             }
         })
         .collect()

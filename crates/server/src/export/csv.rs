@@ -37,20 +37,31 @@ fn field(value: &str, out: &mut String) {
     }
 }
 
-/// Free text from residents or staff: never a formula.
-fn text(value: Option<&str>, out: &mut String) {
-    let value = value.unwrap_or("");
+/// Free text made safe for a spreadsheet: a text that looks like a formula gets a `'`.
+pub fn safe(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t']) {
-        field(&format!("'{value}"), out);
+        format!("'{value}")
     } else {
-        field(value, out);
+        value.to_owned()
     }
 }
 
+/// A field as it goes into the file (quoted when it must be).
+pub fn quoted(value: &str) -> String {
+    let mut out = String::new();
+    field(value, &mut out);
+    out
+}
+
+/// Free text from residents or staff: never a formula.
+fn text(value: Option<&str>, out: &mut String) {
+    field(&safe(value.unwrap_or("")), out);
+}
+
 /// One row, with its line end, appended to `out`.
-pub fn row(p: &ExportPin, out: &mut String) {
-    let t = p.created_local;
-    let when = format!(
+/// Local `YYYY-MM-DD HH:MM:SS`.
+pub fn local_time(t: jiff::civil::DateTime) -> String {
+    format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         t.year(),
         t.month(),
@@ -58,8 +69,13 @@ pub fn row(p: &ExportPin, out: &mut String) {
         t.hour(),
         t.minute(),
         t.second()
-    );
-    let cells: [&dyn Fn(&mut String); 15] = [
+    )
+}
+
+pub fn row(p: &ExportPin, out: &mut String) {
+    let when = local_time(p.created_local);
+    let changed = p.status_changed_local.map(local_time).unwrap_or_default();
+    let cells: [&dyn Fn(&mut String); 20] = [
         &|o| field(&p.id, o),
         &|o| o.push_str(&when),
         &|o| o.push_str(&p.lat.to_string()),
@@ -75,6 +91,11 @@ pub fn row(p: &ExportPin, out: &mut String) {
         &|o| o.push_str(&p.agree_count.to_string()),
         &|o| o.push_str(if p.hidden { "true" } else { "false" }),
         &|o| text(p.hidden_reason.as_deref(), o),
+        &|o| field(p.status, o),
+        &|o| field(p.status_sv, o),
+        &|o| o.push_str(&changed),
+        &|o| text(p.public_response.as_deref(), o),
+        &|o| field(p.action_id.as_deref().unwrap_or(""), o),
     ];
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {

@@ -94,6 +94,9 @@ pub fn calendar(name: &str, dialogues: &[DialogueRow], url_of: impl Fn(&str) -> 
         if let Some(link) = &d.registration_url {
             description.push_str(&format!("\n\nAnmälan: {link}"));
         }
+        if d.outcome.closed_at.is_some() {
+            description.push_str(&format!("\n\nVad vi hörde: {}", url_of(&d.id)));
+        }
         lines.push(format!("DESCRIPTION:{}", escape(description.trim())));
         lines.push(format!("LOCATION:{}", escape(&d.place_name)));
         lines.push(format!("GEO:{:.6};{:.6}", d.lat, d.lon));

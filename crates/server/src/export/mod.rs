@@ -1,13 +1,14 @@
 //! Pure writers for the formats we hand out. Each is a function from data to bytes, with golden
 //! tests (`tests/golden/`).
 
+pub mod actions;
 pub mod csv;
 pub mod geojson;
 pub mod ics;
 pub mod xlsx;
 
 use serde::Serialize;
-use trygghetskarta_shared::{Category, TimeOfDay};
+use trygghetskarta_shared::{Category, PinStatus, TimeOfDay};
 
 use crate::places;
 use crate::storage::PinRow;
@@ -37,10 +38,18 @@ pub struct ExportPin {
     pub agree_count: i64,
     pub hidden: bool,
     pub hidden_reason: Option<String>,
+    pub status: &'static str,
+    pub status_sv: &'static str,
+    /// Local time of the last state or answer change, RFC 3339 with offset.
+    pub status_changed_at: Option<String>,
+    #[serde(skip)]
+    pub status_changed_local: Option<jiff::civil::DateTime>,
+    pub public_response: Option<String>,
+    pub action_id: Option<String>,
 }
 
 /// Column names, in order (GeoJSON property names, CSV header, XLSX header).
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 20] = [
     "id",
     "created_at",
     "lat",
@@ -56,7 +65,28 @@ pub const COLUMNS: [&str; 15] = [
     "agree_count",
     "hidden",
     "hidden_reason",
+    "status",
+    "status_sv",
+    "status_changed_at",
+    "public_response",
+    "action_id",
 ];
+
+pub fn status_sv(s: PinStatus) -> &'static str {
+    match s {
+        PinStatus::Received => "Mottagen",
+        PinStatus::Investigating => "Vi undersöker",
+        PinStatus::Planned => "Åtgärd planerad",
+        PinStatus::Done => "Åtgärdad",
+        PinStatus::NoAction => "Ingen åtgärd",
+    }
+}
+
+fn local(unix: i64) -> jiff::ZonedDateTime {
+    jiff::Timestamp::from_second(unix)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(local_tz())
+}
 
 pub fn category_sv(c: Category) -> &'static str {
     match c {
@@ -82,10 +112,16 @@ impl ExportPin {
     pub fn from_row(row: PinRow) -> ExportPin {
         let category = Category::parse(&row.category).unwrap_or(Category::Other);
         let time = TimeOfDay::parse(&row.time_of_day).unwrap_or(TimeOfDay::AllDay);
-        let zoned = jiff::Timestamp::from_second(row.created_at)
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            .to_zoned_datetime(local_tz());
+        let zoned = local(row.created_at);
+        let status = PinStatus::parse(&row.follow_up.status).unwrap_or(PinStatus::Received);
+        let changed = row.follow_up.status_changed_at.map(local);
         ExportPin {
+            status: status.code(),
+            status_sv: status_sv(status),
+            status_changed_at: changed.as_ref().map(crate::time::rfc3339),
+            status_changed_local: changed.map(|z| z.datetime()),
+            public_response: row.follow_up.public_response,
+            action_id: row.follow_up.action_id,
             created_at: crate::time::rfc3339(&zoned),
             created_unix: row.created_at,
             created_local: zoned.datetime(),

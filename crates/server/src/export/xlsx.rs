@@ -66,7 +66,9 @@ pub fn write<W: Write + Send>(
     {
         let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(PINS_SHEET)?;
-        let widths = [38, 17, 11, 11, 10, 28, 11, 12, 12, 30, 50, 10, 8, 8, 30];
+        let widths = [
+            38, 17, 11, 11, 10, 28, 11, 12, 12, 30, 50, 10, 8, 8, 30, 13, 16, 17, 50, 38,
+        ];
         for (col, w) in widths.into_iter().enumerate() {
             ws.set_column_width(col as u16, w)?;
         }
@@ -92,6 +94,13 @@ pub fn write<W: Write + Send>(
             ws.write_number(n, 12, p.agree_count as f64)?;
             ws.write_boolean(n, 13, p.hidden)?;
             opt(ws, n, 14, p.hidden_reason.as_deref())?;
+            ws.write_string(n, 15, p.status)?;
+            ws.write_string(n, 16, p.status_sv)?;
+            if let Some(t) = p.status_changed_local {
+                ws.write_datetime_with_format(n, 17, datetime(t)?, &when)?;
+            }
+            opt(ws, n, 18, p.public_response.as_deref())?;
+            opt(ws, n, 19, p.action_id.as_deref())?;
             points.push(HotPoint::from_codes(
                 p.lat,
                 p.lon,

@@ -6,14 +6,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use trygghetskarta_shared::{CancelDialogue, Dialogue, DialogueInput, Role};
+use trygghetskarta_shared::{CancelDialogue, CloseDialogue, Dialogue, DialogueInput, Role};
 use uuid::Uuid;
 
 use crate::auth::Staff;
-use crate::dialogue::{cancel_reason, to_api, validate};
+use crate::dialogue::{cancel_reason, validate};
 use crate::error::{ApiResult, AppError};
 use crate::export::ics;
-use crate::extract::JsonBody;
+use crate::extract::{parse_id, JsonBody, PathId};
+use crate::followup;
+use crate::present;
 use crate::proxy::Client;
 use crate::storage::DialogueRow;
 use crate::time::now_unix;
@@ -27,6 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/dialogues.ics", get(feed))
         .route("/dialogues/{file}", get(one).put(update))
         .route("/dialogues/{id}/cancel", post(cancel))
+        .route("/dialogues/{id}/close", post(close))
+        .route("/dialogues/closed", get(closed))
 }
 
 #[derive(Deserialize)]
@@ -35,11 +39,30 @@ struct ListQuery {
     include_past: bool,
 }
 
-fn api_list(rows: Vec<DialogueRow>) -> ApiResult<Json<Vec<Dialogue>>> {
+/// The sessions as the API shows them, each with the actions linked to it.
+async fn shown(state: &AppState, rows: Vec<DialogueRow>) -> ApiResult<Vec<Dialogue>> {
+    let links = state.db.dialogue_actions().await?;
     rows.into_iter()
-        .map(to_api)
-        .collect::<ApiResult<Vec<_>>>()
+        .map(|row| {
+            let actions: Vec<String> = links
+                .iter()
+                .filter(|(d, _)| *d == row.id)
+                .map(|(_, a)| a.clone())
+                .collect();
+            present::dialogue(row, &actions)
+        })
+        .collect()
+}
+
+async fn shown_one(state: &AppState, row: DialogueRow) -> ApiResult<Json<Dialogue>> {
+    let mut list = shown(state, vec![row]).await?;
+    list.pop()
         .map(Json)
+        .ok_or_else(|| AppError::internal("no dialogue shown"))
+}
+
+async fn api_list(state: &AppState, rows: Vec<DialogueRow>) -> ApiResult<Json<Vec<Dialogue>>> {
+    shown(state, rows).await.map(Json)
 }
 
 /// Upcoming and ongoing sessions, soonest first; staff may ask for past ones too.
@@ -50,15 +73,45 @@ async fn list(
 ) -> ApiResult<Json<Vec<Dialogue>>> {
     if q.include_past {
         staff?;
-        return api_list(state.db.all_dialogues().await?);
+        return api_list(&state, state.db.all_dialogues().await?).await;
     }
-    api_list(state.db.upcoming_dialogues(now_unix()).await?)
+    api_list(&state, state.db.upcoming_dialogues(now_unix()).await?).await
 }
 
-fn parse_id(id: &str) -> ApiResult<String> {
-    id.parse::<Uuid>()
-        .map(|u| u.to_string())
-        .map_err(|_| AppError::NotFound)
+/// "Genomförda dialoger": sessions closed with what was heard, most recent first.
+async fn closed(State(state): State<AppState>) -> ApiResult<Json<Vec<Dialogue>>> {
+    let mut rows = Vec::new();
+    for id in state.db.closed_dialogue_ids(100).await? {
+        rows.extend(state.db.dialogue(&id).await?);
+    }
+    api_list(&state, rows).await
+}
+
+/// "Vad vi hörde": once a session has ended, its organisers close it with a summary, the
+/// number of participants, themes and the actions decided.
+async fn close(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CloseDialogue>,
+) -> ApiResult<Json<Dialogue>> {
+    staff.require(WRITERS)?;
+    let PathId(id) = parse_id(&id)?;
+    let row = state.db.dialogue(&id).await?.ok_or(AppError::NotFound)?;
+    let now = now_unix();
+    let outcome = followup::outcome(&body, row.ends_at, now)?;
+    let actions: Vec<String> = body.actions.iter().map(Uuid::to_string).collect();
+    if state.db.existing_actions(&actions).await?.len() != actions.len() {
+        return Err(AppError::validation(
+            "actions",
+            "Some of these actions do not exist.",
+        ));
+    }
+    if !state.db.close_dialogue(&id, outcome, actions, now).await? {
+        return Err(AppError::NotFound);
+    }
+    let row = state.db.dialogue(&id).await?.ok_or(AppError::NotFound)?;
+    shown_one(&state, row).await
 }
 
 /// Where a session is shown: the widget, with the session opened. Without `--public-url`, the
@@ -115,7 +168,7 @@ async fn one(
         Some(id) => (id, true),
         None => (file.as_str(), false),
     };
-    let id = parse_id(id)?;
+    let PathId(id) = parse_id(id)?;
     let row = state.db.dialogue(&id).await?.ok_or(AppError::NotFound)?;
     if as_ics {
         let body = ics::calendar(
@@ -125,7 +178,7 @@ async fn one(
         );
         return Ok(ics_response(body, &format!("dialog-{id}.ics")));
     }
-    Ok(Json(to_api(row)?).into_response())
+    Ok(shown_one(&state, row).await?.into_response())
 }
 
 async fn create(
@@ -136,7 +189,7 @@ async fn create(
     staff.require(WRITERS)?;
     let row = validate(input, Uuid::new_v4().to_string(), now_unix())?;
     state.db.insert_dialogue(&row).await?;
-    Ok((StatusCode::CREATED, Json(to_api(row)?)))
+    Ok((StatusCode::CREATED, shown_one(&state, row).await?))
 }
 
 async fn update(
@@ -146,14 +199,14 @@ async fn update(
     JsonBody(input): JsonBody<DialogueInput>,
 ) -> ApiResult<Json<Dialogue>> {
     staff.require(WRITERS)?;
-    let id = parse_id(&id)?;
+    let PathId(id) = parse_id(&id)?;
     let row = validate(input, id, now_unix())?;
     let updated = state
         .db
         .update_dialogue(&row)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(to_api(updated)?))
+    shown_one(&state, updated).await
 }
 
 async fn cancel(
@@ -163,12 +216,12 @@ async fn cancel(
     JsonBody(body): JsonBody<CancelDialogue>,
 ) -> ApiResult<Json<Dialogue>> {
     staff.require(WRITERS)?;
-    let id = parse_id(&id)?;
+    let PathId(id) = parse_id(&id)?;
     let reason = cancel_reason(body.reason)?;
     let row = state
         .db
         .cancel_dialogue(&id, &reason, now_unix())
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(to_api(row)?))
+    shown_one(&state, row).await
 }

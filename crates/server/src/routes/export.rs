@@ -21,6 +21,7 @@ use crate::error::{ApiResult, AppError};
 use crate::export::{self, csv, geojson, xlsx, ExportPin};
 use crate::filter;
 use crate::hotspots::{self, Params};
+use crate::present;
 use crate::routes::staff::PIN_READERS;
 use crate::storage::{PinRow, Storage};
 use crate::time::{local_date, now_unix};
@@ -67,6 +68,7 @@ impl Format {
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/export/actions.{ext}", get(export_actions))
         .route("/export/{file}", get(export))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -99,6 +101,58 @@ async fn export(
         Format::Xlsx => xlsx_body(rows, state.db.clone(), log).await?,
     };
     let name = export::filename(&local_date(now).unwrap_or_default(), format.code());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The handlingsplan: every action with all its pins (`actions.geojson`, `.csv`, `.xlsx`).
+async fn export_actions(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(ext): Path<String>,
+) -> ApiResult<Response> {
+    staff.require(PIN_READERS)?;
+    let format = Format::from_file(&format!("pins.{ext}")).ok_or(AppError::NotFound)?;
+    let now = now_unix();
+    let actions = state
+        .db
+        .actions()
+        .await?
+        .into_iter()
+        .map(|a| present::action(a, false))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let log = state
+        .db
+        .start_export(
+            &staff.username,
+            &format!("actions.{}", format.code()),
+            "",
+            now,
+        )
+        .await?;
+    let body: Vec<u8> = match format {
+        Format::GeoJson => export::actions::geojson(&actions),
+        Format::Csv => export::actions::csv(&actions).into_bytes(),
+        Format::Xlsx => export::actions::xlsx(&actions).map_err(AppError::internal)?,
+    };
+    state
+        .db
+        .finish_export(log, actions.len() as u64, true)
+        .await?;
+    let name = format!(
+        "trygghetskartan-atgarder-{}.{}",
+        local_date(now).unwrap_or_default(),
+        format.code()
+    );
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),

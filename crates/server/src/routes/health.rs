@@ -21,6 +21,7 @@ async fn config(State(state): State<AppState>) -> Json<ClientConfig> {
             attribution: t.attribution.clone(),
             max_zoom: t.max_zoom,
         }),
+        mail: state.config.mail.is_some(),
     })
 }
 

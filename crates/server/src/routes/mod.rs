@@ -1,11 +1,14 @@
 //! One router per concern, merged under `/api` by [`crate::app`].
 
+pub mod actions;
 pub mod dialogues;
 pub mod export;
 pub mod health;
 pub mod pins;
 pub mod session;
 pub mod staff;
+pub mod unsubscribe;
+pub mod updates;
 
 use axum::Router;
 
@@ -21,5 +24,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(session::router())
         .merge(staff::router())
         .merge(export::router())
+        .merge(actions::router())
+        .merge(updates::router())
         .fallback(|| async { AppError::NotFound })
 }

@@ -1,6 +1,6 @@
 //! `/api/pins`: residents' reports.
 
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -8,12 +8,15 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use trygghetskarta_shared::{AgreeRequest, AgreeResponse, CreatedPin, NewPin, PublicPin};
-use uuid::Uuid;
+use trygghetskarta_shared::pin::MAX_LOOKUP;
+use trygghetskarta_shared::{
+    AgreeRequest, AgreeResponse, CreatedPin, NewPin, PinLookup, PublicPin,
+};
 
 use crate::error::{ApiResult, AppError};
-use crate::extract::{ClientAddr, JsonBody};
-use crate::pins::{parse_bbox, to_public, validate, ValidPin};
+use crate::extract::{ClientAddr, JsonBody, PathId};
+use crate::pins::{parse_bbox, validate, ValidPin};
+use crate::present;
 use crate::storage::{Agreed, Inserted, PinRow};
 use crate::time::now_unix;
 use crate::{random_token, AppState};
@@ -26,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/pins", get(list).post(create))
         .route("/pins/{id}", axum::routing::delete(remove))
         .route("/pins/{id}/agree", post(agree))
+        .route("/pins/lookup", post(lookup))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
@@ -54,7 +58,10 @@ async fn list(
             bbox.max_lat,
         )))
         .await?;
-    let pins = rows.iter().map(to_public).collect::<ApiResult<Vec<_>>>()?;
+    let pins = rows
+        .iter()
+        .map(present::public_pin)
+        .collect::<ApiResult<Vec<_>>>()?;
     Ok(Json::<Vec<PublicPin>>(pins).into_response())
 }
 
@@ -73,6 +80,7 @@ fn row_of(pin: &ValidPin, delete_token: String, created_at: i64) -> PinRow {
         hidden: false,
         comment_approved: false,
         hidden_reason: None,
+        follow_up: Default::default(),
     }
 }
 
@@ -83,6 +91,12 @@ async fn create(
     JsonBody(new): JsonBody<NewPin>,
 ) -> ApiResult<(StatusCode, Json<CreatedPin>)> {
     let pin = validate(new)?;
+    if pin.notify_email.is_some() && state.config.mail.is_none() {
+        return Err(AppError::validation(
+            "notify_email",
+            "E-mail about pins is not offered here.",
+        ));
+    }
     let now = now_unix();
     if pin.is_bot {
         // The honeypot was filled in: answer like a success so the bot learns nothing.
@@ -90,7 +104,7 @@ async fn create(
         return Ok((
             StatusCode::CREATED,
             Json(CreatedPin {
-                pin: to_public(&row)?,
+                pin: present::public_pin(&row)?,
                 delete_token: row.delete_token,
             }),
         ));
@@ -106,13 +120,16 @@ async fn create(
     }
     match state
         .db
-        .insert_pin(&row_of(&pin, random_token(32), now))
+        .insert_pin_subscribed(
+            &row_of(&pin, random_token(32), now),
+            pin.notify_email.clone(),
+        )
         .await?
     {
         Inserted::New(row) => Ok((
             StatusCode::CREATED,
             Json(CreatedPin {
-                pin: to_public(&row)?,
+                pin: present::public_pin(&row)?,
                 delete_token: row.delete_token,
             }),
         )),
@@ -132,22 +149,17 @@ fn retry_answer(pin: &ValidPin, row: PinRow) -> ApiResult<(StatusCode, Json<Crea
     Ok((
         StatusCode::OK,
         Json(CreatedPin {
-            pin: to_public(&row)?,
+            pin: present::public_pin(&row)?,
             delete_token: row.delete_token,
         }),
     ))
 }
 
-fn parse_id(id: &str) -> ApiResult<Uuid> {
-    id.parse().map_err(|_| AppError::NotFound)
-}
-
 async fn remove(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    let id = parse_id(&id)?.to_string();
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -163,13 +175,31 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A device asks after its own pins (their state and answer): visible ones among the ids.
+async fn lookup(
+    State(state): State<AppState>,
+    JsonBody(req): JsonBody<PinLookup>,
+) -> ApiResult<Json<Vec<PublicPin>>> {
+    if req.ids.len() > MAX_LOOKUP {
+        return Err(AppError::validation(
+            "ids",
+            format!("At most {MAX_LOOKUP} ids at once."),
+        ));
+    }
+    let ids: Vec<String> = req.ids.iter().map(|i| i.to_string()).collect();
+    let rows = state.db.visible_pins(&ids).await?;
+    rows.iter()
+        .map(present::public_pin)
+        .collect::<ApiResult<Vec<_>>>()
+        .map(Json)
+}
+
 async fn agree(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     JsonBody(req): JsonBody<AgreeRequest>,
 ) -> ApiResult<Json<AgreeResponse>> {
-    let id = parse_id(&id)?.to_string();
     let now = now_unix();
     state
         .limiter

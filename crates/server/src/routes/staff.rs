@@ -7,20 +7,21 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use tower_http::set_header::SetResponseHeaderLayer;
 use trygghetskarta_shared::{
-    Category, EditComment, ExportLogEntry, Hotspots, ModerationAction, ModerationEvent,
-    ModerationReason, Role, StaffPin, TimeOfDay,
+    BulkStatusChange, BulkStatusResult, EditComment, ExportLogEntry, Hotspots, ModerationEvent,
+    ModerationReason, Role, StaffPin, StatusChange,
 };
-use uuid::Uuid;
 
 use crate::auth::Staff;
 use crate::error::{ApiResult, AppError};
-use crate::extract::JsonBody;
+use crate::extract::{parse_id, JsonBody, PathId};
 use crate::filter;
+use crate::followup;
 use crate::hotspots::{self, HotPoint, Params};
 use crate::pins::clean_text;
 use crate::places;
-use crate::storage::{Change, Order, PinRow};
-use crate::time::{now_unix, to_local_rfc3339};
+use crate::present;
+use crate::storage::{Change, Order};
+use crate::time::now_unix;
 use crate::AppState;
 
 /// Who sees exact pins, comments, and exports.
@@ -40,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/staff/pins/{id}/approve", post(approve))
         .route("/staff/pins/{id}/unapprove", post(unapprove))
         .route("/staff/pins/{id}/history", get(history))
+        .route("/staff/pins/{id}/status", post(set_status))
+        .route("/staff/pins/status", post(bulk_status))
         .route("/staff/hotspots", get(hotspots))
         .route("/staff/areas", get(areas))
         .route("/staff/exports", get(export_log))
@@ -48,31 +51,6 @@ pub fn router() -> Router<AppState> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
-}
-
-pub fn to_staff(row: PinRow) -> ApiResult<StaffPin> {
-    let bad = |what: &str| AppError::internal(format!("pin {}: bad stored {what}", row.id));
-    Ok(StaffPin {
-        id: row.id.parse().map_err(|_| bad("id"))?,
-        category: Category::parse(&row.category).ok_or_else(|| bad("category"))?,
-        time_of_day: TimeOfDay::parse(&row.time_of_day).ok_or_else(|| bad("time_of_day"))?,
-        created_at: to_local_rfc3339(row.created_at).ok_or_else(|| bad("created_at"))?,
-        agree_count: u32::try_from(row.agree_count).unwrap_or(0),
-        area: places::area_at(row.lat, row.lon).map(str::to_owned),
-        lat: row.lat,
-        lon: row.lon,
-        comment: row.comment,
-        place_description: row.place_description,
-        hidden: row.hidden,
-        hidden_reason: row.hidden_reason,
-        comment_approved: row.comment_approved,
-    })
-}
-
-fn pin_id(id: &str) -> ApiResult<String> {
-    id.parse::<Uuid>()
-        .map(|u| u.to_string())
-        .map_err(|_| AppError::NotFound)
 }
 
 async fn list(
@@ -84,7 +62,7 @@ async fn list(
     let (filter, _) = filter::parse(query.as_deref(), &[])?;
     let rows = state.db.staff_pins(&filter, Order::Newest).await?;
     rows.into_iter()
-        .map(to_staff)
+        .map(present::staff_pin)
         .collect::<ApiResult<Vec<_>>>()
         .map(Json)
 }
@@ -97,10 +75,10 @@ async fn one(
     staff.require(PIN_READERS)?;
     let row = state
         .db
-        .pin(&pin_id(&id)?)
+        .pin(&parse_id(&id)?.0)
         .await?
         .ok_or(AppError::NotFound)?;
-    to_staff(row).map(Json)
+    present::staff_pin(row).map(Json)
 }
 
 async fn moderate(
@@ -110,13 +88,13 @@ async fn moderate(
     change: Change,
 ) -> ApiResult<Json<StaffPin>> {
     staff.require(PIN_READERS)?;
-    let id = pin_id(id)?;
+    let PathId(id) = parse_id(id)?;
     let row = state
         .db
         .moderate(&id, &staff.username, now_unix(), change)
         .await?
         .ok_or(AppError::NotFound)?;
-    to_staff(row).map(Json)
+    present::staff_pin(row).map(Json)
 }
 
 fn reason(r: ModerationReason) -> ApiResult<String> {
@@ -166,7 +144,7 @@ async fn approve(
     staff.require(PIN_READERS)?;
     let row = state
         .db
-        .pin(&pin_id(&id)?)
+        .pin(&parse_id(&id)?.0)
         .await?
         .ok_or(AppError::NotFound)?;
     if row.comment.is_none() {
@@ -201,30 +179,71 @@ async fn edit_comment(
     moderate(&state, &staff, &id, Change::EditComment { comment }).await
 }
 
+/// A state and public answer for one pin.
+async fn set_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<StatusChange>,
+) -> ApiResult<Json<StaffPin>> {
+    staff.require(PIN_READERS)?;
+    let PathId(id) = parse_id(&id)?;
+    let write = followup::status_write(body, &staff.username, now_unix())?;
+    let mail = state.mail_maker().await?;
+    let (_, row) = state
+        .db
+        .set_status(vec![id], write, mail)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("set_status returned nothing"))?;
+    present::staff_pin(row.ok_or(AppError::NotFound)?).map(Json)
+}
+
+/// One state and answer for many pins (a hotspot, a selection), in one transaction.
+async fn bulk_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    JsonBody(body): JsonBody<BulkStatusChange>,
+) -> ApiResult<Json<BulkStatusResult>> {
+    staff.require(PIN_READERS)?;
+    let ids = followup::pin_ids("pins", &body.pins)?;
+    if ids.is_empty() {
+        return Err(AppError::invalid("required", "pins", "Choose the pins."));
+    }
+    let change = StatusChange {
+        status: body.status,
+        response: body.response,
+        reason: body.reason,
+        party: body.party,
+    };
+    let write = followup::status_write(change, &staff.username, now_unix())?;
+    let mail = state.mail_maker().await?;
+    let done = state.db.set_status(ids, write, mail).await?;
+    let missing = done
+        .iter()
+        .filter(|(_, row)| row.is_none())
+        .filter_map(|(id, _)| id.parse().ok())
+        .collect();
+    Ok(Json(BulkStatusResult {
+        changed: done.iter().filter(|(_, row)| row.is_some()).count() as u32,
+        missing,
+    }))
+}
+
 async fn history(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<ModerationEvent>>> {
     staff.require(PIN_READERS)?;
-    let id = pin_id(&id)?;
+    let PathId(id) = parse_id(&id)?;
     let events = state.db.moderation_history(&id).await?;
     if events.is_empty() && state.db.pin(&id).await?.is_none() {
         return Err(AppError::NotFound);
     }
     events
         .into_iter()
-        .map(|e| {
-            Ok(ModerationEvent {
-                at: to_local_rfc3339(e.at).unwrap_or_default(),
-                actor: e.actor,
-                action: ModerationAction::parse(&e.action)
-                    .ok_or_else(|| AppError::internal("bad stored moderation action"))?,
-                reason: e.reason,
-                before: e.before,
-                after: e.after,
-            })
-        })
+        .map(present::moderation_event)
         .collect::<ApiResult<Vec<_>>>()
         .map(Json)
 }
@@ -265,17 +284,29 @@ async fn hotspots(
     staff.require(HOTSPOT_READERS)?;
     let (filter, extra) = filter::parse(query.as_deref(), &["radius_m", "min_pins", "limit"])?;
     let params = hotspot_params(&extra)?;
-    let points: Vec<HotPoint> = state
-        .db
-        .pin_points(&filter)
-        .await?
-        .into_iter()
+    let rows = state.db.pin_points(&filter).await?;
+    let points: Vec<HotPoint> = rows
+        .iter()
         .map(|p| HotPoint::from_codes(p.lat, p.lon, &p.category, &p.time_of_day, p.agree_count))
         .collect();
     let n = points.len() as u32;
-    let spots = tokio::task::spawn_blocking(move || hotspots::find(&points, params))
+    let found = tokio::task::spawn_blocking(move || hotspots::find_with_members(&points, params))
         .await
         .map_err(AppError::internal)?;
+    // Planners get each hotspot's pins (to answer them all, or link them to an action).
+    let with_pins = staff.require(PIN_READERS).is_ok();
+    let spots = found
+        .into_iter()
+        .map(|(mut spot, members)| {
+            if with_pins {
+                spot.pins = members
+                    .iter()
+                    .filter_map(|&i| rows[i].id.parse().ok())
+                    .collect();
+            }
+            spot
+        })
+        .collect();
     Ok(Json(Hotspots {
         pins: n,
         radius_m: params.radius_m,
@@ -297,16 +328,5 @@ async fn export_log(
 ) -> ApiResult<Json<Vec<ExportLogEntry>>> {
     staff.require(PIN_READERS)?;
     let rows = state.db.export_log(200).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| ExportLogEntry {
-                at: to_local_rfc3339(r.at).unwrap_or_default(),
-                actor: r.actor,
-                format: r.format,
-                filters: r.filters,
-                rows: u64::try_from(r.rows).unwrap_or(0),
-                completed: r.completed,
-            })
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(present::export_entry).collect()))
 }

@@ -20,6 +20,9 @@ pub struct DialogueRow {
     pub sequence: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// "Vad vi hörde", once closed.
+    #[sqlx(flatten)]
+    pub outcome: super::OutcomeRow,
 }
 
 impl Storage {

@@ -11,6 +11,7 @@
 //! `query_only` connections, which in WAL mode never wait for the writer.
 
 mod dialogues;
+mod followup;
 mod pins;
 mod sessions;
 mod staff;
@@ -28,6 +29,10 @@ use sqlx::sqlite::{
 use sqlx::{ConnectOptions, SqlitePool};
 
 pub use dialogues::DialogueRow;
+pub use followup::{
+    ActionFull, ActionRow, ActionWrite, Answer, FollowUp, MailMaker, MailRow, OutcomeRow,
+    StatusWrite, KEEP_AFTER_CLOSED_SECS,
+};
 pub use pins::{Agreed, Inserted, PinRow};
 pub use sessions::{SessionRow, UserRow};
 pub use staff::{Change, ExportRow, ModerationRow, Order, PinPoint};
@@ -47,6 +52,8 @@ pub struct Storage {
     /// Bumped after every committed change to what the public sees of pins, so the public pin
     /// list can be cached until the next one.
     public_version: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Woken when mail is queued, so the mailer sends at once.
+    mail: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// Why the database could not be opened; each variant prints as one line for the operator.
@@ -117,6 +124,7 @@ impl Storage {
             writer: writer::Writer::start(conn),
             path: path.into(),
             public_version: Default::default(),
+            mail: Default::default(),
         })
     }
 
@@ -173,6 +181,16 @@ impl Storage {
     pub(crate) fn public_changed(&self) {
         self.public_version
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Tells the mailer that mail may be waiting.
+    pub(crate) fn mail_queued(&self) {
+        self.mail.notify_one();
+    }
+
+    /// Resolves when mail may have been queued (for the mailer).
+    pub async fn mail_wait(&self) {
+        self.mail.notified().await;
     }
 
     /// Whether the database answers a query (for `/api/health`).

@@ -17,6 +17,9 @@ pub struct PinRow {
     pub comment_approved: bool,
     /// Why staff hid it (the latest hide).
     pub hidden_reason: Option<String>,
+    /// State, public answer, action.
+    #[sqlx(flatten)]
+    pub follow_up: super::FollowUp,
 }
 
 /// The outcome of an insert keyed by the widget's id.
@@ -45,6 +48,16 @@ impl Storage {
     /// Inserts the pin unless its id exists; either way returns the stored row. The row is
     /// committed (and, with synchronous=FULL, on disk) before this returns.
     pub async fn insert_pin(&self, row: &PinRow) -> Result<Inserted, sqlx::Error> {
+        self.insert_pin_subscribed(row, None).await
+    }
+
+    /// [`Storage::insert_pin`], and for a new pin the resident's opt-in e-mail address (kept in
+    /// its own table, see `docs/PRIVACY.md`), in the same transaction.
+    pub async fn insert_pin_subscribed(
+        &self,
+        row: &PinRow,
+        email: Option<String>,
+    ) -> Result<Inserted, sqlx::Error> {
         let row = row.clone();
         let out = self
             .write(move |c| {
@@ -62,6 +75,17 @@ impl Storage {
                         .fetch_optional(&mut *c)
                         .await?;
                     if let Some(stored) = inserted {
+                        if let Some(email) = email {
+                            sqlx::query(
+                                "INSERT INTO pin_subscriptions (pin_id, email, created_at)
+                                 VALUES (?, ?, ?)",
+                            )
+                            .bind(&row.id)
+                            .bind(email)
+                            .bind(row.created_at)
+                            .execute(&mut *c)
+                            .await?;
+                        }
                         return Ok(Inserted::New(stored));
                     }
                     let stored: PinRow = sqlx::query_as("SELECT * FROM pins WHERE id = ?")

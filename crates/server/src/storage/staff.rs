@@ -19,6 +19,8 @@ pub struct ModerationRow {
     pub reason: Option<String>,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// For a state change: the public answer written with it.
+    pub response: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -51,6 +53,7 @@ pub enum Order {
 /// What hotspots need of a pin.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct PinPoint {
+    pub id: String,
     pub lat: f64,
     pub lon: f64,
     pub category: String,
@@ -129,7 +132,7 @@ impl Storage {
     /// a fraction of the memory of whole rows).
     pub async fn pin_points(&self, f: &PinFilter) -> Result<Vec<PinPoint>, sqlx::Error> {
         let rows: Vec<PinPoint> = filtered_columns(
-            "lat, lon, category, time_of_day, agree_count",
+            "id, lat, lon, category, time_of_day, agree_count",
             f,
             Order::Oldest,
         )

@@ -155,6 +155,7 @@ impl TestApp {
             hidden: false,
             comment_approved: false,
             hidden_reason: None,
+            follow_up: Default::default(),
         };
         self.db.insert_pin(&row).await.unwrap();
         for _ in 0..pin.agree_count {
