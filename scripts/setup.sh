@@ -11,6 +11,7 @@
 #   gdal-bin (ogrinfo)       apt (--test): the export tests check that GDAL/QGIS read our files
 #   nginx-light, caddy       apt (--test): the deploy/ site files are run and parsed for real
 #   systemd-analyze, openssl apt (--test): the deploy/ units are checked; test certificates
+#   aiosmtpd                 PyPI (--test): a real SMTP server for the mail tests
 #   playwright-core          npm, in e2e (--test)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -83,6 +84,10 @@ if $want_test; then
     fi
     apt-get install -y -q "${missing[@]}"
     if $own_policy; then rm -f /usr/sbin/policy-rc.d; fi
+  fi
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd (a local SMTP server for the mail tests)"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore aiosmtpd==1.4.6
   fi
   if [ ! -f e2e/node_modules/playwright-core/package.json ] \
     || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then

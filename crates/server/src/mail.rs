@@ -14,6 +14,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use trygghetskarta_shared::{Category, NoActionReason, Party, PinStatus};
 
+use crate::export::{category_sv, status_sv};
 use crate::storage::{PinRow, Storage};
 use crate::time::{local_date, now_unix};
 
@@ -22,6 +23,8 @@ use crate::time::{local_date, now_unix};
 pub struct MailConfig {
     pub transport: AsyncSmtpTransport<Tokio1Executor>,
     pub from: Mailbox,
+    /// The first wait after a failed send; it doubles, up to an hour.
+    pub retry_base: Duration,
 }
 
 impl std::fmt::Debug for MailConfig {
@@ -43,7 +46,11 @@ impl MailConfig {
         let from = from
             .parse::<Mailbox>()
             .map_err(|e| format!("--mail-from {from:?}: {e}"))?;
-        Ok(MailConfig { transport, from })
+        Ok(MailConfig {
+            transport,
+            from,
+            retry_base: Duration::from_secs(60),
+        })
     }
 }
 
@@ -87,16 +94,6 @@ pub fn token_ok(key: &[u8; 32], pin_id: &str, token: &str) -> bool {
     )
 }
 
-fn status_sv(s: PinStatus) -> &'static str {
-    match s {
-        PinStatus::Received => "Mottagen",
-        PinStatus::Investigating => "Vi undersöker",
-        PinStatus::Planned => "Åtgärd planerad",
-        PinStatus::Done => "Åtgärdad",
-        PinStatus::NoAction => "Ingen åtgärd",
-    }
-}
-
 fn status_en(s: PinStatus) -> &'static str {
     match s {
         PinStatus::Received => "Received",
@@ -113,17 +110,6 @@ fn reason_sv(r: NoActionReason) -> &'static str {
         NoActionReason::Duplicate => "Dubblett av en annan markering",
         NoActionReason::Cannot => "Kan inte åtgärdas",
         NoActionReason::Other => "Annat",
-    }
-}
-
-fn category_sv(c: Category) -> &'static str {
-    match c {
-        Category::Traffic => "Trafik",
-        Category::Drugs => "Narkotika",
-        Category::Lighting => "Dålig belysning",
-        Category::Disorder => "Ordningsstörning",
-        Category::Vandalism => "Skadegörelse",
-        Category::Other => "Annat",
     }
 }
 
@@ -182,9 +168,11 @@ pub fn spawn_mailer(db: Storage, config: MailConfig) {
             if let Err(e) = send_due(&db, &config).await {
                 tracing::warn!(error = %e, "mailer: reading the outbox failed");
             }
+            // Woken by new mail; otherwise look again for retries that have come due.
+            let again = config.retry_base.min(Duration::from_secs(30));
             tokio::select! {
                 () = db.mail_wait() => {}
-                () = tokio::time::sleep(Duration::from_secs(30)) => {}
+                () = tokio::time::sleep(again) => {}
             }
         }
     });
@@ -227,9 +215,12 @@ async fn send_due(db: &Storage, config: &MailConfig) -> Result<(), sqlx::Error> 
                     db.mail_done(mail.id).await?;
                 }
                 Err(e) => {
-                    let wait = 60i64 << mail.attempts.min(6);
-                    tracing::warn!(error = %e, retry_in_secs = wait.min(3600), "mailer: send failed");
-                    db.mail_failed(mail.id, now + wait.min(3600)).await?;
+                    let base = i64::try_from(config.retry_base.as_secs())
+                        .unwrap_or(60)
+                        .max(1);
+                    let wait = (base << mail.attempts.clamp(0, 6)).min(3600);
+                    tracing::warn!(error = %e, retry_in_secs = wait, "mailer: send failed");
+                    db.mail_failed(mail.id, now + wait).await?;
                 }
             }
         }

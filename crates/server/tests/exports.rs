@@ -316,3 +316,30 @@ fn gdal_reads_the_csv_as_points_with_swedish_letters_intact() {
         "{all}"
     );
 }
+
+#[test]
+fn the_mail_about_a_new_state_matches_its_golden_file() {
+    let mut pin = row(
+        "6f1c1a3e-3b8e-4a43-9d0b-2f6f5d0a9c11",
+        59.3948,
+        15.8437,
+        "lighting",
+        "evening",
+        1_795_712_400,
+    );
+    pin.follow_up.status = "no_action".into();
+    pin.follow_up.status_reason = Some("not_ours".into());
+    pin.follow_up.public_response =
+        Some("Vägen sköts av Trafikverket; vi har skickat din markering till dem.".into());
+    pin.follow_up.response_party = Some("polis".into());
+    pin.follow_up.response_at = Some(1_795_798_800);
+    let (subject, body) = trygghetskarta_server::mail::compose(
+        &pin,
+        "https://trygghet.example/?pin=6f1c1a3e-3b8e-4a43-9d0b-2f6f5d0a9c11",
+        "https://trygghet.example/avregistrera/6f1c1a3e-3b8e-4a43-9d0b-2f6f5d0a9c11/abc",
+    );
+    golden(
+        "status-mail.txt",
+        format!("Subject: {subject}\n\n{body}").as_bytes(),
+    );
+}

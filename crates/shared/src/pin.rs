@@ -137,8 +137,8 @@ pub struct PinLookup {
     pub ids: Vec<Uuid>,
 }
 
-/// Most ids one lookup may ask for.
-pub const MAX_LOOKUP: usize = 500;
+/// Most ids one lookup may ask for (they fit the 16 KB body limit).
+pub const MAX_LOOKUP: usize = 300;
 
 /// `201`/`200` answer to `POST /api/pins`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

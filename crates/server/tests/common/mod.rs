@@ -223,3 +223,4 @@ impl Response {
     }
 }
 pub mod process;
+pub mod smtp;
