@@ -46,6 +46,7 @@ fn spot() -> Hotspot {
         radius_m: 40.0,
         outline: vec![],
         pins: vec![],
+        place_name: String::new(),
         by_category: vec![
             Count {
                 key: Category::Lighting,

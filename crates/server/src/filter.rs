@@ -6,8 +6,39 @@ use jiff::civil::Date;
 use trygghetskarta_shared::{Category, TimeOfDay};
 
 use crate::error::{ApiResult, AppError};
+use crate::named::Named;
 use crate::pins::{parse_bbox, BBox};
 use crate::places::{self, Area};
+
+/// An `area` filter: a tätort, or a place staff named.
+#[derive(Clone)]
+pub enum AreaShape {
+    Tatort(&'static Area),
+    Named(Box<Named>),
+}
+
+impl AreaShape {
+    pub fn name(&self) -> &str {
+        match self {
+            AreaShape::Tatort(a) => &a.name,
+            AreaShape::Named(n) => &n.name,
+        }
+    }
+
+    pub fn bounds(&self) -> (f64, f64, f64, f64) {
+        match self {
+            AreaShape::Tatort(a) => a.bounds(),
+            AreaShape::Named(n) => n.bounds,
+        }
+    }
+
+    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+        match self {
+            AreaShape::Tatort(a) => a.contains(lat, lon),
+            AreaShape::Named(n) => n.contains(lat, lon),
+        }
+    }
+}
 use crate::time::local_tz;
 
 #[derive(Clone, Default)]
@@ -20,7 +51,7 @@ pub struct PinFilter {
     pub categories: Vec<Category>,
     /// Empty: all.
     pub times: Vec<TimeOfDay>,
-    pub area: Option<&'static Area>,
+    pub area: Option<AreaShape>,
     pub bbox: Option<BBox>,
     pub include_hidden: bool,
 }
@@ -32,7 +63,7 @@ impl std::fmt::Debug for PinFilter {
             .field("until", &self.until)
             .field("categories", &self.categories)
             .field("times", &self.times)
-            .field("area", &self.area.map(|a| &a.name))
+            .field("area", &self.area.as_ref().map(AreaShape::name))
             .field("bbox", &self.bbox)
             .field("include_hidden", &self.include_hidden)
             .finish()
@@ -94,8 +125,12 @@ fn add_codes<T: PartialEq>(
 
 /// Parses the query string. `extra` names further keys the route accepts; their values are
 /// returned (last one wins). Unknown keys are refused, so a typo never silently exports
-/// everything.
-pub fn parse(query: Option<&str>, extra: &[&str]) -> ApiResult<(PinFilter, Vec<(String, String)>)> {
+/// everything. `area` is a staff-named place (`named`) or a tätort.
+pub fn parse(
+    query: Option<&str>,
+    extra: &[&str],
+    named: &[Named],
+) -> ApiResult<(PinFilter, Vec<(String, String)>)> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
         .map_err(|_| AppError::bad_request(None, "The query string is malformed."))?;
     let mut f = PinFilter::default();
@@ -107,13 +142,23 @@ pub fn parse(query: Option<&str>, extra: &[&str]) -> ApiResult<(PinFilter, Vec<(
             "category" => add_codes(&mut f.categories, "category", &value, Category::parse)?,
             "time_of_day" => add_codes(&mut f.times, "time_of_day", &value, TimeOfDay::parse)?,
             "area" if !value.trim().is_empty() => {
-                f.area = Some(places::area_named(&value).ok_or_else(|| {
-                    let names: Vec<_> = places::areas().iter().map(|a| a.name.as_str()).collect();
-                    AppError::bad_request(
-                        Some("area"),
-                        format!("Unknown area {value:?}. Known: {}.", names.join(", ")),
-                    )
-                })?);
+                let wanted = value.trim().to_lowercase();
+                let staff = named.iter().find(|n| n.name.to_lowercase() == wanted);
+                f.area = Some(match (staff, places::area_named(&value)) {
+                    (Some(n), _) => AreaShape::Named(Box::new(n.clone())),
+                    (None, Some(a)) => AreaShape::Tatort(a),
+                    (None, None) => {
+                        let names: Vec<_> = named
+                            .iter()
+                            .map(|n| n.name.as_str())
+                            .chain(places::areas().iter().map(|a| a.name.as_str()))
+                            .collect();
+                        return Err(AppError::bad_request(
+                            Some("area"),
+                            format!("Unknown area {value:?}. Known: {}.", names.join(", ")),
+                        ));
+                    }
+                });
             }
             "area" => {}
             "bbox" => f.bbox = Some(parse_bbox(&value)?),
@@ -149,12 +194,12 @@ impl PinFilter {
     pub fn query_box(&self) -> Option<(f64, f64, f64, f64)> {
         self.bbox
             .map(|b| (b.min_lon, b.min_lat, b.max_lon, b.max_lat))
-            .or_else(|| self.area.map(Area::bounds))
+            .or_else(|| self.area.as_ref().map(AreaShape::bounds))
     }
 
     /// What the database cannot decide: whether a pin lies in the area's polygon.
     pub fn keeps_at(&self, lat: f64, lon: f64) -> bool {
-        self.area.is_none_or(|a| a.contains(lat, lon))
+        self.area.as_ref().is_none_or(|a| a.contains(lat, lon))
     }
 }
 
@@ -164,7 +209,7 @@ mod tests {
 
     #[test]
     fn dates_are_whole_local_days() {
-        let (f, _) = parse(Some("from=2026-07-01&to=2026-07-01"), &[]).unwrap();
+        let (f, _) = parse(Some("from=2026-07-01&to=2026-07-01"), &[], &[]).unwrap();
         // Midnight in Stockholm summer time is 22:00 UTC the day before.
         assert_eq!(f.from, Some(1_782_856_800)); // 2026-06-30T22:00:00Z
         assert_eq!(f.until, Some(1_782_856_800 + 86_400));
@@ -174,6 +219,7 @@ mod tests {
     fn repeated_and_comma_separated_values_combine() {
         let (f, _) = parse(
             Some("category=traffic&category=drugs,traffic&time_of_day=night"),
+            &[],
             &[],
         )
         .unwrap();
@@ -195,7 +241,7 @@ mod tests {
             ("from=2026-02-01&to=2026-01-01", "to"),
             ("area=Arboga&bbox=15,59,16,60", "bbox"),
         ] {
-            match parse(Some(q), &[]) {
+            match parse(Some(q), &[], &[]) {
                 Err(AppError::BadRequest { field: Some(f), .. }) => assert_eq!(f, field, "{q}"),
                 other => panic!("{q}: {other:?}"),
             }
@@ -204,7 +250,7 @@ mod tests {
 
     #[test]
     fn routes_may_take_more_keys() {
-        let (_, rest) = parse(Some("radius_m=150&area=arboga"), &["radius_m"]).unwrap();
+        let (_, rest) = parse(Some("radius_m=150&area=arboga"), &["radius_m"], &[]).unwrap();
         assert_eq!(rest, vec![("radius_m".to_owned(), "150".to_owned())]);
     }
 }

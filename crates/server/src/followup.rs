@@ -110,7 +110,7 @@ fn date(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
 }
 
 /// A closed ring of `[lon, lat]` inside the map's area; closed here if it is not.
-fn ring(points: Vec<[f64; 2]>) -> ApiResult<String> {
+pub fn ring(points: Vec<[f64; 2]>) -> ApiResult<String> {
     let bad = |m: &str| AppError::validation("area", m.to_owned());
     let mut points = points;
     if points.first() != points.last() {

@@ -320,5 +320,6 @@ fn summarise(points: &[HotPoint], xy: &[(f64, f64)], ids: &[usize]) -> Hotspot {
         }),
         area: places::area_at(lat, lon).map(str::to_owned),
         pins: Vec::new(),
+        place_name: crate::named::describe(lat, lon, &[]),
     }
 }

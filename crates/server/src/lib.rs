@@ -17,6 +17,7 @@ pub mod hotspots;
 pub mod mail;
 pub mod metres;
 pub mod metrics;
+pub mod named;
 pub mod password;
 pub mod pins;
 pub mod places;
@@ -28,6 +29,7 @@ pub mod retention;
 pub mod routes;
 pub mod security;
 pub mod serve;
+pub mod stats;
 pub mod storage;
 pub mod tiles;
 pub mod time;
@@ -78,6 +80,11 @@ impl AppState {
             device_key: Arc::default(),
             unsubscribe_key: Arc::default(),
         }
+    }
+
+    /// The places staff have named, ready for point tests.
+    pub async fn named_places(&self) -> Result<Vec<named::Named>, sqlx::Error> {
+        Ok(named::prepare(&self.db.named_places().await?))
     }
 
     /// The unsubscribe-link key, shared by every server process on this database.

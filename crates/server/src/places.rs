@@ -96,17 +96,23 @@ impl Area {
     }
 }
 
-/// The nearest bundled named place and its distance in metres.
-pub fn nearest_place(lat: f64, lon: f64) -> Option<(&'static str, f64)> {
+/// The nearest bundled named place, where it is, and its distance in metres.
+pub fn nearest_place_at(lat: f64, lon: f64) -> Option<(&'static str, (f64, f64), f64)> {
     PLACES
         .iter()
         .map(|p| {
             (
                 p.name.as_str(),
+                (p.lat, p.lon),
                 crate::metres::distance(lat, lon, p.lat, p.lon),
             )
         })
-        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .min_by(|a, b| a.2.total_cmp(&b.2))
+}
+
+/// The nearest bundled named place and its distance in metres.
+pub fn nearest_place(lat: f64, lon: f64) -> Option<(&'static str, f64)> {
+    nearest_place_at(lat, lon).map(|(name, _, d)| (name, d))
 }
 
 #[cfg(test)]

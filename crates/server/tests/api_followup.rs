@@ -839,8 +839,7 @@ async fn exports_carry_states_and_the_handlingsplan_exports_with_its_areas() {
         .unwrap()
         .ends_with(";status;status_sv;status_changed_at;public_response;action_id"));
     assert!(
-        csv.contains(";planned;Åtgärd planerad;")
-            && csv.contains(action["id"].as_str().unwrap())
+        csv.contains(";planned;Åtgärd planerad;") && csv.contains(action["id"].as_str().unwrap())
     );
     let geo = app.get_as("/api/export/actions.geojson", &s.planner).await;
     assert_eq!(geo.status, StatusCode::OK);

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub mod dialogue;
 pub mod error;
 pub mod followup;
+pub mod lagesbild;
 pub mod pin;
 pub mod staff;
 
@@ -19,6 +20,10 @@ pub use followup::{
     Action, ActionInput, ActionNote, ActionParty, ActionState, BulkStatusChange, BulkStatusResult,
     CloseDialogue, DialogueOutcome, NoActionReason, NoteInput, Party, PinStatus, PublicResponse,
     StatusChange, Update, UpdateKind,
+};
+pub use lagesbild::{
+    AreaCount, Bucket, Change, Comparison, NamedPlace, NamedPlaceInput, NewPassword, NewStaffUser,
+    PartyTimes, Period, Since, StaffUser, Stats,
 };
 pub use pin::{
     AgreeRequest, AgreeResponse, Category, CreatedPin, NewPin, PinLookup, PublicPin, TimeOfDay,

@@ -159,6 +159,10 @@ pub struct Hotspot {
     /// Its pins, for planners (bulk answers, linking to an action); empty for organisers.
     #[serde(default)]
     pub pins: Vec<Uuid>,
+    /// What to call it: the staff-named place it is in or near, else the tätort with a
+    /// direction from the nearest landmark ("Arboga, norr om Heliga Trefaldighets kyrka").
+    #[serde(default)]
+    pub place_name: String,
 }
 
 /// `GET /api/staff/hotspots`.

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod csv;
 pub mod geojson;
 pub mod ics;
+pub mod stats;
 pub mod xlsx;
 
 use serde::Serialize;

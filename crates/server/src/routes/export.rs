@@ -69,6 +69,7 @@ impl Format {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/export/actions.{ext}", get(export_actions))
+        .route("/export/stats.xlsx", get(export_stats))
         .route("/export/{file}", get(export))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -84,7 +85,7 @@ async fn export(
 ) -> ApiResult<Response> {
     staff.require(PIN_READERS)?;
     let format = Format::from_file(&file).ok_or(AppError::NotFound)?;
-    let (filter, _) = filter::parse(query.as_deref(), &[])?;
+    let (filter, _) = filter::parse(query.as_deref(), &[], &state.named_places().await?)?;
     let now = now_unix();
     let log = state
         .db
@@ -156,6 +157,46 @@ async fn export_actions(
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The lägesbild's aggregates of the selection as a workbook (a sheet per table).
+async fn export_stats(
+    State(state): State<AppState>,
+    staff: Staff,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Response> {
+    staff.require(crate::routes::staff::HOTSPOT_READERS)?;
+    let stats = crate::routes::lagesbild::stats_for_query(&state, query.as_deref()).await?;
+    let now = now_unix();
+    let log = state
+        .db
+        .start_export(
+            &staff.username,
+            "stats.xlsx",
+            query.as_deref().unwrap_or(""),
+            now,
+        )
+        .await?;
+    let body = export::stats::workbook(&stats).map_err(AppError::internal)?;
+    state
+        .db
+        .finish_export(log, u64::from(stats.total), true)
+        .await?;
+    let name = format!(
+        "trygghetskartan-lagesbild-{}.xlsx",
+        local_date(now).unwrap_or_default()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, xlsx::CONTENT_TYPE.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),

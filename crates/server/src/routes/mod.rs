@@ -4,6 +4,7 @@ pub mod actions;
 pub mod dialogues;
 pub mod export;
 pub mod health;
+pub mod lagesbild;
 pub mod pins;
 pub mod session;
 pub mod staff;
@@ -26,5 +27,6 @@ pub fn api_router() -> Router<AppState> {
         .merge(export::router())
         .merge(actions::router())
         .merge(updates::router())
+        .merge(lagesbild::router())
         .fallback(|| async { AppError::NotFound })
 }

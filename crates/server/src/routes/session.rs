@@ -117,6 +117,7 @@ async fn login(
         .db
         .create_session(&hash_token(&token), user.id, now)
         .await?;
+    state.db.logged_in(user.id, now).await?;
     let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("bad stored role"))?;
     let secure = auth::cookies_secure(&parts, &client, &state.config);
     let mut res = Json(SessionInfo {

@@ -17,6 +17,7 @@ use crate::extract::{parse_id, JsonBody, PathId};
 use crate::filter;
 use crate::followup;
 use crate::hotspots::{self, HotPoint, Params};
+use crate::named;
 use crate::pins::clean_text;
 use crate::places;
 use crate::present;
@@ -27,7 +28,7 @@ use crate::AppState;
 /// Who sees exact pins, comments, and exports.
 pub const PIN_READERS: &[Role] = &[Role::Planner];
 /// Hotspots are aggregates without comments: organisers plan dialogues from them too.
-const HOTSPOT_READERS: &[Role] = &[Role::Planner, Role::Organiser];
+pub const HOTSPOT_READERS: &[Role] = &[Role::Planner, Role::Organiser];
 
 /// Longest moderation reason.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -59,7 +60,7 @@ async fn list(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<Vec<StaffPin>>> {
     staff.require(PIN_READERS)?;
-    let (filter, _) = filter::parse(query.as_deref(), &[])?;
+    let (filter, _) = filter::parse(query.as_deref(), &[], &state.named_places().await?)?;
     let rows = state.db.staff_pins(&filter, Order::Newest).await?;
     rows.into_iter()
         .map(present::staff_pin)
@@ -282,7 +283,9 @@ async fn hotspots(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<Hotspots>> {
     staff.require(HOTSPOT_READERS)?;
-    let (filter, extra) = filter::parse(query.as_deref(), &["radius_m", "min_pins", "limit"])?;
+    let named = state.named_places().await?;
+    let (filter, extra) =
+        filter::parse(query.as_deref(), &["radius_m", "min_pins", "limit"], &named)?;
     let params = hotspot_params(&extra)?;
     let rows = state.db.pin_points(&filter).await?;
     let points: Vec<HotPoint> = rows
@@ -298,6 +301,7 @@ async fn hotspots(
     let spots = found
         .into_iter()
         .map(|(mut spot, members)| {
+            spot.place_name = named::describe(spot.lat, spot.lon, &named);
             if with_pins {
                 spot.pins = members
                     .iter()
@@ -315,10 +319,16 @@ async fn hotspots(
     }))
 }
 
-async fn areas(staff: Staff) -> ApiResult<Json<Vec<String>>> {
+/// What the `area` filter takes: places staff named, then the tätorter.
+async fn areas(State(state): State<AppState>, staff: Staff) -> ApiResult<Json<Vec<String>>> {
     staff.require(HOTSPOT_READERS)?;
+    let named = state.named_places().await?;
     Ok(Json(
-        places::areas().iter().map(|a| a.name.clone()).collect(),
+        named
+            .iter()
+            .map(|n| n.name.clone())
+            .chain(places::areas().iter().map(|a| a.name.clone()))
+            .collect(),
     ))
 }
 

@@ -17,6 +17,8 @@ pub struct FollowUp {
     pub response_party: Option<String>,
     pub response_at: Option<i64>,
     pub action_id: Option<String>,
+    pub first_response_at: Option<i64>,
+    pub done_at: Option<i64>,
 }
 
 impl Default for FollowUp {
@@ -29,6 +31,8 @@ impl Default for FollowUp {
             response_party: None,
             response_at: None,
             action_id: None,
+            first_response_at: None,
+            done_at: None,
         }
     }
 }
@@ -92,10 +96,16 @@ async fn status_in(
         return Ok(Some(before));
     }
     sqlx::query(
-        "UPDATE pins SET status = ?, status_reason = ?, status_changed_at = ? WHERE id = ?",
+        "UPDATE pins SET status = ?, status_reason = ?, status_changed_at = ?,
+            first_response_at = COALESCE(first_response_at, ?),
+            done_at = CASE WHEN ? = 'done' THEN COALESCE(done_at, ?) ELSE NULL END
+         WHERE id = ?",
     )
     .bind(&w.status)
     .bind(&w.reason)
+    .bind(w.now)
+    .bind(w.now)
+    .bind(&w.status)
     .bind(w.now)
     .bind(id)
     .execute(&mut *c)

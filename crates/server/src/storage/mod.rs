@@ -12,9 +12,11 @@
 
 mod dialogues;
 mod followup;
+mod named;
 mod pins;
 mod sessions;
 mod staff;
+mod stats;
 mod users;
 mod writer;
 
@@ -33,9 +35,11 @@ pub use followup::{
     ActionFull, ActionRow, ActionWrite, Answer, FollowUp, MailMaker, MailRow, OutcomeRow,
     StatusWrite, KEEP_AFTER_CLOSED_SECS,
 };
+pub use named::{NamedPlaceRow, SavePlaceError};
 pub use pins::{Agreed, Inserted, PinRow};
 pub use sessions::{SessionRow, UserRow};
 pub use staff::{Change, ExportRow, ModerationRow, Order, PinPoint};
+pub use stats::{summer_time, AnswerGroup, CellGroup, DayGroup};
 pub use users::{CreateUserError, NewUser};
 pub use writer::WriteStats;
 

@@ -67,6 +67,18 @@ fn filtered<'a>(f: &PinFilter, order: Order) -> QueryBuilder<'a, Sqlite> {
 
 fn filtered_columns<'a>(columns: &str, f: &PinFilter, order: Order) -> QueryBuilder<'a, Sqlite> {
     let mut q = QueryBuilder::new(format!("SELECT {columns} FROM pins WHERE 1 = 1"));
+    push_filter(&mut q, f);
+    q.push(match order {
+        // rowid breaks ties in insertion order and lets SQLite read the created_at index in
+        // order instead of sorting.
+        Order::Oldest => " ORDER BY created_at, rowid",
+        Order::Newest => " ORDER BY created_at DESC, rowid DESC",
+    });
+    q
+}
+
+/// The filter's conditions (everything but the area's polygon, which is tested on the rows).
+pub(super) fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &PinFilter) {
     if !f.include_hidden {
         q.push(" AND hidden = 0");
     }
@@ -102,13 +114,6 @@ fn filtered_columns<'a>(columns: &str, f: &PinFilter, order: Order) -> QueryBuil
             .push(" AND ")
             .push_bind(max_lat);
     }
-    q.push(match order {
-        // rowid breaks ties in insertion order and lets SQLite read the created_at index in
-        // order instead of sorting.
-        Order::Oldest => " ORDER BY created_at, rowid",
-        Order::Newest => " ORDER BY created_at DESC, rowid DESC",
-    });
-    q
 }
 
 impl Storage {

@@ -70,13 +70,17 @@ pub struct UserSummary {
     pub role: String,
     pub disabled: bool,
     pub created_at: String,
+    pub last_login_at: Option<i64>,
 }
 
 impl Storage {
     pub async fn list_users(&self) -> Result<Vec<UserSummary>, sqlx::Error> {
-        sqlx::query_as("SELECT username, role, disabled, created_at FROM users ORDER BY username")
-            .fetch_all(self.pool())
-            .await
+        sqlx::query_as(
+            "SELECT username, role, disabled, created_at, last_login_at FROM users
+             ORDER BY username COLLATE NOCASE",
+        )
+        .fetch_all(self.pool())
+        .await
     }
 
     /// Disables or enables an account; disabling ends its sessions. False: no such user.

@@ -1,0 +1,181 @@
+//! The lägesbild's aggregates, counted by SQLite (`GROUP BY`), so that 100 000 pins cost a few
+//! thousand groups rather than 100 000 rows through the driver.
+//!
+//! Pins are grouped by their **local** day: the Unix time plus Stockholm's offset, which the
+//! query computes from the EU summer-time rule (last Sunday of March to last Sunday of October,
+//! 01:00 UTC) for the years around the data. With an area filter (whose polygon SQLite cannot
+//! test) the groups are also split by an 11 m cell, and cells outside the area are dropped.
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::staff::push_filter;
+use super::Storage;
+use crate::filter::PinFilter;
+
+/// Pins of one local day, category, time of day and state (in one fine cell when asked).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DayGroup {
+    /// Local days since 1970-01-01.
+    pub day: i64,
+    pub category: String,
+    pub time_of_day: String,
+    pub status: String,
+    pub count: i64,
+    pub agrees: i64,
+    pub cell_lat: f64,
+    pub cell_lon: f64,
+}
+
+/// Pins in one cell (its centre), for counts per area.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CellGroup {
+    pub cell_lat: f64,
+    pub cell_lon: f64,
+    pub count: i64,
+}
+
+/// Answered pins of one party, by whole hours to the first answer and to "done".
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AnswerGroup {
+    pub party: Option<String>,
+    pub answer_hours: i64,
+    pub done_hours: Option<i64>,
+    pub count: i64,
+    pub cell_lat: f64,
+    pub cell_lon: f64,
+}
+
+/// Cell sizes in degrees: the public ~50 m grid for area counts, ~11 m to cut along an area.
+pub const COARSE: (f64, f64) = (0.000_45, 0.000_9);
+pub const FINE: (f64, f64) = (0.000_1, 0.000_2);
+
+/// Summer time in Stockholm for `year`: `[start, end)` in Unix seconds.
+pub fn summer_time(year: i16) -> (i64, i64) {
+    let last_sunday = |month: i8| {
+        let last = jiff::civil::Date::new(year, month, 31).expect("March and October have 31 days");
+        let back = i64::from(last.weekday().to_monday_zero_offset() + 1) % 7;
+        let day = last
+            .checked_sub(jiff::Span::new().days(back))
+            .expect("in range");
+        day.at(1, 0, 0, 0)
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .expect("a UTC time")
+            .timestamp()
+            .as_second()
+    };
+    (last_sunday(3), last_sunday(10))
+}
+
+/// Years whose summer time the query knows; pins outside them count as winter time.
+const YEARS: std::ops::RangeInclusive<i16> = 2015..=2045;
+
+/// `(created_at + offset) / 86400` as SQL, with its binds pushed.
+fn push_local_day(q: &mut QueryBuilder<'_, Sqlite>) {
+    q.push("((created_at + 3600 + CASE");
+    for y in YEARS {
+        let (start, end) = summer_time(y);
+        q.push(" WHEN created_at >= ")
+            .push_bind(start)
+            .push(" AND created_at < ")
+            .push_bind(end)
+            .push(" THEN 3600");
+    }
+    q.push(" ELSE 0 END) / 86400)");
+}
+
+fn push_cell(q: &mut QueryBuilder<'_, Sqlite>, (dlat, dlon): (f64, f64)) {
+    q.push(format!(
+        "(CAST(lat / {dlat} AS INTEGER) + 0.5) * {dlat} AS cell_lat, \
+         (CAST(lon / {dlon} AS INTEGER) + 0.5) * {dlon} AS cell_lon"
+    ));
+}
+
+fn no_cell() -> &'static str {
+    "0.0 AS cell_lat, 0.0 AS cell_lon"
+}
+
+impl Storage {
+    /// Pins per local day, category, time of day and state.
+    pub async fn day_groups(&self, f: &PinFilter) -> Result<Vec<DayGroup>, sqlx::Error> {
+        let cells = f.area.is_some();
+        let mut q = QueryBuilder::new("SELECT ");
+        push_local_day(&mut q);
+        q.push(" AS day, category, time_of_day, status, COUNT(*) AS count, SUM(agree_count) AS agrees, ");
+        if cells {
+            push_cell(&mut q, FINE);
+        } else {
+            q.push(no_cell());
+        }
+        q.push(" FROM pins WHERE 1 = 1");
+        push_filter(&mut q, f);
+        q.push(" GROUP BY day, category, time_of_day, status");
+        if cells {
+            q.push(", cell_lat, cell_lon");
+        }
+        let rows: Vec<DayGroup> = q.build_query_as().fetch_all(self.pool()).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|g| !cells || f.keeps_at(g.cell_lat, g.cell_lon))
+            .collect())
+    }
+
+    /// Pins per cell (coarse; fine when an area filter cuts along its edge).
+    pub async fn cell_groups(&self, f: &PinFilter) -> Result<Vec<CellGroup>, sqlx::Error> {
+        let mut q = QueryBuilder::new("SELECT ");
+        push_cell(&mut q, if f.area.is_some() { FINE } else { COARSE });
+        q.push(", COUNT(*) AS count FROM pins WHERE 1 = 1");
+        push_filter(&mut q, f);
+        q.push(" GROUP BY cell_lat, cell_lon");
+        let rows: Vec<CellGroup> = q.build_query_as().fetch_all(self.pool()).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|g| f.keeps_at(g.cell_lat, g.cell_lon))
+            .collect())
+    }
+
+    /// Answered pins per party and hours to the first answer and to done.
+    pub async fn answer_groups(&self, f: &PinFilter) -> Result<Vec<AnswerGroup>, sqlx::Error> {
+        let cells = f.area.is_some();
+        let mut q = QueryBuilder::new(
+            "SELECT response_party AS party, (first_response_at - created_at) / 3600 AS answer_hours,
+                    (done_at - created_at) / 3600 AS done_hours, COUNT(*) AS count, ",
+        );
+        if cells {
+            push_cell(&mut q, FINE);
+        } else {
+            q.push(no_cell());
+        }
+        q.push(" FROM pins WHERE first_response_at IS NOT NULL");
+        push_filter(&mut q, f);
+        q.push(" GROUP BY party, answer_hours, done_hours");
+        if cells {
+            q.push(", cell_lat, cell_lon");
+        }
+        let rows: Vec<AnswerGroup> = q.build_query_as().fetch_all(self.pool()).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|g| !cells || f.keeps_at(g.cell_lat, g.cell_lon))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summer_time_matches_the_tz_database() {
+        let tz = crate::time::local_tz();
+        for year in YEARS {
+            let (start, end) = summer_time(year);
+            let offset = |t: i64| {
+                tz.to_offset(jiff::Timestamp::from_second(t).unwrap())
+                    .seconds()
+            };
+            assert_eq!(offset(start - 1), 3600, "{year} before start");
+            assert_eq!(offset(start), 7200, "{year} start");
+            assert_eq!(offset(end - 1), 7200, "{year} before end");
+            assert_eq!(offset(end), 3600, "{year} end");
+        }
+    }
+}
