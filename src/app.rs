@@ -55,7 +55,7 @@ pub fn LanguageSwitch() -> impl IntoView {
             on:click=move |_| {
                 let next = other();
                 lang.set(next);
-                crate::storage::set(crate::LANG_KEY, next.tag());
+                crate::device::set(crate::device::LANG_KEY, next.tag());
                 crate::dom::set_page_lang(next.tag());
             }>
             {move || other().strings().switch_language}

@@ -6,12 +6,12 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod device;
 pub mod dom;
 pub mod geo;
 pub mod i18n;
 pub mod interaction;
 pub mod model;
-pub mod storage;
 
 pub use app::{App, WidgetConfig};
 
@@ -19,13 +19,10 @@ use leptos::prelude::*;
 
 use crate::i18n::Lang;
 
-/// Where the language a resident chose is kept on the device.
-pub const LANG_KEY: &str = "trygghetskarta.lang.v1";
-
 /// Reads the widget's options from its host element.
 pub fn config_from(host: &web_sys::Element) -> WidgetConfig {
     // A language the resident chose in the widget wins over the page's and the browser's.
-    let lang = storage::get(LANG_KEY)
+    let lang = device::get(device::LANG_KEY)
         .or_else(|| host.get_attribute("data-lang"))
         .or_else(|| window().navigator().language())
         .map(|tag| Lang::from_tag(&tag))

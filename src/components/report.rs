@@ -12,6 +12,7 @@ use crate::api::{self, ApiBase, ApiError};
 use crate::app::use_strings;
 use crate::components::map_view::focus;
 use crate::components::pin_layer::{category_icon, PinSet};
+use crate::device;
 use crate::geo::basemap::{Basemap, Layer, PlaceKind};
 use crate::geo::mercator::{project, unproject};
 use crate::geo::viewport::Viewport;
@@ -20,7 +21,6 @@ use crate::i18n::{fill, Strings};
 use crate::model::mine::{Mine, MyPin};
 use crate::model::outbox::Outbox;
 use crate::model::report::{comment_chars, nearby_same, Draft, Problem, Step};
-use crate::storage;
 
 /// Shared state of the report flow, in context.
 #[derive(Clone, Copy)]
@@ -46,9 +46,9 @@ impl ReportState {
             step: RwSignal::new(Step::Idle),
             draft: RwSignal::new(Draft::default()),
             outbox: RwSignal::new(Outbox::from_json(
-                storage::get(storage::OUTBOX_KEY).as_deref(),
+                device::get(device::OUTBOX_KEY).as_deref(),
             )),
-            mine: RwSignal::new(Mine::from_json(storage::get(storage::MINE_KEY).as_deref())),
+            mine: RwSignal::new(Mine::from_json(device::get(device::MINE_KEY).as_deref())),
             status: RwSignal::new(String::new()),
             pins_version: RwSignal::new(0),
             selected: RwSignal::new(None),
@@ -58,12 +58,12 @@ impl ReportState {
     /// Writes the outbox now (before the user is told it is saved).
     fn save_outbox(&self) {
         self.outbox
-            .with_untracked(|o| storage::set(storage::OUTBOX_KEY, &o.to_json()));
+            .with_untracked(|o| device::set(device::OUTBOX_KEY, &o.to_json()));
     }
 
     fn save_mine(&self) {
         self.mine
-            .with_untracked(|m| storage::set(storage::MINE_KEY, &m.to_json()));
+            .with_untracked(|m| device::set(device::MINE_KEY, &m.to_json()));
     }
 
     fn remember(&self, pin: &NewPin, token: Option<String>) {
@@ -74,7 +74,7 @@ impl ReportState {
                 lon: pin.lon,
                 category: pin.category,
                 time_of_day: pin.time_of_day,
-                date: storage::today(),
+                date: device::today(),
                 delete_token: token,
             })
         });
@@ -85,7 +85,7 @@ impl ReportState {
     pub fn flush(self, base: ApiBase, force: bool) {
         let due = self
             .outbox
-            .with_untracked(|o| o.due(storage::now_ms(), force));
+            .with_untracked(|o| o.due(device::now_ms(), force));
         for pin in due {
             let base = base.clone();
             leptos::task::spawn_local(async move {
@@ -100,7 +100,7 @@ impl ReportState {
                         self.pins_version.update(|v| *v += 1);
                     }
                     Err(e) if e.is_transient() => {
-                        self.outbox.update(|o| o.failed(pin.id, storage::now_ms()));
+                        self.outbox.update(|o| o.failed(pin.id, device::now_ms()));
                         self.save_outbox();
                     }
                     Err(_) => {
@@ -289,7 +289,7 @@ pub fn ReportFlow(
                 {
                     state
                         .outbox
-                        .update(|o| o.push(req.clone(), storage::now_ms()));
+                        .update(|o| o.push(req.clone(), device::now_ms()));
                     state.save_outbox();
                     state.remember(&req, None);
                     state.status.set(s.saved_offline.to_owned());
@@ -353,7 +353,7 @@ pub fn ReportFlow(
         let base = agree_base.clone();
         async move {
             let s = state.strings();
-            match api::agree(&base, pin, storage::device_id()).await {
+            match api::agree(&base, pin, device::device_id()).await {
                 Ok(_) => {
                     state.status.set(s.agreed.to_owned());
                     state.pins_version.update(|v| *v += 1);
@@ -655,7 +655,7 @@ pub fn SelectedPin() -> impl IntoView {
         let base = base.clone();
         async move {
             let s = state.strings();
-            match api::agree(&base, pin, storage::device_id()).await {
+            match api::agree(&base, pin, device::device_id()).await {
                 Ok(res) => {
                     state.selected.update(|p| {
                         if let Some(p) = p.as_mut() {
