@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use trygghetskarta_shared::{Dialogue, DialogueKind, DialogueOrganiser, DialogueStatus};
 
 use crate::api::{ApiBase, ApiError};
-use crate::app::{use_lang, use_strings};
 use crate::components::map_view::{focus, MapLayout};
 use crate::components::report::ReportState;
+use crate::context::{use_lang, use_strings};
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;

@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 
 use trygghetskarta_shared::TileConfig;
 
-use crate::app::use_strings;
 use crate::components::tile_layer::TileLayer;
+use crate::context::use_strings;
 use crate::geo::basemap::{Basemap, Layer};
 use crate::geo::viewport::{Limits, Viewport};
 use crate::geo::{LonLat, Screen, World, WorldBounds};

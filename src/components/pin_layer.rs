@@ -9,8 +9,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use trygghetskarta_shared::{Category, PublicPin};
 
-use crate::app::use_strings;
 use crate::components::map_view::{focus, MapLayout};
+use crate::context::use_strings;
 use crate::geo::cluster::{keep_slots, ClusterIndex};
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;

@@ -11,9 +11,9 @@ use trygghetskarta_shared::{
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError, Moderation};
-use crate::app::use_strings;
 use crate::components::map_view::{focus, MapView};
 use crate::components::pin_layer::{category_icon, PinLayer, PinSet};
+use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;

@@ -9,9 +9,9 @@ use trygghetskarta_shared::{Category, NewPin, PublicPin, TimeOfDay};
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError};
-use crate::app::use_strings;
 use crate::components::map_view::focus;
 use crate::components::pin_layer::{category_icon, PinSet};
+use crate::context::use_strings;
 use crate::device;
 use crate::geo::basemap::{Basemap, Layer, PlaceKind};
 use crate::geo::mercator::{project, unproject};

@@ -1,5 +1,6 @@
-//! The staff view (`/personal`): log in, and for organisers the dialogue sessions — list
-//! (past ones too), create, edit with the place picked on the map, cancel with a reason.
+//! The staff view (`/personal`, under the root in `staff_app.rs`): log in, and for organisers the
+//! dialogue sessions — list (past ones too), create, edit with the place picked on the map, cancel
+//! with a reason.
 
 use std::sync::Arc;
 
@@ -11,28 +12,15 @@ use trygghetskarta_shared::{
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError};
-use crate::app::{provide_widget, use_lang, use_strings, Header, WidgetConfig};
 use crate::components::map_view::MapView;
 use crate::components::planner::{HotspotList, PlanAt, PlannerView};
+use crate::context::{use_lang, use_strings};
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::Strings;
 use crate::model::dialogue::{format_when, local_to_rfc3339, to_inputs};
-
-/// The staff page (`/personal`, its own wasm bundle so residents never download it).
-#[component]
-pub fn StaffRoot(config: WidgetConfig) -> impl IntoView {
-    let (lang, _, basemap) = provide_widget(config);
-    let loaded = Signal::derive(move || basemap.get().and_then(|r| r.ok()));
-    view! {
-        <div class="tk-root" lang=move || lang.get().tag()>
-            <Header intro=false />
-            <StaffApp basemap=loaded />
-        </div>
-    }
-}
 
 /// `None` while checking, `Some(None)` logged out.
 type Who = RwSignal<Option<Option<SessionInfo>>>;
