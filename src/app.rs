@@ -63,9 +63,9 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
 
     start_outbox(report, base);
 
-    let view = RwSignal::new(None::<Viewport>);
+    let viewport = RwSignal::new(None::<Viewport>);
     let (on_tap, on_enter) = if sections.report {
-        map_handlers(view)
+        map_handlers(viewport)
     } else {
         (Callback::new(|_| {}), Callback::new(|_| {}))
     };
@@ -76,10 +76,10 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             <Header intro=true />
             <div class="tk-body">
                 <div class="tk-map-column">
-                    <MapView basemap=loaded view=view tiles=tiles on_tap=on_tap on_enter=on_enter start=start>
-                        <PinLayer view=view pins=pin_set on_select=select />
-                        {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues view=view /> })}
-                        {sections.report.then(|| view! { <ReportOverlay view=view /> })}
+                    <MapView basemap=loaded viewport=viewport tiles=tiles on_tap=on_tap on_enter=on_enter start=start>
+                        <PinLayer viewport=viewport pins=pin_set on_select=select />
+                        {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues viewport=viewport /> })}
+                        {sections.report.then(|| view! { <ReportOverlay viewport=viewport /> })}
                     </MapView>
                     <SelectedPin />
                     {move || {
@@ -89,11 +89,11 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
                             })
                     }}
                 </div>
-                {sections.report.then(|| view! { <ReportFlow view=view basemap=loaded pins=pin_set /> })}
+                {sections.report.then(|| view! { <ReportFlow viewport=viewport basemap=loaded pins=pin_set /> })}
             </div>
             <p class="tk-status" role="status" aria-live="polite">{move || report.status.get()}</p>
-            {sections.mine.then(|| view! { <MyPins view=view /> })}
-            {sections.dialogues.then(|| view! { <DialogueList dialogues=dialogues view=view /> })}
+            {sections.mine.then(|| view! { <MyPins viewport=viewport /> })}
+            {sections.dialogues.then(|| view! { <DialogueList dialogues=dialogues viewport=viewport /> })}
         </div>
     }
 }

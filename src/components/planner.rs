@@ -11,7 +11,7 @@ use trygghetskarta_shared::{
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError, Moderation};
-use crate::components::map_view::{focus, MapView};
+use crate::components::map_view::MapView;
 use crate::components::pin_layer::{category_icon, PinLayer, PinSet};
 use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
@@ -19,6 +19,7 @@ use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::{fill, Strings};
+use crate::interaction::controller::focus;
 use crate::model::staff::{hotspot_mix, hotspot_place, FilterForm};
 
 /// "Planera dialog här": a place and its name for the dialogue editor to open with.
@@ -72,7 +73,7 @@ pub fn PlannerView(
     let version = RwSignal::new(0u32);
     let status = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<Uuid>);
-    let view_sig = RwSignal::new(None::<Viewport>);
+    let viewport = RwSignal::new(None::<Viewport>);
 
     let pins_base = base.clone();
     let pins = LocalResource::new(move || {
@@ -115,8 +116,8 @@ pub fn PlannerView(
     let select = Callback::new(move |p: PublicPin| selected.set(Some(p.id)));
     let map_box = NodeRef::<leptos::html::Div>::new();
     let show = Callback::new(move |at: LonLat| {
-        if let Some(v) = view_sig.get_untracked() {
-            view_sig.set(Some(focus(v, project(at), FOCUS_ZOOM.max(v.zoom))));
+        if let Some(v) = viewport.get_untracked() {
+            viewport.set(Some(focus(v, project(at), FOCUS_ZOOM.max(v.zoom))));
         }
         if let Some(el) = map_box.get_untracked() {
             el.scroll_into_view();
@@ -135,9 +136,9 @@ pub fn PlannerView(
             <Filters form=form areas=Signal::derive(move || areas.get().unwrap_or_default()) />
             <p class="tk-status" role="status" aria-live="polite">{move || status.get()}</p>
             <div class="tk-editor-map tk-planner-map" node_ref=map_box>
-                <MapView basemap=basemap view=view_sig>
-                    <HotspotLayer view=view_sig query=query version=version />
-                    <PinLayer view=view_sig pins=pin_set on_select=select />
+                <MapView basemap=basemap viewport=viewport>
+                    <HotspotLayer viewport=viewport query=query version=version />
+                    <PinLayer viewport=viewport pins=pin_set on_select=select />
                 </MapView>
             </div>
             {move || selected.get().and_then(find).map(|p| view! {
@@ -524,13 +525,13 @@ pub fn HotspotList(
 /// so the drawing is hidden from assistive technology.
 #[component]
 fn HotspotLayer(
-    view: RwSignal<Option<Viewport>>,
+    viewport: RwSignal<Option<Viewport>>,
     query: Memo<String>,
     version: RwSignal<u32>,
 ) -> impl IntoView {
     let spots = hotspot_resource(query, version);
     move || {
-        let v = view.get()?;
+        let v = viewport.get()?;
         let list = spots.get()?;
         let shapes = list
             .into_iter()

@@ -9,7 +9,6 @@ use trygghetskarta_shared::{Category, NewPin, PublicPin, TimeOfDay};
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError};
-use crate::components::map_view::focus;
 use crate::components::pin_layer::{category_icon, PinSet};
 use crate::context::use_strings;
 use crate::device;
@@ -18,6 +17,7 @@ use crate::geo::mercator::{project, unproject};
 use crate::geo::viewport::Viewport;
 use crate::geo::{LonLat, Screen};
 use crate::i18n::{fill, Strings};
+use crate::interaction::controller::focus;
 use crate::model::mine::{Mine, MyPin};
 use crate::model::outbox::Outbox;
 use crate::model::report::{comment_chars, nearby_same, Draft, Problem, Step};
@@ -167,10 +167,10 @@ pub fn place_choices(basemap: &Basemap) -> Vec<(String, LonLat)> {
 
 /// Crosshair, draft pin and this device's own pins, drawn inside the map.
 #[component]
-pub fn ReportOverlay(view: RwSignal<Option<Viewport>>) -> impl IntoView {
+pub fn ReportOverlay(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
     let state = expect_context::<ReportState>();
     let placing = move || matches!(state.step.get(), Step::Placing { .. });
-    let draft_style = move || match (state.step.get(), view.get()) {
+    let draft_style = move || match (state.step.get(), viewport.get()) {
         (Step::Placing { draft: Some(at) }, Some(v)) => {
             let s = v.to_screen(project(at));
             Some(format!("transform: translate({:.1}px, {:.1}px)", s.x, s.y))
@@ -178,7 +178,7 @@ pub fn ReportOverlay(view: RwSignal<Option<Viewport>>) -> impl IntoView {
         _ => None,
     };
     let mine = move || {
-        let v = view.get()?;
+        let v = viewport.get()?;
         Some(
             state
                 .mine
@@ -207,7 +207,7 @@ pub fn ReportOverlay(view: RwSignal<Option<Viewport>>) -> impl IntoView {
 /// The buttons that start a report, the placing bar, the form and the nearby prompt.
 #[component]
 pub fn ReportFlow(
-    view: RwSignal<Option<Viewport>>,
+    viewport: RwSignal<Option<Viewport>>,
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
     #[prop(into)] pins: Signal<Arc<PinSet>>,
 ) -> impl IntoView {
@@ -247,7 +247,7 @@ pub fn ReportFlow(
         let Step::Placing { draft } = state.step.get_untracked() else {
             return;
         };
-        let at = draft.or_else(|| view.get_untracked().map(|v| v.center_lonlat()));
+        let at = draft.or_else(|| viewport.get_untracked().map(|v| v.center_lonlat()));
         let Some(at) = at else { return };
         if !in_kommun(at) {
             placing_error.set(true);
@@ -616,7 +616,7 @@ pub fn ReportFlow(
 }
 
 /// Handles taps and Enter on the map for the report flow. Returns (on_tap, on_enter).
-pub fn map_handlers(view: RwSignal<Option<Viewport>>) -> (Callback<LonLat>, Callback<()>) {
+pub fn map_handlers(viewport: RwSignal<Option<Viewport>>) -> (Callback<LonLat>, Callback<()>) {
     let state = expect_context::<ReportState>();
     let on_tap = Callback::new(move |at: LonLat| {
         if matches!(state.step.get_untracked(), Step::Placing { .. }) {
@@ -629,7 +629,7 @@ pub fn map_handlers(view: RwSignal<Option<Viewport>>) -> (Callback<LonLat>, Call
         Step::Idle => state.step.set(Step::Placing { draft: None }),
         Step::Placing { .. } => {
             // Enter chooses the crosshair: the centre of the view.
-            if let Some(v) = view.get_untracked() {
+            if let Some(v) = viewport.get_untracked() {
                 let centre = v.to_lonlat(Screen::new(v.width / 2.0, v.height / 2.0));
                 state.step.set(Step::Placing {
                     draft: Some(centre),
@@ -697,7 +697,7 @@ pub fn SelectedPin() -> impl IntoView {
 
 /// "Mina markeringar": reports from this device, with delete.
 #[component]
-pub fn MyPins(view: RwSignal<Option<Viewport>>) -> impl IntoView {
+pub fn MyPins(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
     let strings = use_strings();
     let state = expect_context::<ReportState>();
     let base = expect_context::<ApiBase>();
@@ -725,7 +725,7 @@ pub fn MyPins(view: RwSignal<Option<Viewport>>) -> impl IntoView {
     });
     let show = move |p: &MyPin| {
         let at = project(LonLat::lat_lon(p.lat, p.lon));
-        view.update(|v| {
+        viewport.update(|v| {
             if let Some(v) = v.as_mut() {
                 *v = focus(*v, at, v.zoom.max(16.0));
             }

@@ -234,7 +234,7 @@ fn StaffDialogues(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl I
     let status = RwSignal::new(String::new());
     let cancelling = RwSignal::new(None::<Uuid>);
     let reason = RwSignal::new(String::new());
-    let view_sig = RwSignal::new(None::<Viewport>);
+    let viewport = RwSignal::new(None::<Viewport>);
 
     let save_base = base.clone();
     let save = Action::new_local(move |(): &()| {
@@ -303,7 +303,7 @@ fn StaffDialogues(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl I
                     f.place_name = name;
                 });
                 plan.set(None);
-                view_sig.set(None);
+                viewport.set(None);
                 request_animation_frame(|| {
                     if let Some(form) = crate::dom::query(".tk-dialogue-editor") {
                         form.scroll_into_view();
@@ -335,7 +335,7 @@ fn StaffDialogues(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl I
     };
 
     let place_marker = move || {
-        let (at, v) = (fields.with(|f| f.at)?, view_sig.get()?);
+        let (at, v) = (fields.with(|f| f.at)?, viewport.get()?);
         let p = v.to_screen(project(at));
         Some(view! {
             <div class="tk-draft-pin" aria-hidden="true"
@@ -368,7 +368,7 @@ fn StaffDialogues(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl I
                 </p>
                 {move || error.get().filter(|(f, _)| f == "place" || f == "lat").map(|(_, m)| view! { <p class="tk-field-error">{m}</p> })}
                 <div class="tk-editor-map">
-                    <MapView basemap=basemap view=view_sig on_tap=pick>
+                    <MapView basemap=basemap viewport=viewport on_tap=pick>
                         {place_marker}
                     </MapView>
                 </div>
