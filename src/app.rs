@@ -11,7 +11,7 @@ use crate::components::header::Header;
 use crate::components::map_view::MapView;
 use crate::components::pin_layer::{PinLayer, PinSet};
 use crate::components::report::{
-    map_handlers, start_outbox, MyPins, ReportFlow, ReportOverlay, ReportState, SelectedPin,
+    map_handlers, MyPins, ReportFlow, ReportOverlay, ReportState, SelectedPin,
 };
 use crate::context::{provide_widget, use_strings};
 use crate::geo::viewport::Viewport;
@@ -61,11 +61,11 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         async move { api::dialogues(&base).await }
     });
 
-    start_outbox(report, base);
+    report.start_outbox(base);
 
     let viewport = RwSignal::new(None::<Viewport>);
     let (on_tap, on_enter) = if sections.report {
-        map_handlers(viewport)
+        map_handlers(viewport, loaded)
     } else {
         (Callback::new(|_| {}), Callback::new(|_| {}))
     };
