@@ -1,11 +1,15 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install missing tools first.
-.PHONY: run test build setup bench bench-export bench-load
+# `make check` is the fast inner loop while working (fmt, clippy, native tests, import check).
+.PHONY: run test check build setup bench bench-export bench-load
 
 run:
 	scripts/run.sh
 
 test:
 	scripts/test.sh
+
+check:
+	scripts/check.sh
 
 build:
 	scripts/build.sh

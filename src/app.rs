@@ -1,98 +1,21 @@
-//! The widget's root: configuration and language in context, the map with its layers, the
-//! report flow, my reports and the dialogue list.
+//! The residents' root: the widget's context, the map with its layers, the report flow, my
+//! reports and the dialogue list.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::api::{self, ApiBase};
+use crate::api;
 use crate::components::dialogue_list::{DialogueList, DialogueMarkers};
+use crate::components::header::Header;
 use crate::components::map_view::MapView;
 use crate::components::pin_layer::{PinLayer, PinSet};
 use crate::components::report::{
-    map_handlers, start_outbox, MyPins, ReportFlow, ReportOverlay, ReportState, SelectedPin,
+    map_handlers, MyPins, ReportFlow, ReportOverlay, ReportState, SelectedPin,
 };
-use crate::geo::basemap::Basemap;
+use crate::context::{provide_widget, use_strings};
 use crate::geo::viewport::Viewport;
-use crate::i18n::{Lang, Strings};
-use crate::model::options::{Sections, StartView};
-
-/// Options read from the host element's data attributes.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct WidgetConfig {
-    /// `data-api`: where the API and the basemap are served; "" is the page's own origin.
-    pub api_base: String,
-    pub lang: Lang,
-    /// `data-view`: where the map opens.
-    pub start: Option<StartView>,
-    /// `data-sections`: what is shown besides the map.
-    pub sections: Sections,
-}
-
-/// The current language, from context.
-pub fn use_lang() -> RwSignal<Lang> {
-    expect_context::<RwSignal<Lang>>()
-}
-
-/// A closure giving the current language's strings, for views.
-pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'static {
-    let lang = use_lang();
-    move || lang.get().strings()
-}
-
-/// "In English" / "På svenska": switches the widget's language (written in the language it
-/// switches to, with its `lang`), and remembers the choice on this device.
-#[component]
-pub fn LanguageSwitch() -> impl IntoView {
-    let lang = use_lang();
-    let other = move || match lang.get() {
-        Lang::Sv => Lang::En,
-        Lang::En => Lang::Sv,
-    };
-    view! {
-        <button type="button" class="tk-button tk-button--small tk-lang"
-            lang=move || other().tag()
-            on:click=move |_| {
-                let next = other();
-                lang.set(next);
-                crate::storage::set(crate::LANG_KEY, next.tag());
-                crate::dom::set_page_lang(next.tag());
-            }>
-            {move || other().strings().switch_language}
-        </button>
-    }
-}
-
-/// The widget's title, the kommun, the language switch and (for residents) the introduction.
-#[component]
-pub fn Header(intro: bool) -> impl IntoView {
-    let strings = use_strings();
-    view! {
-        <header class="tk-header">
-            <LanguageSwitch />
-            <h1 class="tk-title">{move || strings().app_title}</h1>
-            <p class="tk-subtitle">{move || strings().kommun_name}</p>
-            {intro.then(|| view! { <p class="tk-intro">{move || strings().intro}</p> })}
-        </header>
-    }
-}
-
-/// The bundled basemap, loading (`None`), loaded, or failed.
-pub type BasemapResource = LocalResource<Result<Arc<Basemap>, api::ApiError>>;
-
-/// Provides the language and API base every view needs, and starts loading the basemap.
-pub fn provide_widget(config: WidgetConfig) -> (RwSignal<Lang>, ApiBase, BasemapResource) {
-    let lang = RwSignal::new(config.lang);
-    provide_context(lang);
-    let base = ApiBase(config.api_base);
-    provide_context(base.clone());
-    let basemap_base = base.clone();
-    let basemap = LocalResource::new(move || {
-        let base = basemap_base.clone();
-        async move { api::basemap(&base).await.map(Arc::new) }
-    });
-    (lang, base, basemap)
-}
+use crate::model::options::WidgetConfig;
 
 /// The residents' widget: the map, reporting, my pins and the dialogue sessions.
 #[component]
@@ -138,11 +61,11 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         async move { api::dialogues(&base).await }
     });
 
-    start_outbox(report, base);
+    report.start_outbox(base);
 
-    let view = RwSignal::new(None::<Viewport>);
+    let viewport = RwSignal::new(None::<Viewport>);
     let (on_tap, on_enter) = if sections.report {
-        map_handlers(view)
+        map_handlers(viewport, loaded)
     } else {
         (Callback::new(|_| {}), Callback::new(|_| {}))
     };
@@ -153,10 +76,10 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             <Header intro=true />
             <div class="tk-body">
                 <div class="tk-map-column">
-                    <MapView basemap=loaded view=view tiles=tiles on_tap=on_tap on_enter=on_enter start=start>
-                        <PinLayer view=view pins=pin_set on_select=select />
-                        {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues view=view /> })}
-                        {sections.report.then(|| view! { <ReportOverlay view=view /> })}
+                    <MapView basemap=loaded viewport=viewport tiles=tiles on_tap=on_tap on_enter=on_enter start=start>
+                        <PinLayer viewport=viewport pins=pin_set on_select=select />
+                        {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues viewport=viewport /> })}
+                        {sections.report.then(|| view! { <ReportOverlay viewport=viewport /> })}
                     </MapView>
                     <SelectedPin />
                     {move || {
@@ -166,11 +89,11 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
                             })
                     }}
                 </div>
-                {sections.report.then(|| view! { <ReportFlow view=view basemap=loaded pins=pin_set /> })}
+                {sections.report.then(|| view! { <ReportFlow viewport=viewport basemap=loaded pins=pin_set /> })}
             </div>
             <p class="tk-status" role="status" aria-live="polite">{move || report.status.get()}</p>
-            {sections.mine.then(|| view! { <MyPins view=view /> })}
-            {sections.dialogues.then(|| view! { <DialogueList dialogues=dialogues view=view /> })}
+            {sections.mine.then(|| view! { <MyPins viewport=viewport /> })}
+            {sections.dialogues.then(|| view! { <DialogueList dialogues=dialogues viewport=viewport /> })}
         </div>
     }
 }

@@ -1,11 +1,16 @@
-//! Finding the widget's own elements and mounting it, in a page or in a shadow root.
+//! The page and the browser: finding the widget's own elements and mounting it (in a page or
+//! in a shadow root), the frame height report, the reduced-motion preference and the device's
+//! position.
 //!
 //! Embedded with `embed.js`, the widget lives in a shadow root of its host element, where
 //! `document.getElementById` cannot see it; these helpers look in the page and then in every
 //! widget shadow root.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::geo::LonLat;
 
 /// The host elements (`[data-trygghetskarta]`) on the page.
 pub fn hosts() -> Vec<web_sys::HtmlElement> {
@@ -103,7 +108,7 @@ pub fn report_height_to_parent() {
         // The height is not secret; any embedding page may read it.
         let _ = parent.post_message(&message, "*");
     };
-    let on_resize = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(post);
+    let on_resize = Closure::<dyn FnMut()>::new(post);
     if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
         if let Some(body) = document().body() {
             observer.observe(&body);
@@ -121,4 +126,62 @@ pub fn set_page_lang(tag: &str) {
             let _ = html.set_attribute("lang", tag);
         }
     }
+}
+
+/// Whether the user asked for less motion (no coasting after a fling).
+pub fn prefers_reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+/// Why the device's position could not be had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PositionError {
+    /// The user (or the browser's settings) said no.
+    Denied,
+    /// No geolocation, no fix in time, or an answer without coordinates.
+    Failed,
+}
+
+/// Asks the browser once for the device's position (high accuracy, 15 s at most) and calls
+/// `done` with it, or with why not.
+pub fn current_position(done: impl Fn(Result<LonLat, PositionError>) + Clone + 'static) {
+    let Some(geo) = window().navigator().geolocation().ok() else {
+        done(Err(PositionError::Failed));
+        return;
+    };
+    let on_found = done.clone();
+    let found = Closure::once_into_js(move |pos: JsValue| {
+        let coord = |name: &str| {
+            js_sys::Reflect::get(&pos, &"coords".into())
+                .and_then(|c| js_sys::Reflect::get(&c, &name.into()))
+                .ok()
+                .and_then(|v| v.as_f64())
+        };
+        on_found(match (coord("latitude"), coord("longitude")) {
+            (Some(lat), Some(lon)) => Ok(LonLat::lat_lon(lat, lon)),
+            _ => Err(PositionError::Failed),
+        });
+    });
+    let failed = Closure::once_into_js(move |err: JsValue| {
+        let code = js_sys::Reflect::get(&err, &"code".into())
+            .ok()
+            .and_then(|c| c.as_f64());
+        done(Err(if code == Some(1.0) {
+            PositionError::Denied
+        } else {
+            PositionError::Failed
+        }));
+    });
+    let options = web_sys::PositionOptions::new();
+    options.set_enable_high_accuracy(true);
+    options.set_timeout(15_000);
+    let _ = geo.get_current_position_with_error_callback_and_options(
+        found.unchecked_ref(),
+        Some(failed.unchecked_ref()),
+        &options,
+    );
 }

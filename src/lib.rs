@@ -1,31 +1,39 @@
 //! Trygghetskartan: the map widget residents, organisers and planners use.
 //!
-//! The pure modules (`geo`, `interaction`, `model`, `i18n`) are plain Rust and tested natively;
-//! `components` and `app` are thin Leptos wiring; `api` talks to the server.
+//! Imports run one way (`scripts/check-imports.py` proves it):
+//!
+//! - roots: this file mounts [`app::App`] (residents) or [`staff_app::StaffRoot`] (`/personal`,
+//!   its own bundle);
+//! - `components`: thin Leptos wiring of DOM events and signals;
+//! - `context`: what every view finds in context (language, strings, API base, basemap);
+//! - platform glue: `api` talks to the server, `dom` to the page, `device` to localStorage and
+//!   the clocks;
+//! - the pure core, plain Rust tested natively: `model`, `interaction` (gestures and the map
+//!   policy), `geo`, `i18n`.
 
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod context;
+pub mod device;
 pub mod dom;
 pub mod geo;
 pub mod i18n;
 pub mod interaction;
 pub mod model;
-pub mod storage;
+pub mod staff_app;
 
-pub use app::{App, WidgetConfig};
+pub use app::App;
+pub use model::options::WidgetConfig;
 
 use leptos::prelude::*;
 
 use crate::i18n::Lang;
 
-/// Where the language a resident chose is kept on the device.
-pub const LANG_KEY: &str = "trygghetskarta.lang.v1";
-
 /// Reads the widget's options from its host element.
 pub fn config_from(host: &web_sys::Element) -> WidgetConfig {
     // A language the resident chose in the widget wins over the page's and the browser's.
-    let lang = storage::get(LANG_KEY)
+    let lang = device::get(device::LANG_KEY)
         .or_else(|| host.get_attribute("data-lang"))
         .or_else(|| window().navigator().language())
         .map(|tag| Lang::from_tag(&tag))
@@ -48,7 +56,7 @@ pub fn mount() {
 
 /// Mounts the staff view (`/personal`), the same way.
 pub fn mount_staff() {
-    mount_root(|config| view! { <components::staff::StaffRoot config=config /> }.into_any());
+    mount_root(|config| view! { <staff_app::StaffRoot config=config /> }.into_any());
 }
 
 fn mount_root(root: fn(WidgetConfig) -> AnyView) {

@@ -1,11 +1,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The bundled basemap: it parses, it is in sync with geodata/, and it draws where it should.
 
-use trygghetskarta::components::map_view::{apply, initial_view, limits_for};
 use trygghetskarta::geo::basemap::{Basemap, Layer};
 use trygghetskarta::geo::mercator::project;
-use trygghetskarta::geo::{LonLat, Screen};
-use trygghetskarta::interaction::gesture::Command;
+use trygghetskarta::geo::LonLat;
+use trygghetskarta::interaction::controller::initial_view;
 
 const BASEMAP: &str = include_str!("../public/basemap/arboga.geojson");
 
@@ -67,31 +66,6 @@ fn the_svg_transform_puts_the_reference_frame_under_the_view() {
 }
 
 #[test]
-fn the_initial_view_shows_arboga_and_labels_follow_zoom() {
-    let b = Basemap::from_geojson(BASEMAP).unwrap();
-    let v = initial_view(390.0, 560.0);
-    let names: Vec<_> = b.visible_places(&v).map(|p| p.name.as_str()).collect();
-    assert!(names.contains(&"Arboga"), "{names:?}");
-    assert!(!names.contains(&"Hallstahammar"), "far away: {names:?}");
-    // Zoomed out to the limit the whole context shows, with only the big names.
-    let wide = apply(
-        v,
-        Command::Zoom {
-            factor: 1.0 / 1024.0,
-            anchor: None,
-        },
-    );
-    assert_eq!(wide.zoom, limits_for(390.0, 560.0).min_zoom);
-    assert!(b.visible_places(&wide).all(|p| p.rank <= 2));
-    // Zoomed in, the station label appears.
-    let close = v.zoom_about(16.0, Screen::new(195.0, 280.0));
-    let station = project(LonLat::lat_lon(59.3968, 15.8410));
-    let at = close.to_screen(station);
-    let close = close.pan_by(195.0 - at.x, 280.0 - at.y);
-    assert!(b.visible_places(&close).any(|p| p.name == "Arboga station"));
-}
-
-#[test]
 fn bad_basemap_data_is_an_error_not_a_panic() {
     assert!(Basemap::from_geojson("not json").is_err());
     assert!(Basemap::from_geojson(r#"{"type":"FeatureCollection","features":[]}"#).is_err());
@@ -107,16 +81,4 @@ fn the_kommun_test_matches_the_boundary() {
     assert!(at(59.4554, 15.7403), "Medåker");
     assert!(!at(59.5055, 15.9303), "Köping");
     assert!(!at(59.4277, 16.1302), "Kungsör");
-}
-
-#[test]
-fn focusing_centres_within_the_limits() {
-    use trygghetskarta::components::map_view::focus;
-    let v = initial_view(390.0, 560.0);
-    let station = project(LonLat::lat_lon(59.3968, 15.8410));
-    let f = focus(v, station, 16.0);
-    assert_eq!((f.center, f.zoom), (station, 16.0));
-    let far = focus(v, project(LonLat::lat_lon(59.3293, 18.0686)), 25.0);
-    assert_eq!(far.zoom, 18.0, "zoom clamped");
-    assert!(trygghetskarta::components::map_view::context_bounds().contains(far.center));
 }

@@ -1,9 +1,12 @@
 //! The report draft, the outbox and "Mina markeringar".
 
+use trygghetskarta::geo::basemap::{Basemap, Layer};
+use trygghetskarta::geo::mercator::project;
 use trygghetskarta::geo::LonLat;
+use trygghetskarta::i18n::Lang;
 use trygghetskarta::model::mine::{Mine, MyPin};
 use trygghetskarta::model::outbox::{backoff_ms, Outbox};
-use trygghetskarta::model::report::{nearby_same, Draft, Problem};
+use trygghetskarta::model::report::{nearby_same, place_choices, Draft, Problem};
 use trygghetskarta_shared::{Category, PublicPin, TimeOfDay};
 use uuid::Uuid;
 
@@ -139,4 +142,41 @@ fn my_pins_remember_their_delete_token() {
     assert_eq!(restored, mine);
     mine.remove(id);
     assert!(mine.pins.is_empty());
+}
+
+#[test]
+fn reporting_without_the_map_offers_the_kommuns_named_places_once_each() {
+    let b = Basemap::from_geojson(include_str!("../public/basemap/arboga.geojson")).unwrap();
+    let choices = place_choices(&b);
+    let names: Vec<&str> = choices.iter().map(|(n, _)| n.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(names, sorted, "alphabetical, each name once");
+    for inside in ["Arboga", "Medåker", "Arboga station", "Sankt Nicolai kyrka"] {
+        assert!(names.contains(&inside), "{inside}: {names:?}");
+    }
+    for outside in ["Köping", "Kungsör", "Hallstahammar"] {
+        assert!(!names.contains(&outside), "{outside} is not in the kommun");
+    }
+    assert!(
+        !names.contains(&"Hjälmaren"),
+        "lakes are not places to report at"
+    );
+    // A tätort is offered at its area (not at its label), and every choice lies in the kommun.
+    let arboga = b.area("Arboga", Layer::Tatort).unwrap();
+    let (_, at) = choices.iter().find(|(n, _)| n == "Arboga").unwrap();
+    assert!(arboga.bounds.contains(project(*at)));
+    assert!(choices.iter().all(|(_, at)| b.in_kommun(project(*at))));
+}
+
+#[test]
+fn every_problem_has_its_message_in_both_languages() {
+    for lang in [Lang::Sv, Lang::En] {
+        let s = lang.strings();
+        assert_eq!(s.problem(Problem::CategoryMissing), s.err_category);
+        assert_eq!(s.problem(Problem::TimeMissing), s.err_time);
+        assert_eq!(s.problem(Problem::CommentTooLong), s.err_comment);
+        assert_eq!(s.problem(Problem::PlaceMissing), s.err_place);
+    }
 }

@@ -51,8 +51,8 @@ fn mount_map(el: &HtmlElement) -> HtmlElement {
     let handle = leptos::mount::mount_to(el.clone(), move || {
         provide_context(RwSignal::new(Lang::Sv));
         let b = basemap.clone();
-        let view = RwSignal::new(None);
-        view! { <MapView basemap=Signal::derive(move || Some(b.clone())) view=view /> }
+        let viewport = RwSignal::new(None);
+        view! { <MapView basemap=Signal::derive(move || Some(b.clone())) viewport=viewport /> }
     });
     handle.forget();
     el.clone()

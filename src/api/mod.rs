@@ -1,5 +1,5 @@
 //! The HTTP client: one function per endpoint. Errors carry the server's JSON error body when
-//! there is one, so the widget can show a Swedish message per code and field.
+//! there is one, so the widget can show a Swedish message per code and field (`error.rs`).
 
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
@@ -12,20 +12,9 @@ use uuid::Uuid;
 
 use crate::geo::basemap::Basemap;
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApiError {
-    /// No answer: offline, DNS, connection refused.
-    Network(String),
-    /// The server answered with its error body.
-    Server {
-        status: u16,
-        code: String,
-        message: String,
-        field: Option<String>,
-    },
-    /// The answer could not be read.
-    Decode(String),
-}
+mod error;
+
+pub use error::{ApiError, Attempt};
 
 /// Where the API lives: "" for the page's own origin, or `https://host` when embedded.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -77,17 +66,6 @@ pub async fn basemap(asset_base: &ApiBase) -> Result<Basemap, ApiError> {
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
     Basemap::from_geojson(&text).map_err(|e| ApiError::Decode(e.to_string()))
-}
-
-impl ApiError {
-    /// Worth trying again later: no network, or the server failed (5xx) or asked us to wait (429).
-    pub fn is_transient(&self) -> bool {
-        match self {
-            ApiError::Network(_) => true,
-            ApiError::Server { status, .. } => *status >= 500 || *status == 429,
-            ApiError::Decode(_) => false,
-        }
-    }
 }
 
 async fn read_error(res: gloo_net::http::Response) -> ApiError {

@@ -2,43 +2,27 @@
 //! the map.
 
 use leptos::prelude::*;
-use trygghetskarta_shared::{Dialogue, DialogueKind, DialogueOrganiser, DialogueStatus};
+use trygghetskarta_shared::{Dialogue, DialogueStatus};
 
 use crate::api::{ApiBase, ApiError};
-use crate::app::{use_lang, use_strings};
-use crate::components::map_view::{focus, MapLayout};
+use crate::components::map_layout::MapLayout;
 use crate::components::report::ReportState;
+use crate::context::{use_lang, use_strings};
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
-use crate::i18n::Strings;
+use crate::interaction::controller::focus;
 use crate::model::dialogue::{format_when, near_any};
 
 /// The sessions, loaded once by the app and shared by the list and the map.
 pub type Dialogues = LocalResource<Result<Vec<Dialogue>, ApiError>>;
-
-fn kind_label(s: &Strings, kind: DialogueKind) -> &'static str {
-    match kind {
-        DialogueKind::Meeting => s.kind_meeting,
-        DialogueKind::Walk => s.kind_walk,
-        DialogueKind::Online => s.kind_online,
-    }
-}
-
-fn organiser_label(s: &Strings, o: DialogueOrganiser) -> &'static str {
-    match o {
-        DialogueOrganiser::Kommun => s.organiser_kommun,
-        DialogueOrganiser::Polis => s.organiser_polis,
-        DialogueOrganiser::Both => s.organiser_both,
-    }
-}
 
 fn element_id(d: &Dialogue) -> String {
     format!("tk-dialog-{}", d.id)
 }
 
 #[component]
-pub fn DialogueList(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> impl IntoView {
+pub fn DialogueList(dialogues: Dialogues, viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
     let strings = use_strings();
     let lang = use_lang();
     let base = expect_context::<ApiBase>();
@@ -60,7 +44,7 @@ pub fn DialogueList(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> i
         let ics = base.url(&format!("/api/dialogues/{}.ics", d.id));
         let at = project(LonLat::lat_lon(d.lat, d.lon));
         let show = move |_| {
-            view.update(|v| {
+            viewport.update(|v| {
                 if let Some(v) = v.as_mut() {
                     *v = focus(*v, at, v.zoom.max(15.0));
                 }
@@ -92,9 +76,9 @@ pub fn DialogueList(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> i
                 <p class="tk-dialogue-meta">
                     {format!(
                         "{} · {} · {}",
-                        kind_label(s, d.kind),
+                        s.dialogue_kind(d.kind),
                         d.place_name,
-                        organiser_label(s, d.organiser),
+                        s.organiser(d.organiser),
                     )}
                 </p>
                 {d.cancel_reason.clone().filter(|_| cancelled).map(|r| view! {
@@ -143,11 +127,14 @@ pub fn DialogueList(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> i
 /// Dialogue sessions as calendar-shaped markers on the map, distinct from report pins. Choosing
 /// one moves focus to the session in the list.
 #[component]
-pub fn DialogueMarkers(dialogues: Dialogues, view: RwSignal<Option<Viewport>>) -> impl IntoView {
+pub fn DialogueMarkers(
+    dialogues: Dialogues,
+    viewport: RwSignal<Option<Viewport>>,
+) -> impl IntoView {
     let strings = use_strings();
     let lang = use_lang();
     let map = expect_context::<MapLayout>();
-    let offset = move || map.layer_style(view);
+    let offset = move || map.layer_style(viewport);
     let markers = move || {
         let list = dialogues.get().and_then(Result::ok).unwrap_or_default();
         list.into_iter()

@@ -9,13 +9,14 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use trygghetskarta_shared::{Category, PublicPin};
 
-use crate::app::use_strings;
-use crate::components::map_view::{focus, MapLayout};
+use crate::components::map_layout::MapLayout;
+use crate::context::use_strings;
 use crate::geo::cluster::{keep_slots, ClusterIndex};
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::fill;
+use crate::interaction::controller::focus;
 
 /// Public pins with their cluster index.
 #[derive(Clone, Debug, Default)]
@@ -77,7 +78,7 @@ impl Item {
 
 #[component]
 pub fn PinLayer(
-    view: RwSignal<Option<Viewport>>,
+    viewport: RwSignal<Option<Viewport>>,
     #[prop(into)] pins: Signal<Arc<PinSet>>,
     /// A single pin was chosen.
     on_select: Callback<PublicPin>,
@@ -147,7 +148,7 @@ pub fn PinLayer(
         keep_slots(&shown, next, |i| i.key)
     });
 
-    let offset = move || map.layer_style(view);
+    let offset = move || map.layer_style(viewport);
 
     let zoom_into = move |item: &Item| {
         let set = pins.get_untracked();
@@ -159,7 +160,7 @@ pub fn PinLayer(
             .find(|c| (c.level, c.cell.0, c.cell.1) == (item.key.1, item.key.2, item.key.3))
             .map_or(level + 2, |c| set.index.expansion_zoom(c));
         let world = item.world;
-        view.update(|v| {
+        viewport.update(|v| {
             if let Some(v) = v.as_mut() {
                 *v = focus(*v, world, f64::from(target).max(v.zoom + 1.0));
             }

@@ -13,12 +13,13 @@ use crate::geo::tiles::{covering, place, stand_ins, tile_zoom};
 use crate::geo::viewport::Viewport;
 
 #[component]
-pub fn TileLayer(view: RwSignal<Option<Viewport>>, config: TileConfig) -> impl IntoView {
+pub fn TileLayer(viewport: RwSignal<Option<Viewport>>, config: TileConfig) -> impl IntoView {
     let base = expect_context::<ApiBase>();
     let loaded = RwSignal::new(HashSet::<TileId>::new());
     let max_zoom = config.max_zoom;
     let wanted = Memo::new(move |_| {
-        view.get()
+        viewport
+            .get()
             .map(|v| covering(&v, tile_zoom(v.zoom, max_zoom)))
             .unwrap_or_default()
     });
@@ -37,7 +38,8 @@ pub fn TileLayer(view: RwSignal<Option<Viewport>>, config: TileConfig) -> impl I
                 children=move |t| {
                     let src = base.url(&format!("/tiles/{}/{}/{}.png", t.z, t.x, t.y));
                     let style = move || {
-                        view.get()
+                        viewport
+                            .get()
                             .map(|v| {
                                 let p = place(&v, t);
                                 format!(

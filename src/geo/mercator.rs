@@ -2,7 +2,7 @@
 
 use std::f64::consts::PI;
 
-use super::{LonLat, World};
+use super::{LonLat, World, WorldBounds};
 
 /// Side of one tile in CSS pixels; the world is one tile wide at zoom 0.
 pub const TILE_SIZE: f64 = 256.0;
@@ -19,6 +19,15 @@ pub fn project(p: LonLat) -> World {
     World {
         x: (p.lon + 180.0) / 360.0 * TILE_SIZE,
         y: (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / PI) / 2.0 * TILE_SIZE,
+    }
+}
+
+impl WorldBounds {
+    /// The world box of a lon/lat bounding box.
+    pub fn from_lonlat(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Self {
+        let a = project(LonLat::lon_lat(min_lon, max_lat));
+        let b = project(LonLat::lon_lat(max_lon, min_lat));
+        WorldBounds { min: a, max: b }
     }
 }
 

@@ -1,6 +1,7 @@
-//! Pure map geometry: coordinates, Web Mercator, the viewport, basemap paths, clustering.
-//! Nothing here touches the DOM, so native `cargo test` covers all of it.
+//! Pure map geometry: coordinates, Web Mercator, the viewport, basemap paths, clustering, and
+//! where Arboga is. Nothing here touches the DOM, so native `cargo test` covers all of it.
 
+pub mod arboga;
 pub mod basemap;
 pub mod cluster;
 pub mod mercator;
@@ -55,14 +56,9 @@ pub struct WorldBounds {
     pub max: World,
 }
 
+// `WorldBounds::from_lonlat`, the projection of a lon/lat box, is in `mercator`: the core types
+// here use nothing from geo's own modules, so imports between them run one way.
 impl WorldBounds {
-    /// The world box of a lon/lat bounding box.
-    pub fn from_lonlat(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Self {
-        let a = mercator::project(LonLat::lon_lat(min_lon, max_lat));
-        let b = mercator::project(LonLat::lon_lat(max_lon, min_lat));
-        WorldBounds { min: a, max: b }
-    }
-
     pub fn width(&self) -> f64 {
         self.max.x - self.min.x
     }

@@ -1,4 +1,4 @@
-use super::Strings;
+use super::strings::Strings;
 
 pub static STRINGS: Strings = Strings {
     app_title: "Trygghetskartan",

@@ -1,5 +1,10 @@
-//! Dialogue formatting: "tisdag 12 maj, kl. 18.00–19.30".
+//! Dialogue sessions as the widget shows and edits them: "tisdag 12 maj, kl. 18.00–19.30", the
+//! date and time inputs, and the organisers' editor form ([`DialogueForm`]).
 
+use trygghetskarta_shared::{Dialogue, DialogueInput, DialogueKind, DialogueOrganiser};
+use uuid::Uuid;
+
+use crate::geo::LonLat;
 use crate::i18n::{Lang, Strings};
 
 /// The local date and time parts of an RFC 3339 timestamp, as written (its own offset).
@@ -150,7 +155,114 @@ pub fn to_inputs(rfc3339: &str) -> Option<(String, String)> {
 pub const NEAR_YOU_M: f64 = 1000.0;
 
 /// Whether a session at `at` is near any of `mine`.
-pub fn near_any(at: crate::geo::LonLat, mine: &[crate::geo::LonLat]) -> bool {
+pub fn near_any(at: LonLat, mine: &[LonLat]) -> bool {
     mine.iter()
         .any(|m| crate::geo::distance_m(at, *m) <= NEAR_YOU_M)
+}
+
+/// Which session the editor is open for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Editing {
+    /// No editor.
+    #[default]
+    Closed,
+    /// A session not saved yet.
+    New,
+    /// A session that exists.
+    Existing(Uuid),
+}
+
+impl Editing {
+    pub fn is_open(self) -> bool {
+        self != Editing::Closed
+    }
+
+    /// The session to change; `None` creates one.
+    pub fn id(self) -> Option<Uuid> {
+        match self {
+            Editing::Existing(id) => Some(id),
+            Editing::Closed | Editing::New => None,
+        }
+    }
+}
+
+/// The dialogue editor's fields as its inputs hold them: text as typed, the date and times as
+/// the date and time inputs give them, the place as picked on the map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DialogueForm {
+    pub title: String,
+    pub description: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `HH:MM`, Swedish local time.
+    pub start: String,
+    pub end: String,
+    pub place_name: String,
+    pub at: Option<LonLat>,
+    pub kind: DialogueKind,
+    pub organiser: DialogueOrganiser,
+    pub online_url: String,
+    pub registration_url: String,
+}
+
+/// A new session: a meeting held by the kommun, everything else empty.
+impl Default for DialogueForm {
+    fn default() -> DialogueForm {
+        DialogueForm {
+            title: String::new(),
+            description: String::new(),
+            date: String::new(),
+            start: String::new(),
+            end: String::new(),
+            place_name: String::new(),
+            at: None,
+            kind: DialogueKind::Meeting,
+            organiser: DialogueOrganiser::Kommun,
+            online_url: String::new(),
+            registration_url: String::new(),
+        }
+    }
+}
+
+impl DialogueForm {
+    /// The form for changing a session.
+    pub fn from_dialogue(d: &Dialogue) -> DialogueForm {
+        let (date, start) = to_inputs(&d.starts_at).unwrap_or_default();
+        let (_, end) = to_inputs(&d.ends_at).unwrap_or_default();
+        DialogueForm {
+            title: d.title.clone(),
+            description: d.description.clone(),
+            date,
+            start,
+            end,
+            place_name: d.place_name.clone(),
+            at: Some(LonLat::lat_lon(d.lat, d.lon)),
+            kind: d.kind,
+            organiser: d.organiser,
+            online_url: d.online_url.clone().unwrap_or_default(),
+            registration_url: d.registration_url.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The request, or the first field to fix (its API name: `starts_at`, `ends_at`, `place`).
+    /// Everything else the server checks, and its answer names the field.
+    pub fn to_input(&self) -> Result<DialogueInput, &'static str> {
+        let starts_at = local_to_rfc3339(&self.date, &self.start).ok_or("starts_at")?;
+        let ends_at = local_to_rfc3339(&self.date, &self.end).ok_or("ends_at")?;
+        let at = self.at.ok_or("place")?;
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(DialogueInput {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            starts_at,
+            ends_at,
+            place_name: self.place_name.clone(),
+            lat: at.lat,
+            lon: at.lon,
+            kind: self.kind,
+            organiser: self.organiser,
+            online_url: opt(&self.online_url),
+            registration_url: opt(&self.registration_url),
+        })
+    }
 }

@@ -1,6 +1,19 @@
 //! Options a host page gives the widget in data attributes, parsed without a browser.
 
 use crate::geo::LonLat;
+use crate::i18n::Lang;
+
+/// Options read from the host element's data attributes (`config_from` in lib.rs).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WidgetConfig {
+    /// `data-api`: where the API and the basemap are served; "" is the page's own origin.
+    pub api_base: String,
+    pub lang: Lang,
+    /// `data-view`: where the map opens.
+    pub start: Option<StartView>,
+    /// `data-sections`: what is shown besides the map.
+    pub sections: Sections,
+}
 
 /// `data-view="lat,lon,zoom"`: where the map opens instead of Arboga tätort.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,11 +1,14 @@
-//! The report a resident is writing: its state, validation with Swedish/English messages, and
-//! the request it becomes.
+//! The report a resident is writing: its state, validation with Swedish/English messages, the
+//! request it becomes, and the named places to report at without the map.
 
 use trygghetskarta_shared::pin::MAX_COMMENT_CHARS;
 use trygghetskarta_shared::{Category, NewPin, PublicPin, TimeOfDay};
 use uuid::Uuid;
 
+use crate::geo::basemap::{Basemap, Layer, PlaceKind};
+use crate::geo::mercator::unproject;
 use crate::geo::{distance_m, LonLat};
+use crate::i18n::Strings;
 
 /// Where the report flow is.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +54,19 @@ impl Problem {
             Problem::TimeMissing => "time_of_day",
             Problem::CommentTooLong => "comment",
             Problem::PlaceMissing => "place",
+        }
+    }
+}
+
+// Defined here rather than in i18n, so that i18n depends on nothing in the widget.
+impl Strings {
+    /// What the form says beside a field with this problem.
+    pub fn problem(&self, p: Problem) -> &'static str {
+        match p {
+            Problem::CategoryMissing => self.err_category,
+            Problem::TimeMissing => self.err_time,
+            Problem::CommentTooLong => self.err_comment,
+            Problem::PlaceMissing => self.err_place,
         }
     }
 }
@@ -126,4 +142,25 @@ pub fn nearby_same(pins: &[PublicPin], at: LonLat, category: Category) -> Vec<&P
         .collect();
     near.sort_by(|a, b| a.0.total_cmp(&b.0));
     near.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Named places in the kommun for reporting without the map, alphabetically: the tätorter (at
+/// their centre) and the basemap's place names (not lakes), each name once.
+pub fn place_choices(basemap: &Basemap) -> Vec<(String, LonLat)> {
+    let mut out: Vec<(String, LonLat)> = basemap
+        .areas
+        .iter()
+        .filter(|a| a.layer == Layer::Tatort && a.in_kommun)
+        .map(|a| (a.name.clone(), unproject(a.bounds.center())))
+        .chain(
+            basemap
+                .places
+                .iter()
+                .filter(|p| p.kind != PlaceKind::Water && basemap.in_kommun(p.world))
+                .map(|p| (p.name.clone(), p.position)),
+        )
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
 }

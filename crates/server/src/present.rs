@@ -115,18 +115,8 @@ pub fn staff_pin(row: PinRow) -> ApiResult<StaffPin> {
 /// A dialogue session, times in Europe/Stockholm; `actions`: the actions linked to it.
 pub fn dialogue(row: DialogueRow, actions: &[String]) -> ApiResult<Dialogue> {
     let bad = |what: &str| bad("dialogue", &row.id, what);
-    let kind = match row.kind.as_str() {
-        "meeting" => DialogueKind::Meeting,
-        "walk" => DialogueKind::Walk,
-        "online" => DialogueKind::Online,
-        _ => return Err(bad("kind")),
-    };
-    let organiser = match row.organiser.as_str() {
-        "kommun" => DialogueOrganiser::Kommun,
-        "polis" => DialogueOrganiser::Polis,
-        "both" => DialogueOrganiser::Both,
-        _ => return Err(bad("organiser")),
-    };
+    let kind = DialogueKind::parse(&row.kind).ok_or_else(|| bad("kind"))?;
+    let organiser = DialogueOrganiser::parse(&row.organiser).ok_or_else(|| bad("organiser"))?;
     let status = match row.status.as_str() {
         "planned" => DialogueStatus::Planned,
         "cancelled" => DialogueStatus::Cancelled,

@@ -412,10 +412,7 @@ async fn organisers_see_aggregates_never_comments_and_exports_need_a_planner() {
         ]
     );
     let cats = wb.worksheet_range("Kategorier").unwrap();
-    let lighting: Vec<_> = cats
-        .rows()
-        .filter(|r| r[0] == "Dålig belysning")
-        .collect();
+    let lighting: Vec<_> = cats.rows().filter(|r| r[0] == "Dålig belysning").collect();
     assert_eq!(lighting[0][1].to_string(), "1");
     assert_eq!(
         app.get_as("/api/staff/users", &planner).await.status,

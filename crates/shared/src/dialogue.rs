@@ -85,6 +85,12 @@ pub struct CancelDialogue {
 }
 
 impl DialogueKind {
+    pub const ALL: [DialogueKind; 3] = [
+        DialogueKind::Meeting,
+        DialogueKind::Walk,
+        DialogueKind::Online,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             DialogueKind::Meeting => "meeting",
@@ -92,14 +98,56 @@ impl DialogueKind {
             DialogueKind::Online => "online",
         }
     }
+
+    /// The kind with this API code; `None` for anything else (no silent default).
+    pub fn parse(code: &str) -> Option<DialogueKind> {
+        DialogueKind::ALL.into_iter().find(|k| k.code() == code)
+    }
 }
 
 impl DialogueOrganiser {
+    pub const ALL: [DialogueOrganiser; 3] = [
+        DialogueOrganiser::Kommun,
+        DialogueOrganiser::Polis,
+        DialogueOrganiser::Both,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             DialogueOrganiser::Kommun => "kommun",
             DialogueOrganiser::Polis => "polis",
             DialogueOrganiser::Both => "both",
+        }
+    }
+
+    /// The organiser with this API code; `None` for anything else.
+    pub fn parse(code: &str) -> Option<DialogueOrganiser> {
+        DialogueOrganiser::ALL
+            .into_iter()
+            .find(|o| o.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_organisers_round_trip_through_their_api_codes() {
+        for kind in DialogueKind::ALL {
+            assert_eq!(DialogueKind::parse(kind.code()), Some(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.code()));
+        }
+        for organiser in DialogueOrganiser::ALL {
+            assert_eq!(DialogueOrganiser::parse(organiser.code()), Some(organiser));
+            let json = serde_json::to_string(&organiser).unwrap();
+            assert_eq!(json, format!("\"{}\"", organiser.code()));
+        }
+        // Unknown codes are refused, not read as a meeting or as the kommun.
+        for bad in ["", "Meeting", "möte", "walk ", "polisen"] {
+            assert_eq!(DialogueKind::parse(bad), None, "{bad}");
+            assert_eq!(DialogueOrganiser::parse(bad), None, "{bad}");
         }
     }
 }

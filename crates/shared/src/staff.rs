@@ -44,6 +44,9 @@ pub struct StaffPin {
     pub action_id: Option<Uuid>,
 }
 
+/// Most characters a moderation reason may have (after trimming).
+pub const MAX_REASON_CHARS: usize = 500;
+
 /// `POST /api/staff/pins/{id}/hide` and `.../restore`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

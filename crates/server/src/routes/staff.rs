@@ -31,7 +31,7 @@ pub const PIN_READERS: &[Role] = &[Role::Planner];
 pub const HOTSPOT_READERS: &[Role] = &[Role::Planner, Role::Organiser];
 
 /// Longest moderation reason.
-pub const MAX_REASON_CHARS: usize = 500;
+pub use trygghetskarta_shared::staff::MAX_REASON_CHARS;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,9 +1,12 @@
-//! The device's own memory (localStorage): pending reports, my pins, the device id.
-//! Failures (private mode, storage full) degrade to "not remembered", never to a crash.
+//! This device: its own memory (localStorage: the chosen language, pending reports, my pins,
+//! the device id) and its clocks. Storage failures (private mode, storage full) degrade to "not
+//! remembered", never to a crash. (Not to be confused with the server's `storage/`, its SQL.)
 
 use leptos::prelude::window;
 use uuid::Uuid;
 
+/// Where the language a resident chose is kept.
+pub const LANG_KEY: &str = "trygghetskarta.lang.v1";
 pub const OUTBOX_KEY: &str = "trygghetskarta.outbox.v1";
 pub const MINE_KEY: &str = "trygghetskarta.mine.v1";
 pub const DEVICE_KEY: &str = "trygghetskarta.device.v1";
@@ -31,8 +34,14 @@ pub fn device_id() -> Uuid {
     id
 }
 
+/// Wall-clock time in milliseconds since the epoch (the outbox's backoff).
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
+}
+
+/// A monotonic clock in milliseconds (animation frames, the same clock as event time stamps).
+pub fn performance_now() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
 }
 
 /// Today's local date, `YYYY-MM-DD`.

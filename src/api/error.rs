@@ -1,0 +1,111 @@
+//! A failed request, and the one place that turns it into what the resident or staff member
+//! reads.
+
+use crate::i18n::Strings;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No answer: offline, DNS, connection refused.
+    Network(String),
+    /// The server answered with its error body.
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+        field: Option<String>,
+    },
+    /// The answer could not be read.
+    Decode(String),
+}
+
+impl ApiError {
+    /// Worth trying again later: no network, or the server failed (5xx) or asked us to wait (429).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Network(_) => true,
+            ApiError::Server { status, .. } => *status >= 500 || *status == 429,
+            ApiError::Decode(_) => false,
+        }
+    }
+
+    /// The request field the server's answer is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Server { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// What the widget asked for when the request failed: the same answer reads differently in each
+/// form (a 429 is "wait a moment" for a report and "too many attempts" for a login).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// Sending a report (failures that are not kept in the outbox to retry).
+    Report,
+    /// "Jag känner likadant" from the report form's nearby prompt.
+    Agree,
+    /// Saving a dialogue session: the message belongs beside the field the server names.
+    Dialogue,
+    /// A moderation step, or loading the pins, in the planners' view.
+    Planner,
+    /// Logging in to the staff view.
+    Login,
+}
+
+impl Strings {
+    /// The message for a failed request: every form's table in one place, so a new error code
+    /// is handled once.
+    pub fn api_error(&self, attempt: Attempt, e: &ApiError) -> &'static str {
+        let ApiError::Server {
+            status,
+            code,
+            field,
+            ..
+        } = e
+        else {
+            return self.err_generic;
+        };
+        let (status, code, field) = (*status, code.as_str(), field.as_deref());
+        match attempt {
+            Attempt::Report => match (status, code, field) {
+                (429, _, _) => self.err_rate,
+                (_, "outside_area", _) => self.outside_kommun,
+                (_, _, Some("comment")) => self.err_comment,
+                (_, _, Some("category")) => self.err_category,
+                (_, _, Some("time_of_day")) => self.err_time,
+                _ => self.err_generic,
+            },
+            Attempt::Agree => match status {
+                429 => self.err_rate,
+                _ => self.err_generic,
+            },
+            Attempt::Dialogue => self.dialogue_field_error(field.unwrap_or_default(), code),
+            Attempt::Planner => match (code, field) {
+                (_, Some("reason")) => self.err_required,
+                ("too_long", _) => self.err_too_long,
+                _ => self.err_generic,
+            },
+            Attempt::Login => match status {
+                429 => self.too_many_attempts,
+                401 => self.login_failed,
+                _ => self.err_generic,
+            },
+        }
+    }
+
+    /// The dialogue editor's message for a field and an error code: the server's answer, or the
+    /// editor's own check before sending (code `required`).
+    pub fn dialogue_field_error(&self, field: &str, code: &str) -> &'static str {
+        match (field, code) {
+            (_, "outside_area") => self.outside_kommun,
+            ("place", _) => self.err_place_pick,
+            (_, "required") => self.err_required,
+            (_, "too_long") => self.err_too_long,
+            ("starts_at", _) => self.err_when,
+            ("ends_at", _) => self.err_end,
+            ("online_url" | "registration_url", _) => self.err_url,
+            _ => self.err_generic,
+        }
+    }
+}

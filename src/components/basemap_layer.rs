@@ -1,0 +1,97 @@
+//! The bundled basemap as one SVG: shapes drawn once in a fixed reference frame and moved with a
+//! single `transform`, labels placed per layout.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::components::map_layout::MapLayout;
+use crate::geo::basemap::{Basemap, Layer};
+use crate::geo::viewport::Viewport;
+
+/// The basemap SVG's size in containers, centred on the container: translating it by up to a
+/// third of the container (the most before a relayout, see [`Viewport::needs_relayout`]) never
+/// shows an edge, and neither does zooming out by one level before the relayout. Not larger:
+/// every relayout repaints the whole SVG (three containers, as before 2026-11-27, meant 2.25 times
+/// the raster work; docs/PERFORMANCE.md).
+pub const BASEMAP_SPAN: f64 = 2.0;
+
+fn basemap_view(layout: &Viewport) -> Viewport {
+    layout.resized(BASEMAP_SPAN * layout.width, BASEMAP_SPAN * layout.height)
+}
+
+#[component]
+pub fn BasemapLayer(
+    viewport: RwSignal<Option<Viewport>>,
+    #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
+) -> impl IntoView {
+    let layout = expect_context::<MapLayout>().layout;
+    let shapes = move || {
+        basemap.get().map(|b| {
+            let fills = b
+                .shapes
+                .iter()
+                .map(|s| view! { <path class=s.layer.class() d=s.path.clone()></path> })
+                .collect_view();
+            // The kommun outline goes on top of lakes and tätorter.
+            let outline = b
+                .shapes
+                .iter()
+                .filter(|s| s.layer == Layer::Kommun)
+                .map(|s| view! { <path class="tk-kommun-outline" d=s.path.clone()></path> })
+                .collect_view();
+            (fills, outline)
+        })
+    };
+    // The SVG is BASEMAP_SPAN containers wide and high, centred on the container.
+    let transform = move || match (basemap.get(), layout.get()) {
+        (Some(b), Some(l)) => b.transform(&basemap_view(&l)),
+        _ => String::new(),
+    };
+    let layer_offset = move || match (layout.get(), viewport.get()) {
+        (Some(l), Some(v)) => format!(
+            "transform: {}; left: {:.0}px; top: {:.0}px",
+            v.css_transform_from(&l),
+            -(BASEMAP_SPAN - 1.0) / 2.0 * l.width,
+            -(BASEMAP_SPAN - 1.0) / 2.0 * l.height
+        ),
+        _ => String::new(),
+    };
+    let labels = move || {
+        let (b, l) = (basemap.get()?, layout.get()?);
+        let v = basemap_view(&l);
+        Some(
+            b.visible_places(&v)
+                .map(|p| {
+                    let s = v.to_screen(p.world);
+                    let class = format!("tk-label tk-label-r{}", p.rank);
+                    view! {
+                        <text class=class x=format!("{:.1}", s.x) y=format!("{:.1}", s.y)>
+                            {p.name.clone()}
+                        </text>
+                    }
+                })
+                .collect_view(),
+        )
+    };
+    let size = move || {
+        layout
+            .get()
+            .map(|l| basemap_view(&l))
+            .map_or((0.0, 0.0), |v| (v.width, v.height))
+    };
+    view! {
+        <svg
+            class="tk-basemap"
+            aria-hidden="true"
+            style=layer_offset
+            width=move || size().0
+            height=move || size().1
+        >
+            <g class="tk-basemap-shapes" transform=transform>
+                {move || shapes().map(|(fills, outline)| view! { {fills} {outline} })}
+            </g>
+            <g class="tk-labels">{labels}</g>
+        </svg>
+    }
+}

@@ -1,0 +1,70 @@
+//! What the map's layers find in context: the view their content was last laid out for, and the
+//! frame markers are placed in.
+
+use leptos::prelude::*;
+
+use crate::geo::viewport::Viewport;
+use crate::geo::World;
+
+/// In context for the map's layers. `layout` is the view content was last laid out for: while
+/// panning at one zoom, layers are moved with a CSS translate of `viewport.offset_from(layout)`
+/// instead of being redrawn (see [`Viewport::needs_relayout`]). `frame` is what markers are
+/// placed in: it stays through pans and changes only with the zoom or the container's size (see
+/// [`Viewport::marker_frame`]), so markers that stay on screen are never touched while panning.
+#[derive(Clone, Copy)]
+pub struct MapLayout {
+    pub layout: RwSignal<Option<Viewport>>,
+    pub frame: Memo<Option<Viewport>>,
+}
+
+impl MapLayout {
+    /// A layout that follows `viewport`: at once after a long pan or a resize; after zooming,
+    /// only once the zoom has paused (the layers are scaled with CSS meanwhile).
+    pub fn following(viewport: RwSignal<Option<Viewport>>) -> Self {
+        let layout = RwSignal::new(None::<Viewport>);
+        let zoom_timer = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+        Effect::new(move |_| {
+            let Some(v) = viewport.get() else { return };
+            let Some(l) = layout.get_untracked() else {
+                layout.set(Some(v));
+                return;
+            };
+            if !v.needs_relayout(&l) {
+                return;
+            }
+            if let Some(t) = zoom_timer.get_value() {
+                t.clear();
+            }
+            let zoom_only =
+                (l.zoom - v.zoom).abs() > 1e-9 && l.width == v.width && l.height == v.height;
+            if zoom_only {
+                let handle = set_timeout_with_handle(
+                    move || layout.set(viewport.get_untracked()),
+                    std::time::Duration::from_millis(150),
+                )
+                .ok();
+                zoom_timer.set_value(handle);
+            } else {
+                layout.set(Some(v));
+            }
+        });
+        let frame = Memo::new(move |previous: Option<&Option<Viewport>>| {
+            layout
+                .get()
+                .map(|l| Viewport::marker_frame(previous.copied().flatten(), l))
+        });
+        MapLayout { layout, frame }
+    }
+
+    /// The style that moves a marker layer placed in `frame` to where `viewport` shows it.
+    pub fn layer_style(&self, viewport: RwSignal<Option<Viewport>>) -> Option<String> {
+        let (f, v) = (self.frame.get()?, viewport.get()?);
+        Some(format!("transform: {}", v.css_transform_from(&f)))
+    }
+
+    /// The style that places a marker at `world` in the current frame.
+    pub fn marker_style(&self, world: World) -> Option<String> {
+        let p = self.frame.get()?.to_screen(world);
+        Some(format!("transform: translate({:.1}px, {:.1}px)", p.x, p.y))
+    }
+}

@@ -1,0 +1,83 @@
+//! "Mina markeringar": reports from this device, with "Visa" and delete.
+
+use leptos::prelude::*;
+
+use super::state::ReportState;
+use crate::api::{self, ApiBase};
+use crate::components::pin_layer::category_icon;
+use crate::context::use_strings;
+use crate::geo::mercator::project;
+use crate::geo::viewport::Viewport;
+use crate::geo::LonLat;
+use crate::interaction::controller::focus;
+use crate::model::mine::MyPin;
+
+/// "Mina markeringar": reports from this device, with delete.
+#[component]
+pub fn MyPins(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
+    let strings = use_strings();
+    let state = expect_context::<ReportState>();
+    let base = expect_context::<ApiBase>();
+    let remove = Action::new_local(move |pin: &MyPin| {
+        let pin = pin.clone();
+        let base = base.clone();
+        async move {
+            let s = state.strings();
+            let result = match &pin.delete_token {
+                Some(token) => api::delete_pin(&base, pin.id, token).await,
+                None => Ok(()),
+            };
+            match result {
+                Ok(()) => {
+                    state.forget(pin.id);
+                    state.status.set(s.deleted.to_owned());
+                    state.pins_version.update(|v| *v += 1);
+                }
+                Err(_) => state.status.set(s.delete_failed.to_owned()),
+            }
+        }
+    });
+    let show = move |p: &MyPin| {
+        let at = project(LonLat::lat_lon(p.lat, p.lon));
+        viewport.update(|v| {
+            if let Some(v) = v.as_mut() {
+                *v = focus(*v, at, v.zoom.max(16.0));
+            }
+        });
+    };
+    view! {
+        <section class="tk-mine" aria-labelledby="tk-mine-heading">
+            <h2 id="tk-mine-heading">{move || strings().mine_heading}</h2>
+            {move || {
+                let pins = state.mine.get().pins;
+                if pins.is_empty() {
+                    return view! { <p class="tk-muted">{strings().mine_empty}</p> }.into_any();
+                }
+                view! {
+                    <ul class="tk-mine-list">
+                        {pins
+                            .into_iter()
+                            .map(|p| {
+                                let s = strings();
+                                let pending = p.delete_token.is_none();
+                                let (to_show, to_remove) = (p.clone(), p.clone());
+                                view! {
+                                    <li class="tk-mine-item">
+                                        {category_icon(p.category)}
+                                        <span class="tk-mine-text">
+                                            {format!("{}, {} · {}", s.category(p.category), s.time_of_day(p.time_of_day).to_lowercase(), p.date)}
+                                            {pending.then(|| view! { <span class="tk-badge tk-badge--pending">{s.mine_pending}</span> })}
+                                        </span>
+                                        <button type="button" class="tk-button tk-button--small" on:click=move |_| show(&to_show)>{s.mine_show}</button>
+                                        <button type="button" class="tk-button tk-button--small tk-delete" on:click=move |_| { remove.dispatch(to_remove.clone()); }>{s.mine_delete}</button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}

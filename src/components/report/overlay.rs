@@ -1,0 +1,82 @@
+//! The report flow on the map: the crosshair, the draft pin and this device's own pins, and what
+//! a tap or Enter on the map does while reporting.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::state::ReportState;
+use crate::geo::basemap::Basemap;
+use crate::geo::mercator::project;
+use crate::geo::viewport::Viewport;
+use crate::geo::{LonLat, Screen};
+use crate::model::report::Step;
+
+/// Crosshair, draft pin and this device's own pins, drawn inside the map.
+#[component]
+pub fn ReportOverlay(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
+    let state = expect_context::<ReportState>();
+    let placing = move || matches!(state.step.get(), Step::Placing { .. });
+    let draft_style = move || match (state.step.get(), viewport.get()) {
+        (Step::Placing { draft: Some(at) }, Some(v)) => {
+            let s = v.to_screen(project(at));
+            Some(format!("transform: translate({:.1}px, {:.1}px)", s.x, s.y))
+        }
+        _ => None,
+    };
+    let mine = move || {
+        let v = viewport.get()?;
+        Some(
+            state
+                .mine
+                .get()
+                .pins
+                .into_iter()
+                .map(|p| {
+                    let s = v.to_screen(project(LonLat::lat_lon(p.lat, p.lon)));
+                    let style = format!("transform: translate({:.1}px, {:.1}px)", s.x, s.y);
+                    view! { <div class="tk-mine-dot" style=style aria-hidden="true"></div> }
+                })
+                .collect_view(),
+        )
+    };
+    view! {
+        <div class="tk-overlay" aria-hidden="true">
+            {mine}
+            <Show when=placing>
+                <div class="tk-crosshair"></div>
+            </Show>
+            {move || draft_style().map(|style| view! { <div class="tk-draft-pin" style=style></div> })}
+        </div>
+    }
+}
+
+/// Handles taps and Enter on the map for the report flow. Returns (on_tap, on_enter).
+pub fn map_handlers(
+    viewport: RwSignal<Option<Viewport>>,
+    basemap: Signal<Option<Arc<Basemap>>>,
+) -> (Callback<LonLat>, Callback<()>) {
+    let state = expect_context::<ReportState>();
+    let on_tap = Callback::new(move |at: LonLat| {
+        if matches!(state.step.get_untracked(), Step::Placing { .. }) {
+            state.step.set(Step::Placing { draft: Some(at) });
+        } else {
+            state.selected.set(None);
+        }
+    });
+    let on_enter = Callback::new(move |()| match state.step.get_untracked() {
+        Step::Idle => state.step.set(Step::Placing { draft: None }),
+        Step::Placing { .. } => {
+            // Enter chooses the crosshair: the centre of the view.
+            if let Some(v) = viewport.get_untracked() {
+                let centre = v.to_lonlat(Screen::new(v.width / 2.0, v.height / 2.0));
+                state.step.set(Step::Placing {
+                    draft: Some(centre),
+                });
+                state.choose_place(Some(v), basemap.get_untracked().as_deref());
+            }
+        }
+        Step::Form { .. } => {}
+    });
+    (on_tap, on_enter)
+}

@@ -1,0 +1,27 @@
+//! The strings tables: every typed value has its label, in both languages.
+
+use trygghetskarta::i18n::Lang;
+use trygghetskarta_shared::{DialogueKind, DialogueOrganiser, ModerationAction};
+
+#[test]
+fn dialogue_kinds_organisers_and_moderation_steps_have_labels() {
+    let sv = Lang::Sv.strings();
+    assert_eq!(sv.dialogue_kind(DialogueKind::Walk), "Trygghetsvandring");
+    assert_eq!(sv.organiser(DialogueOrganiser::Polis), "Polisen");
+    for lang in [Lang::Sv, Lang::En] {
+        let s = lang.strings();
+        let kinds: Vec<_> = DialogueKind::ALL.map(|k| s.dialogue_kind(k)).into();
+        let organisers: Vec<_> = DialogueOrganiser::ALL.map(|o| s.organiser(o)).into();
+        let actions: Vec<_> = ModerationAction::ALL.map(|a| s.moderation_action(a)).into();
+        for labels in [&kinds, &organisers, &actions] {
+            assert!(
+                labels.iter().all(|l| !l.trim().is_empty()),
+                "{lang:?}: {labels:?}"
+            );
+            let mut unique = labels.to_vec();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), labels.len(), "{lang:?}: {labels:?}");
+        }
+    }
+}
