@@ -6,13 +6,15 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::dialogue_list::{DialogueList, DialogueMarkers};
+use crate::components::action_layer::ActionLayer;
+use crate::components::dialogue_list::{ClosedDialogues, DialogueList, DialogueMarkers};
 use crate::components::header::Header;
 use crate::components::map_view::MapView;
 use crate::components::pin_layer::{PinLayer, PinSet};
 use crate::components::report::{
-    map_handlers, MyPins, ReportFlow, ReportOverlay, ReportState, SelectedPin,
+    map_handlers, MyPins, NewAnswers, ReportFlow, ReportOverlay, ReportState, SelectedPin,
 };
+use crate::components::updates::Updates;
 use crate::context::{provide_widget, use_strings};
 use crate::geo::viewport::Viewport;
 use crate::model::options::WidgetConfig;
@@ -29,6 +31,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     let report = ReportState::load(lang);
     provide_context(report);
 
+    let viewport = RwSignal::new(None::<Viewport>);
     let pins_base = base.clone();
     let pins = LocalResource::new(move || {
         report.pins_version.track();
@@ -54,16 +57,72 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             .and_then(|c| c.ok())
             .and_then(|c| c.tiles)
     });
+    Effect::new(move |_| {
+        let mail = server_config
+            .get()
+            .and_then(|c| c.ok())
+            .is_some_and(|c| c.mail);
+        report.mail_offered.set(mail);
+    });
+
+    let actions_base = base.clone();
+    let actions = LocalResource::new(move || {
+        report.pins_version.track();
+        let base = actions_base.clone();
+        async move { api::actions(&base).await }
+    });
+    provide_context(actions);
+    let closed_base = base.clone();
+    let closed = LocalResource::new(move || {
+        let base = closed_base.clone();
+        async move { api::closed_dialogues(&base).await }
+    });
+    // This device's pins: their state and answer, now and after every change it makes.
+    let answers_base = base.clone();
+    Effect::new(move |_| {
+        report.pins_version.track();
+        report.refresh_answers(answers_base.clone());
+    });
+    // A link from a mail (`?pin=ID`): that pin chosen and shown once the pins are loaded.
+    let linked =
+        StoredValue::new(crate::dom::query_param("pin").and_then(|p| p.parse::<uuid::Uuid>().ok()));
+    Effect::new(move |_| {
+        let Some(id) = linked.get_value() else { return };
+        let set = pin_set.get();
+        if let Some(pin) = set.pins.iter().find(|p| p.id == id).cloned() {
+            linked.set_value(None);
+            let at = crate::geo::mercator::project(crate::geo::LonLat::lat_lon(pin.lat, pin.lon));
+            viewport.update(|v| {
+                if let Some(v) = v.as_mut() {
+                    *v = crate::interaction::controller::focus(*v, at, v.zoom.max(16.0));
+                }
+            });
+            report.selected.set(Some(pin));
+        }
+    });
 
     let dialogues_base = base.clone();
     let dialogues = LocalResource::new(move || {
         let base = dialogues_base.clone();
         async move { api::dialogues(&base).await }
     });
+    // A link from a calendar event (`?dialog=ID`): the session in the lists, once they are there.
+    let dialog_link = StoredValue::new(crate::dom::query_param("dialog"));
+    Effect::new(move |_| {
+        let ready = dialogues.get().is_some() && closed.get().is_some();
+        if let (true, Some(id)) = (ready, dialog_link.get_value()) {
+            dialog_link.set_value(None);
+            request_animation_frame(move || {
+                if let Some(el) = crate::dom::by_id(&format!("tk-dialog-{id}")) {
+                    el.scroll_into_view();
+                    let _ = el.focus();
+                }
+            });
+        }
+    });
 
     report.start_outbox(base);
 
-    let viewport = RwSignal::new(None::<Viewport>);
     let (on_tap, on_enter) = if sections.report {
         map_handlers(viewport, loaded)
     } else {
@@ -74,9 +133,11 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     view! {
         <div class="tk-root" lang=move || lang.get().tag()>
             <Header intro=true />
+            {sections.mine.then(|| view! { <NewAnswers /> })}
             <div class="tk-body">
                 <div class="tk-map-column">
                     <MapView basemap=loaded viewport=viewport tiles=tiles on_tap=on_tap on_enter=on_enter start=start>
+                        {sections.updates.then(|| view! { <ActionLayer actions=actions viewport=viewport /> })}
                         <PinLayer viewport=viewport pins=pin_set on_select=select />
                         {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues viewport=viewport /> })}
                         {sections.report.then(|| view! { <ReportOverlay viewport=viewport /> })}
@@ -93,7 +154,11 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             </div>
             <p class="tk-status" role="status" aria-live="polite">{move || report.status.get()}</p>
             {sections.mine.then(|| view! { <MyPins viewport=viewport /> })}
+            {sections.updates.then(|| view! {
+                <Updates viewport=viewport basemap=loaded version=Signal::derive(move || report.pins_version.get()) />
+            })}
             {sections.dialogues.then(|| view! { <DialogueList dialogues=dialogues viewport=viewport /> })}
+            {sections.dialogues.then(|| view! { <ClosedDialogues closed=closed actions=actions /> })}
         </div>
     }
 }

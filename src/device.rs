@@ -10,6 +10,8 @@ pub const LANG_KEY: &str = "trygghetskarta.lang.v1";
 pub const OUTBOX_KEY: &str = "trygghetskarta.outbox.v1";
 pub const MINE_KEY: &str = "trygghetskarta.mine.v1";
 pub const DEVICE_KEY: &str = "trygghetskarta.device.v1";
+/// What this device last showed of its own pins' answers ("Nytt svar").
+pub const SEEN_KEY: &str = "trygghetskarta.seen.v1";
 
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()

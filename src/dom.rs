@@ -185,3 +185,15 @@ pub fn current_position(done: impl Fn(Result<LonLat, PositionError>) + Clone + '
         &options,
     );
 }
+
+/// A query parameter of the page's address (`?pin=…` from a mail, `?dialog=…` from a calendar).
+pub fn query_param(name: &str) -> Option<String> {
+    let search = window().location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty())
+}

@@ -29,7 +29,8 @@ fn sections_default_to_everything_and_can_be_narrowed() {
         Sections {
             report: false,
             dialogues: true,
-            mine: false
+            mine: false,
+            updates: false
         }
     );
     assert_eq!(
@@ -37,7 +38,8 @@ fn sections_default_to_everything_and_can_be_narrowed() {
         Sections {
             report: true,
             dialogues: false,
-            mine: true
+            mine: true,
+            updates: false
         }
     );
 }

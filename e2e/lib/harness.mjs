@@ -17,12 +17,27 @@ function serverBinary() {
   throw new Error('build the server first: cargo build -p trygghetskarta-server');
 }
 
-/** Starts the server; resolves with { url, dir, stop() } once it prints its URL. */
-export async function startServer({ env = {}, args = [] } = {}) {
+/** A port nothing listens on right now. */
+async function freePort() {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address();
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+/**
+ * Starts the server; resolves with { url, dir, stop() } once it prints its URL. `publicUrl`:
+ * bind a known port and pass it as --public-url (mail needs absolute links).
+ */
+export async function startServer({ env = {}, args = [], publicUrl = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tk-e2e-'));
+  const bind = publicUrl ? `127.0.0.1:${await freePort()}` : '127.0.0.1:0';
+  const extra = publicUrl ? ['--public-url', `http://${bind}`] : [];
   const child = spawn(
     serverBinary(),
-    ['--bind', '127.0.0.1:0', '--database-url', `sqlite://${join(dir, 'e2e.db')}`,
+    ['--bind', bind, ...extra, '--database-url', `sqlite://${join(dir, 'e2e.db')}`,
       '--static-dir', join(ROOT, 'dist'), '--tile-cache-dir', join(dir, 'tiles'), ...args],
     { env: { ...process.env, RUST_LOG: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -134,4 +149,43 @@ export async function axeViolations(page) {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
   }));
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/**
+ * A real SMTP server (Python's aiosmtpd, installed by scripts/setup.sh --test) on a free port,
+ * keeping every message in a Maildir; resolves with { url, messages(), stop() }.
+ */
+export async function startSmtp() {
+  const { readdirSync, readFileSync: read } = await import('node:fs');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tk-smtp-'));
+  const child = spawn('python3', ['-m', 'aiosmtpd', '-n', '-u', '-l', `127.0.0.1:${port}`,
+    '-c', 'aiosmtpd.handlers.Mailbox', join(dir, 'mail')], { stdio: 'ignore' });
+  const { connect } = await import('node:net');
+  for (let i = 0; ; i += 1) {
+    const up = await new Promise((r) => {
+      const s = connect(port, '127.0.0.1', () => { s.end(); r(true); });
+      s.on('error', () => r(false));
+    });
+    if (up) break;
+    if (i > 150) throw new Error('aiosmtpd did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages() {
+      const out = [];
+      for (const sub of ['new', 'cur']) {
+        try {
+          for (const f of readdirSync(join(dir, 'mail', sub))) out.push(read(join(dir, 'mail', sub, f), 'utf8'));
+        } catch { /* no mail yet */ }
+      }
+      return out;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

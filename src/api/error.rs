@@ -74,6 +74,7 @@ impl Strings {
                 (_, _, Some("comment")) => self.err_comment,
                 (_, _, Some("category")) => self.err_category,
                 (_, _, Some("time_of_day")) => self.err_time,
+                (_, _, Some("notify_email")) => self.err_email,
                 _ => self.err_generic,
             },
             Attempt::Agree => match status {

@@ -3,6 +3,7 @@
 
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
+use trygghetskarta_shared::{Action, PinLookup, Update};
 use trygghetskarta_shared::{
     AgreeRequest, AgreeResponse, ApiErrorBody, CancelDialogue, ClientConfig, CreatedPin, Dialogue,
     DialogueInput, EditComment, Hotspots, ModerationEvent, ModerationReason, NewPin, PublicPin,
@@ -120,6 +121,32 @@ pub async fn delete_pin(base: &ApiBase, pin: Uuid, token: &str) -> Result<(), Ap
     } else {
         Err(read_error(res).await)
     }
+}
+
+// --- Residents: återkoppling ------------------------------------------------------------------
+
+/// The state and answer of this device's own pins (visible ones among `ids`).
+pub async fn lookup_pins(base: &ApiBase, ids: Vec<Uuid>) -> Result<Vec<PublicPin>, ApiError> {
+    send_json(
+        Request::post(&base.url("/api/pins/lookup")),
+        &PinLookup { ids },
+    )
+    .await
+}
+
+/// "Vad händer?", with the filters' query string.
+pub async fn updates(base: &ApiBase, query: &str) -> Result<Vec<Update>, ApiError> {
+    get_json(&base.url(&with_query("/api/updates", query))).await
+}
+
+/// The handlingsplan, public view.
+pub async fn actions(base: &ApiBase) -> Result<Vec<Action>, ApiError> {
+    get_json(&base.url("/api/actions")).await
+}
+
+/// "Genomförda dialoger", with what was heard.
+pub async fn closed_dialogues(base: &ApiBase) -> Result<Vec<Dialogue>, ApiError> {
+    get_json(&base.url("/api/dialogues/closed")).await
 }
 
 pub async fn config(base: &ApiBase) -> Result<ClientConfig, ApiError> {

@@ -5,12 +5,14 @@ use leptos::prelude::*;
 use trygghetskarta_shared::{Dialogue, DialogueStatus};
 
 use crate::api::{ApiBase, ApiError};
+use crate::components::action_layer::Actions;
 use crate::components::map_layout::MapLayout;
 use crate::components::report::ReportState;
 use crate::context::{use_lang, use_strings};
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
+use crate::i18n::fill;
 use crate::interaction::controller::focus;
 use crate::model::dialogue::{format_when, near_any};
 
@@ -167,4 +169,61 @@ pub fn DialogueMarkers(
             .collect_view()
     };
     view! { <div class="tk-pins tk-dialogue-layer" style=offset>{markers}</div> }
+}
+
+/// "Genomförda dialoger": sessions that were held, with what was heard there and the actions
+/// decided (the outcome's link in the calendar event leads here).
+#[component]
+pub fn ClosedDialogues(closed: Dialogues, actions: Actions) -> impl IntoView {
+    let strings = use_strings();
+    let lang = use_lang();
+    let item = move |d: Dialogue| {
+        let s = strings();
+        let when = format_when(&d.starts_at, &d.ends_at, lang.get()).unwrap_or_default();
+        let outcome = d.outcome.clone()?;
+        let titles: Vec<String> = actions
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| outcome.actions.contains(&a.id))
+            .map(|a| format!("{} ({})", a.title, s.action_state(a.state).to_lowercase()))
+            .collect();
+        // In the order of the categories, as the report form lists them.
+        let mut themes: Vec<String> = trygghetskarta_shared::Category::ALL
+            .into_iter()
+            .filter(|c| outcome.themes.contains(c))
+            .map(|c| s.category(c).to_owned())
+            .collect();
+        themes.extend(outcome.other_themes.clone());
+        let heading = format!("{}-title", element_id(&d));
+        let labelled_by = heading.clone();
+        Some(view! {
+            <li class="tk-dialogue tk-dialogue--closed" id=element_id(&d) tabindex="-1" aria-labelledby=labelled_by>
+                <h3 class="tk-dialogue-title" id=heading>{d.title.clone()}</h3>
+                <p class="tk-dialogue-when">{format!("{when} · {}", d.place_name)}</p>
+                <h4>{s.what_we_heard}</h4>
+                <p class="tk-outcome-summary">{outcome.summary.clone()}</p>
+                <p class="tk-muted">{fill(s.participants, outcome.participants)}</p>
+                {(!themes.is_empty()).then(|| view! { <p>{format!("{}: {}", s.themes, themes.join(", "))}</p> })}
+                {(!titles.is_empty()).then(|| view! {
+                    <div>
+                        <p>{format!("{}:", s.decided_actions)}</p>
+                        <ul class="tk-outcome-actions">{titles.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+                    </div>
+                })}
+            </li>
+        })
+    };
+    move || {
+        let list = closed.get().and_then(Result::ok).unwrap_or_default();
+        (!list.is_empty()).then(|| {
+            view! {
+                <section class="tk-dialogues tk-dialogues--closed" aria-labelledby="tk-closed-heading">
+                    <h2 id="tk-closed-heading">{strings().closed_dialogues}</h2>
+                    <ul class="tk-dialogue-list">{list.into_iter().map(item).collect_view()}</ul>
+                </section>
+            }
+        })
+    }
 }

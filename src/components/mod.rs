@@ -3,9 +3,10 @@
 //!
 //! - the map: `map_view` (gestures and wiring), `map_layout` (what layers find in context),
 //!   `basemap_layer`, `tile_layer`, `pin_layer`, `map_controls`;
-//! - residents: `header`, `report/`, `dialogue_list`;
+//! - residents: `header`, `report/`, `dialogue_list`, `updates` ("Vad händer?"), `action_layer`;
 //! - staff (`/personal`): `staff/`.
 
+pub mod action_layer;
 pub mod basemap_layer;
 pub mod dialogue_list;
 pub mod header;
@@ -16,3 +17,4 @@ pub mod pin_layer;
 pub mod report;
 pub mod staff;
 pub mod tile_layer;
+pub mod updates;

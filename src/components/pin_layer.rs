@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use trygghetskarta_shared::{Category, PublicPin};
+use trygghetskarta_shared::{Category, PinStatus, PublicPin};
 
 use crate::components::map_layout::MapLayout;
 use crate::context::use_strings;
@@ -203,21 +203,18 @@ pub fn PinLayer(
                     let style = move || map.marker_style(item.world);
                     let (kind, label) = match item.pin {
                         Some(index) => {
-                            let label = pins
-                                .get_untracked()
-                                .pins
-                                .get(index)
-                                .map(|p| {
-                                    format!(
-                                        "{}, {}",
-                                        s.category(p.category),
-                                        s.time_of_day(p.time_of_day).to_lowercase(),
-                                    )
-                                })
+                            let pin = pins.get_untracked().pins.get(index).cloned();
+                            let label = pin.as_ref().map(|p| s.pin_label(p)).unwrap_or_default();
+                            // A state beyond "Mottagen" gets a badge whose glyph tells it (not
+                            // only its colour).
+                            let state = pin
+                                .map(|p| p.status)
+                                .filter(|st| *st != PinStatus::Received)
+                                .map(|st| format!(" tk-st tk-st-{}", st.code()))
                                 .unwrap_or_default();
-                            ("tk-pin", label)
+                            (format!("tk-pin{state}"), label)
                         }
-                        None => ("tk-cluster", fill(s.cluster_label, item.count)),
+                        None => ("tk-cluster".to_owned(), fill(s.cluster_label, item.count)),
                     };
                     // A cluster shows its count; its accessible name is the label.
                     let count = item.pin.is_none().then_some(item.count);

@@ -1,6 +1,7 @@
 //! Pure view-models: formatting, validation and device-side state the components show.
 
 pub mod dialogue;
+pub mod followup;
 pub mod mine;
 pub mod options;
 pub mod outbox;

@@ -49,6 +49,8 @@ pub struct Sections {
     pub dialogues: bool,
     /// "Mina markeringar".
     pub mine: bool,
+    /// "Vad händer?": answers, actions (also on the map) and what dialogues came to.
+    pub updates: bool,
 }
 
 impl Default for Sections {
@@ -57,6 +59,7 @@ impl Default for Sections {
             report: true,
             dialogues: true,
             mine: true,
+            updates: true,
         }
     }
 }
@@ -72,5 +75,6 @@ pub fn parse_sections(text: Option<&str>) -> Sections {
         report: has("report"),
         dialogues: has("dialogues"),
         mine: has("mine"),
+        updates: has("updates"),
     }
 }

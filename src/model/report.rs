@@ -1,7 +1,7 @@
 //! The report a resident is writing: its state, validation with Swedish/English messages, the
 //! request it becomes, and the named places to report at without the map.
 
-use trygghetskarta_shared::pin::MAX_COMMENT_CHARS;
+use trygghetskarta_shared::pin::{valid_email, MAX_COMMENT_CHARS};
 use trygghetskarta_shared::{Category, NewPin, PublicPin, TimeOfDay};
 use uuid::Uuid;
 
@@ -34,6 +34,9 @@ pub struct Draft {
     pub place_description: String,
     /// The hidden honeypot field.
     pub website: String,
+    /// "Vill du få ett mejl …": asked for, and the address.
+    pub notify: bool,
+    pub email: String,
 }
 
 /// A field the user must fix, with what is wrong.
@@ -44,6 +47,8 @@ pub enum Problem {
     CommentTooLong,
     /// Reporting without the map, no place was chosen from the list.
     PlaceMissing,
+    /// E-mail asked for, but the address does not look like one.
+    EmailInvalid,
 }
 
 impl Problem {
@@ -54,6 +59,7 @@ impl Problem {
             Problem::TimeMissing => "time_of_day",
             Problem::CommentTooLong => "comment",
             Problem::PlaceMissing => "place",
+            Problem::EmailInvalid => "notify_email",
         }
     }
 }
@@ -67,6 +73,7 @@ impl Strings {
             Problem::TimeMissing => self.err_time,
             Problem::CommentTooLong => self.err_comment,
             Problem::PlaceMissing => self.err_place,
+            Problem::EmailInvalid => self.err_email,
         }
     }
 }
@@ -88,6 +95,9 @@ impl Draft {
         }
         if comment_chars(&self.comment) > MAX_COMMENT_CHARS {
             out.push(Problem::CommentTooLong);
+        }
+        if self.notify && !valid_email(self.email.trim()) {
+            out.push(Problem::EmailInvalid);
         }
         out
     }
@@ -115,7 +125,7 @@ impl Draft {
             (None, d) => d,
         };
         Ok(NewPin {
-            notify_email: None,
+            notify_email: self.notify.then(|| self.email.trim().to_owned()),
             id,
             lat: at.lat,
             lon: at.lon,

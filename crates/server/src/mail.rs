@@ -54,25 +54,7 @@ impl MailConfig {
     }
 }
 
-/// Longest address accepted (RFC 5321's path limit).
-pub const MAX_EMAIL_CHARS: usize = 254;
-
-/// A plausible address: one `@`, something on both sides, a dot in the domain, no spaces or
-/// control characters. The relay decides the rest; a bad address only costs a bounced mail.
-pub fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    email.chars().count() <= MAX_EMAIL_CHARS
-        && !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !email
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == ';')
-}
+pub use trygghetskarta_shared::pin::{valid_email, MAX_EMAIL_CHARS};
 
 fn token_mac(key: &[u8; 32], pin_id: &str) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");

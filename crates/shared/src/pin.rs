@@ -79,6 +79,27 @@ pub const MAX_COMMENT_CHARS: usize = 1000;
 /// Most characters a place description may have (after trimming).
 pub const MAX_PLACE_DESCRIPTION_CHARS: usize = 300;
 
+/// Longest e-mail address accepted (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// A plausible e-mail address: one `@`, something on both sides, a dot in the domain, no
+/// spaces, commas or control characters. The relay decides the rest; a bad address only costs a
+/// bounced mail. The widget and the server check the same way.
+pub fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    email.chars().count() <= MAX_EMAIL_CHARS
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == ';')
+}
+
 /// `POST /api/pins`. The widget makes the id (UUID v4) before sending, so a retry is
 /// recognised as the same report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ use trygghetskarta_shared::pin::{MAX_COMMENT_CHARS, MAX_PLACE_DESCRIPTION_CHARS}
 use trygghetskarta_shared::{Category, NewPin, TimeOfDay};
 use uuid::Uuid;
 
+use super::notify::NotifyOptIn;
 use super::state::ReportState;
 use crate::api::{ApiBase, Attempt};
 use crate::components::pin_layer::{category_icon, PinSet};
@@ -322,6 +323,7 @@ fn ReportForm(
                 {error_for(Problem::CommentTooLong)}
                 <p id="tk-comment-notice" class="tk-notice">{move || strings().comment_notice}</p>
             </div>
+            <NotifyOptIn />
             <div class="tk-honeypot" aria-hidden="true">
                 <label for="tk-website">{move || strings().honeypot_label}</label>
                 <input

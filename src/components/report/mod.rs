@@ -9,12 +9,13 @@
 
 mod form;
 mod my_pins;
+mod notify;
 mod overlay;
 mod selected_pin;
 mod state;
 
 pub use form::ReportFlow;
-pub use my_pins::MyPins;
+pub use my_pins::{MyPins, NewAnswers};
 pub use overlay::{map_handlers, ReportOverlay};
-pub use selected_pin::SelectedPin;
+pub use selected_pin::{Answer, SelectedPin};
 pub use state::ReportState;

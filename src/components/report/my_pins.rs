@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::selected_pin::Answer;
 use super::state::ReportState;
 use crate::api::{self, ApiBase};
 use crate::components::pin_layer::category_icon;
@@ -47,7 +48,7 @@ pub fn MyPins(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
     };
     view! {
         <section class="tk-mine" aria-labelledby="tk-mine-heading">
-            <h2 id="tk-mine-heading">{move || strings().mine_heading}</h2>
+            <h2 id="tk-mine-heading" tabindex="-1">{move || strings().mine_heading}</h2>
             {move || {
                 let pins = state.mine.get().pins;
                 if pins.is_empty() {
@@ -61,15 +62,19 @@ pub fn MyPins(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
                                 let s = strings();
                                 let pending = p.delete_token.is_none();
                                 let (to_show, to_remove) = (p.clone(), p.clone());
+                                let answer = state.answers.with(|a| a.iter().find(|x| x.id == p.id).cloned());
+                                let is_new = state.new_answers.with(|n| n.contains(&p.id));
                                 view! {
                                     <li class="tk-mine-item">
                                         {category_icon(p.category)}
                                         <span class="tk-mine-text">
                                             {format!("{}, {} · {}", s.category(p.category), s.time_of_day(p.time_of_day).to_lowercase(), p.date)}
                                             {pending.then(|| view! { <span class="tk-badge tk-badge--pending">{s.mine_pending}</span> })}
+                                            {is_new.then(|| view! { <span class="tk-badge tk-badge--new">{s.new_answer}</span> })}
                                         </span>
                                         <button type="button" class="tk-button tk-button--small" on:click=move |_| show(&to_show)>{s.mine_show}</button>
                                         <button type="button" class="tk-button tk-button--small tk-delete" on:click=move |_| { remove.dispatch(to_remove.clone()); }>{s.mine_delete}</button>
+                                        {answer.map(|a| view! { <div class="tk-mine-answer"><Answer pin=a /></div> })}
                                     </li>
                                 }
                             })
@@ -79,5 +84,29 @@ pub fn MyPins(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
                     .into_any()
             }}
         </section>
+    }
+}
+
+/// "Du har N nya svar" at the start of the widget, with a way to the answers.
+#[component]
+pub fn NewAnswers() -> impl IntoView {
+    let strings = use_strings();
+    let state = expect_context::<ReportState>();
+    move || {
+        let n = state.new_answers.with(Vec::len);
+        (n > 0).then(|| {
+            let s = strings();
+            view! {
+                <p class="tk-new-answers" role="status">
+                    <span>{s.new_answers(n)}</span> " "
+                    <button type="button" class="tk-button tk-button--small" on:click=move |_| {
+                        if let Some(el) = crate::dom::by_id("tk-mine-heading") {
+                            el.scroll_into_view();
+                            let _ = el.focus();
+                        }
+                    }>{s.show_my_pins}</button>
+                </p>
+            }
+        })
     }
 }

@@ -1,10 +1,12 @@
 //! The chosen public pin: what it is, and "Jag känner likadant".
 
 use leptos::prelude::*;
+use trygghetskarta_shared::{PinStatus, PublicPin};
 use uuid::Uuid;
 
 use super::state::ReportState;
 use crate::api::ApiBase;
+use crate::components::action_layer::Actions;
 use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
 use crate::i18n::fill;
@@ -41,6 +43,7 @@ pub fn SelectedPin() -> impl IntoView {
                     <p>{format!("{} · {} {}", s.time_of_day(p.time_of_day), s.reported_on, p.created_date)}</p>
                     <p>{fill(s.agree_count, p.agree_count)}</p>
                     {p.comment.clone().map(|c| view! { <p class="tk-comment">{c}</p> })}
+                    <Answer pin=p.clone() />
                     <div class="tk-actions">
                         <button type="button" class="tk-button tk-button--primary" on:click=move |_| { agree.dispatch(p.id); }>
                             {s.agree}
@@ -53,4 +56,46 @@ pub fn SelectedPin() -> impl IntoView {
             }
         })
     }
+}
+
+/// A pin's state, its public answer (who answered and when, never a name) and the action it is
+/// part of.
+#[component]
+pub fn Answer(pin: PublicPin) -> impl IntoView {
+    let strings = use_strings();
+    let actions = use_context::<Actions>();
+    let s = strings();
+    let action_id = pin.action_id;
+    // The actions may still be loading: look the title up when they are there.
+    let action = move || {
+        let id = action_id?;
+        actions?
+            .get()
+            .and_then(Result::ok)?
+            .into_iter()
+            .find(|a| a.id == id)
+    };
+    let state = pin.status;
+    (state != PinStatus::Received || pin.response.is_some()).then(|| {
+        view! {
+            <div class="tk-answer">
+                <p class="tk-answer-state">
+                    {s.status_label} " "
+                    <strong class=format!("tk-state tk-state-{}", state.code())>{s.pin_status(state)}</strong>
+                </p>
+                {pin.response.map(|r| view! {
+                    <blockquote class="tk-answer-text">
+                        <p>{r.text}</p>
+                        <footer>{format!("{} {}, {}", s.answer_from, s.party(r.party), r.date)}</footer>
+                    </blockquote>
+                })}
+                {move || action().map(|a| view! {
+                    <p class="tk-answer-action">
+                        {s.part_of_action} ": " <strong>{a.title}</strong>
+                        {format!(" ({})", s.action_state(a.state).to_lowercase())}
+                    </p>
+                })}
+            </div>
+        }
+    })
 }

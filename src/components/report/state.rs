@@ -14,6 +14,7 @@ use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::i18n::{Lang, Strings};
+use crate::model::followup::Seen;
 use crate::model::mine::{Mine, MyPin};
 use crate::model::outbox::Outbox;
 use crate::model::report::{Draft, Problem, Step};
@@ -44,6 +45,12 @@ pub struct ReportState {
     pub placing_error: RwSignal<bool>,
     /// "Markera en otrygg plats": focus returns to it when the report closes.
     pub start_button: NodeRef<html::Button>,
+    /// The state and answer of this device's pins, as the server has them now.
+    pub answers: RwSignal<Vec<PublicPin>>,
+    /// This device's pins with an answer it had not shown before this visit.
+    pub new_answers: RwSignal<Vec<Uuid>>,
+    /// The server offers e-mail about pins (an SMTP relay is configured).
+    pub mail_offered: RwSignal<bool>,
 }
 
 impl ReportState {
@@ -64,7 +71,43 @@ impl ReportState {
             nearby: RwSignal::new(None),
             placing_error: RwSignal::new(false),
             start_button: NodeRef::new(),
+            answers: RwSignal::new(Vec::new()),
+            new_answers: RwSignal::new(Vec::new()),
+            mail_offered: RwSignal::new(false),
         }
+    }
+
+    /// Asks the server after this device's pins. What changed since the device last showed it
+    /// is marked "Nytt svar" for this visit; the device then remembers it as seen (on the device
+    /// only: the server learns nothing but the ids it already gave out).
+    pub fn refresh_answers(self, base: ApiBase) {
+        let ids: Vec<Uuid> = self.mine.with_untracked(|m| {
+            m.pins
+                .iter()
+                .filter(|p| p.delete_token.is_some())
+                .map(|p| p.id)
+                .collect()
+        });
+        if ids.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let Ok(pins) = api::lookup_pins(&base, ids.clone()).await else {
+                return;
+            };
+            let mut seen = Seen::from_json(device::get(device::SEEN_KEY).as_deref());
+            let fresh = seen.new_answers(&pins);
+            self.new_answers.update(|n| {
+                for id in fresh {
+                    if !n.contains(&id) {
+                        n.push(id);
+                    }
+                }
+            });
+            seen.saw(&pins, &ids);
+            device::set(device::SEEN_KEY, &seen.to_json());
+            self.answers.set(pins);
+        });
     }
 
     /// The current language's strings, outside the component tree (async tasks).
