@@ -10,6 +10,6 @@ scripts/setup.sh --test
 if [ ! -f bench/node_modules/leaflet.markercluster/package.json ]; then
   npm ci --prefix bench --no-audit --no-fund
 fi
-scripts/build-widget.sh
+SERVER_PROFILE=release scripts/build-widget.sh
 cargo build --release -p trygghetskarta-server
 SERVER_PROFILE=release node bench/map-bench.mjs "$@"

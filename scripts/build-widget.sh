@@ -8,6 +8,12 @@ cd "$ROOT"
 source scripts/env.sh
 # Leptos's type-erased components: a smaller wasm (306.6 → 293.0 KB gzip measured 2026-11-27,
 # docs/PERFORMANCE.md); the end-to-end tests run against exactly this build.
+SERVER_RUSTFLAGS="${RUSTFLAGS:-}"
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
 trunk build --release --offline=true index.html
 trunk build --release --offline=true staff.html --dist dist/personal --public-url /personal/
+# Brotli 11 and gzip 9 beside every file, served as they are (docs/PERFORMANCE.md). The server
+# binary does it (with the server's own flags, so no second build of its dependencies); the
+# release profile when building for production or benchmarks (SERVER_PROFILE=release).
+RUSTFLAGS="$SERVER_RUSTFLAGS" cargo run -q --locked -p trygghetskarta-server \
+  --profile "${SERVER_PROFILE:-dev}" -- precompress dist

@@ -6,6 +6,6 @@ cd "$ROOT"
 source scripts/env.sh
 scripts/setup.sh
 echo "==> building the widget (scripts/build-widget.sh: trunk build --release --offline)"
-scripts/build-widget.sh
+SERVER_PROFILE=release scripts/build-widget.sh
 echo "==> building the server"
 cargo build --release -p trygghetskarta-server

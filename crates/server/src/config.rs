@@ -132,6 +132,9 @@ pub enum Command {
     /// Write a consistent copy of the database to FILE, also while the server runs and writes.
     /// Never overwrites an existing file.
     Backup { file: PathBuf },
+    /// Compress the built widget's files in DIR (Brotli quality 11 and gzip level 9, as
+    /// FILE.br and FILE.gz beside each), so they are served precompressed. `make build` runs it.
+    Precompress { dir: PathBuf },
     /// Replace the database with the backup FILE. The server must be stopped; the database it
     /// replaces is kept beside it as NAME.before-restore-TIME.
     Restore { file: PathBuf },

@@ -50,6 +50,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Some(Command::Restore { file }) => restore(&cli.db.database_url, &file).await,
+        Some(Command::Precompress { dir }) => {
+            let done =
+                tokio::task::spawn_blocking(move || trygghetskarta_server::precompress::dir(&dir))
+                    .await
+                    .map_err(|e| e.to_string())??;
+            println!(
+                "compressed {} files: {} bytes → {} (br) / {} (gzip)",
+                done.files, done.bytes, done.br, done.gzip
+            );
+            Ok(())
+        }
     }
 }
 

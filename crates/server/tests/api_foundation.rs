@@ -302,3 +302,42 @@ async fn embed_js_loads_the_built_widget_from_this_server() {
     );
     assert!(js.contains(r#"origin + "/style-def.css""#), "{js}");
 }
+
+#[tokio::test]
+async fn widget_files_are_served_precompressed_in_what_the_browser_takes() {
+    let app = TestApp::with_config(|dir| {
+        let dist = dir.join("dist");
+        std::fs::create_dir(&dist).unwrap();
+        std::fs::write(dist.join("index.html"), "<!doctype html><title>TK</title>").unwrap();
+        let js = "console.log('trygghetskartan');\n".repeat(200);
+        std::fs::write(dist.join("app.js"), &js).unwrap();
+        trygghetskarta_server::precompress::dir(&dist).unwrap();
+        AppConfig {
+            static_dir: Some(dist),
+            ..AppConfig::default()
+        }
+    })
+    .await;
+    let get = |enc: &'static str| {
+        axum::http::Request::get("/app.js")
+            .header("accept-encoding", enc)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let br = app.request(get("gzip, deflate, br")).await;
+    assert_eq!(br.headers["content-encoding"], "br");
+    let expected = std::fs::read(app.dir.path().join("dist/app.js.br")).unwrap();
+    assert_eq!(
+        br.body, expected,
+        "the Brotli 11 file as it is, not compressed again"
+    );
+    let gz = app.request(get("gzip")).await;
+    assert_eq!(gz.headers["content-encoding"], "gzip");
+    let plain = app.request(get("identity")).await;
+    assert!(plain.headers.get("content-encoding").is_none());
+    assert_eq!(
+        plain.body.len(),
+        "console.log('trygghetskartan');\n".len() * 200
+    );
+    assert!(br.body.len() < plain.body.len() / 10);
+}
