@@ -12,6 +12,7 @@ use trygghetskarta_shared::{
 use uuid::Uuid;
 
 use crate::i18n::Strings;
+pub use crate::model::staff::encode;
 
 /// What this device last saw of its own pins: pin → what it showed (state, when it changed,
 /// the answer), so a change within the same second still counts.
@@ -76,20 +77,6 @@ impl UpdatesFilter {
         }
         parts.join("&")
     }
-}
-
-/// Percent-encoding for a query value (tätort names have å, ä, ö and spaces).
-pub fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 // The labels of the follow-up's codes; defined here, beside their use, so that i18n depends on

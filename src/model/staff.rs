@@ -20,7 +20,8 @@ pub struct FilterForm {
     pub include_hidden: bool,
 }
 
-fn encode(value: &str) -> String {
+/// Percent-encoding for a query value (tätort names have å, ä, ö and spaces).
+pub fn encode(value: &str) -> String {
     let mut out = String::new();
     for b in value.bytes() {
         match b {

@@ -83,6 +83,29 @@ async fn links(
     Ok((pins, dialogues))
 }
 
+/// Checks the input's links and writes the action (and, if asked, its pins' states).
+async fn save(
+    state: &AppState,
+    staff: &Staff,
+    input: &ActionInput,
+    row: crate::storage::ActionRow,
+    linked: &[String],
+    insert: bool,
+) -> ApiResult<Option<crate::storage::ActionFull>> {
+    let (pins, dialogues) = links(state, staff, input, linked).await?;
+    let write = ActionWrite {
+        row,
+        pins,
+        dialogues,
+        update_pins: input.update_pins,
+        actor: staff.username.clone(),
+    };
+    Ok(state
+        .db
+        .save_action(write, insert, state.mail_maker().await?)
+        .await?)
+}
+
 async fn create(
     State(state): State<AppState>,
     staff: Staff,
@@ -91,20 +114,7 @@ async fn create(
     staff.require(WRITERS)?;
     let now = now_unix();
     let row = followup::action_row(&input, &Uuid::new_v4().to_string(), now, now)?;
-    let (pins, dialogues) = links(&state, &staff, &input, &[]).await?;
-    let saved = state
-        .db
-        .save_action(
-            ActionWrite {
-                row,
-                pins,
-                dialogues,
-                update_pins: input.update_pins,
-                actor: staff.username.clone(),
-            },
-            true,
-            state.mail_maker().await?,
-        )
+    let saved = save(&state, &staff, &input, row, &[], true)
         .await?
         .ok_or_else(|| AppError::internal("a new action was not saved"))?;
     Ok((StatusCode::CREATED, Json(present::action(saved, false)?)))
@@ -121,20 +131,7 @@ async fn update(
     let current = state.db.action(&id).await?.ok_or(AppError::NotFound)?;
     let row = followup::action_row(&input, &id, current.row.created_at, now_unix())?;
     let linked: Vec<String> = current.pins.iter().map(|(p, _, _)| p.clone()).collect();
-    let (pins, dialogues) = links(&state, &staff, &input, &linked).await?;
-    let saved = state
-        .db
-        .save_action(
-            ActionWrite {
-                row,
-                pins,
-                dialogues,
-                update_pins: input.update_pins,
-                actor: staff.username.clone(),
-            },
-            false,
-            state.mail_maker().await?,
-        )
+    let saved = save(&state, &staff, &input, row, &linked, false)
         .await?
         .ok_or(AppError::NotFound)?;
     present::action(saved, false).map(Json)

@@ -102,17 +102,22 @@ async fn export(
         Format::Xlsx => xlsx_body(rows, state.db.clone(), log).await?,
     };
     let name = export::filename(&local_date(now).unwrap_or_default(), format.code());
-    Ok((
+    Ok(download(format.content_type(), &name, body))
+}
+
+/// A file to download under `name`.
+fn download(content_type: &str, name: &str, body: impl Into<Body>) -> Response {
+    (
         [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        body,
+        body.into(),
     )
-        .into_response())
+        .into_response()
 }
 
 /// The handlingsplan: every action with all its pins (`actions.geojson`, `.csv`, `.xlsx`).
@@ -154,17 +159,7 @@ async fn export_actions(
         local_date(now).unwrap_or_default(),
         format.code()
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download(format.content_type(), &name, body))
 }
 
 /// The lägesbild's aggregates of the selection as a workbook (a sheet per table).
@@ -194,17 +189,7 @@ async fn export_stats(
         "trygghetskartan-lagesbild-{}.xlsx",
         local_date(now).unwrap_or_default()
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, xlsx::CONTENT_TYPE.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download(xlsx::CONTENT_TYPE, &name, body))
 }
 
 /// GeoJSON or CSV, written chunk by chunk as rows arrive.
