@@ -5,5 +5,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
+scripts/setup.sh
 cargo build --release -p trygghetskarta-server
 cargo run --release -q -p trygghetskarta-server --example export_bench -- "$@"

@@ -6,11 +6,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
-if ! command -v wrk >/dev/null; then
-  echo "==> installing wrk"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q wrk
-fi
+scripts/setup.sh --bench
 cargo build --release -p trygghetskarta-server
 cargo run --release -q -p trygghetskarta-server --example load_bench

@@ -6,10 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
-scripts/setup.sh --test
-if [ ! -f bench/node_modules/leaflet.markercluster/package.json ]; then
-  npm ci --prefix bench --no-audit --no-fund
-fi
+scripts/setup.sh --bench
 SERVER_PROFILE=release scripts/build-widget.sh
 cargo build --release -p trygghetskarta-server
 SERVER_PROFILE=release node bench/map-bench.mjs "$@"

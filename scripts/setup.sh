@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh machine and skips what is already there at the
 # right version. `scripts/setup.sh` is enough to build and run; `--test` adds the browsers and
-# the end-to-end test packages.
+# the end-to-end test packages; `--bench` adds the benchmarks' tools to those.
 #
 #   wasm32 target            rustup
 #   trunk 0.21.14            cargo install (about 12 min the first time)
@@ -13,6 +13,8 @@
 #   systemd-analyze, openssl apt (--test): the deploy/ units are checked; test certificates
 #   aiosmtpd                 PyPI (--test): a real SMTP server for the mail tests
 #   playwright-core          npm, in e2e (--test)
+#   wrk                      apt (--bench): the load generator of `make bench-load`
+#   leaflet, markercluster   npm, in bench (--bench): the comparison page of `make bench`
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -20,7 +22,11 @@ cd "$ROOT"
 source scripts/env.sh
 
 want_test=false
-[ "${1:-}" = "--test" ] && want_test=true
+want_bench=false
+case "${1:-}" in
+  --test) want_test=true ;;
+  --bench) want_test=true; want_bench=true ;;
+esac
 
 say() { printf '==> %s\n' "$*"; }
 
@@ -93,5 +99,19 @@ if $want_test; then
     || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
     say "installing the end-to-end test packages"
     npm ci --prefix e2e --no-audit --no-fund
+  fi
+fi
+
+if $want_bench; then
+  if ! command -v wrk >/dev/null; then
+    say "installing wrk (the load generator)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q wrk
+  fi
+  if [ ! -f bench/node_modules/leaflet.markercluster/package.json ] \
+    || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+    say "installing the map benchmark's comparison packages"
+    npm ci --prefix bench --no-audit --no-fund
   fi
 fi

@@ -15,6 +15,30 @@ async fn health_answers_ok() {
     assert_eq!(res.json(), json!({"status": "ok"}));
 }
 
+/// Monitoring must notice when writes cannot happen, not only reads: here another process (a
+/// stray `sqlite3` shell, say) holds the database's write lock.
+#[tokio::test]
+async fn health_is_unavailable_while_writes_cannot_happen() {
+    use sqlx::{ConnectOptions, Connection};
+    let app = TestApp::new().await;
+    let mut other = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(app.dir.path().join("test.db"))
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let res = app.get("/api/health").await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.json()["status"], "unavailable");
+    sqlx::query("COMMIT").execute(&mut other).await.unwrap();
+    other.close().await.unwrap();
+    let res = app.get("/api/health").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+}
+
 #[tokio::test]
 async fn unknown_api_paths_get_the_json_404_shape() {
     let app = TestApp::new().await;

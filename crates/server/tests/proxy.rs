@@ -36,7 +36,7 @@ fn report() -> serde_json::Value {
 fn request(
     method: &str,
     uri: &str,
-    peer: [u8; 4],
+    peer: impl Into<std::net::IpAddr>,
     headers: &[(&str, &str)],
     body: &serde_json::Value,
 ) -> Request<Body> {
@@ -50,9 +50,10 @@ fn request(
     }
     let mut req = req.body(Body::from(body.to_string())).unwrap();
     req.extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            peer, 40000,
-        ))));
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(
+            peer.into(),
+            40000,
+        )));
     req
 }
 
@@ -151,6 +152,84 @@ async fn a_client_that_is_no_proxy_cannot_choose_its_address() {
         };
         assert_eq!(res.status, want, "{xff}");
     }
+}
+
+/// The same over IPv6: a proxy network given as a CIDR, a chain of two proxies, and a direct
+/// IPv6 client that forges the header. IPv6 clients are counted per /64.
+#[tokio::test]
+async fn ipv6_proxies_and_forgers_are_told_apart() {
+    let app = TestApp::with_config(|_| AppConfig {
+        trusted_proxies: TrustedProxies::parse(&["::1", "fd00::/8"]).unwrap(),
+        limits: pins_per_10_min(1),
+        ..AppConfig::default()
+    })
+    .await;
+    let edge: std::net::IpAddr = "fd00::10".parse().unwrap();
+    // Two residents behind a chain (edge proxy fd00::10, inner proxy fd00::7): each is the
+    // right-most address that is not a proxy.
+    for (xff, want) in [
+        ("2001:db8:1::5, fd00::7", StatusCode::CREATED),
+        ("2001:db8:2::5, fd00::7", StatusCode::CREATED),
+        (
+            "9.9.9.9, 2001:db8:1::6, fd00::7",
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+    ] {
+        let res = app
+            .request(request(
+                "POST",
+                "/api/pins",
+                edge,
+                &[("x-forwarded-for", xff)],
+                &report(),
+            ))
+            .await;
+        assert_eq!(res.status, want, "{xff}: {}", res.text());
+    }
+    // A direct IPv6 client (not a proxy) forging the header is still itself.
+    let direct: std::net::IpAddr = "2001:db8:9::1".parse().unwrap();
+    for (i, forged) in ["2001:db8:3::1", "2001:db8:4::1"].iter().enumerate() {
+        let res = app
+            .request(request(
+                "POST",
+                "/api/pins",
+                direct,
+                &[("x-forwarded-for", forged)],
+                &report(),
+            ))
+            .await;
+        let want = if i == 0 {
+            StatusCode::CREATED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(res.status, want, "forged {forged}");
+    }
+}
+
+/// "Jag känner likadant" is limited per resident behind the proxy as well.
+#[tokio::test]
+async fn agrees_are_limited_per_resident_behind_the_proxy() {
+    let app = behind_proxy(RateLimits {
+        agrees: Limit::per_minutes(2, 10),
+        ..RateLimits::default()
+    })
+    .await;
+    let pin = app.seed_pin(common::SeedPin::default()).await;
+    let url = format!("/api/pins/{pin}/agree");
+    let agree = |xff: &'static str| {
+        let device = json!({"device_id": uuid::Uuid::new_v4()});
+        request("POST", &url, PROXY, &[("x-forwarded-for", xff)], &device)
+    };
+    for _ in 0..2 {
+        let res = app.request(agree("203.0.113.20")).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    }
+    let limited = app.request(agree("203.0.113.20")).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    let neighbour = app.request(agree("203.0.113.21")).await;
+    assert_eq!(neighbour.status, StatusCode::OK);
+    assert_eq!(neighbour.json()["agree_count"], 3, "{}", neighbour.text());
 }
 
 async fn login_from(

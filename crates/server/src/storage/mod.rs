@@ -197,10 +197,14 @@ impl Storage {
         self.mail.notified().await;
     }
 
-    /// Whether the database answers a query (for `/api/health`).
+    /// Whether the database answers a query (for `/api/health`): a reader, and the writer too
+    /// (a writer stuck behind another process's lock, or stopped, means writes would fail).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(self.pool()).await?;
-        Ok(())
+        self.write(|c| {
+            Box::pin(async move { sqlx::query("SELECT 1").execute(&mut *c).await.map(|_| ()) })
+        })
+        .await
     }
 
     /// How the writer has been doing (for metrics).
