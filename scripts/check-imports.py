@@ -238,7 +238,7 @@ def main():
             text = f.read()
         if '#![cfg(target_arch = "wasm32")]' in text:
             continue  # browser tests of the components themselves (tests/web.rs)
-        if re.search(r"trygghetskarta::(components|app|staff_app)\b", strip(text)):
+        if imports_component(strip(text)):
             bad_tests.append(n)
     if bad_tests:
         ok = False
@@ -247,6 +247,39 @@ def main():
         print("\nnative tests in tests/ import no component module")
 
     return 0 if ok else 1
+
+
+COMPONENT_ROOMS = re.compile(r"^(components|app|staff_app)\b")
+
+
+def imports_component(text):
+    """Whether `text` names a component room through the crate: `trygghetskarta::components::x`,
+    or inside a group, `trygghetskarta::{model::y, components::x}` (top-level items only)."""
+    for m in re.finditer(r"trygghetskarta::", text):
+        rest = text[m.end():]
+        if not rest.startswith("{"):
+            if COMPONENT_ROOMS.match(rest):
+                return True
+            continue
+        depth, item = 0, ""
+        for ch in rest:
+            if ch == "{":
+                depth += 1
+                if depth == 1:
+                    continue
+            elif ch == "}":
+                depth -= 1
+                if depth == 0:
+                    if COMPONENT_ROOMS.match(item.strip()):
+                        return True
+                    break
+            if depth == 1 and ch == ",":
+                if COMPONENT_ROOMS.match(item.strip()):
+                    return True
+                item = ""
+            else:
+                item += ch
+    return False
 
 
 if __name__ == "__main__":

@@ -129,13 +129,14 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         (Callback::new(|_| {}), Callback::new(|_| {}))
     };
     let select = Callback::new(move |pin| report.selected.set(Some(pin)));
+    let map_column = NodeRef::<leptos::html::Div>::new();
 
     view! {
         <div class="tk-root" lang=move || lang.get().tag()>
             <Header intro=true />
             {sections.mine.then(|| view! { <NewAnswers /> })}
             <div class="tk-body">
-                <div class="tk-map-column">
+                <div class="tk-map-column" node_ref=map_column>
                     <MapView basemap=loaded viewport=viewport tiles=tiles on_tap=on_tap on_enter=on_enter start=start>
                         {sections.updates.then(|| view! { <ActionLayer actions=actions viewport=viewport /> })}
                         <PinLayer viewport=viewport pins=pin_set on_select=select />
@@ -155,7 +156,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             <p class="tk-status" role="status" aria-live="polite">{move || report.status.get()}</p>
             {sections.mine.then(|| view! { <MyPins viewport=viewport /> })}
             {sections.updates.then(|| view! {
-                <Updates viewport=viewport basemap=loaded version=Signal::derive(move || report.pins_version.get()) />
+                <Updates viewport=viewport map=map_column basemap=loaded version=Signal::derive(move || report.pins_version.get()) />
             })}
             {sections.dialogues.then(|| view! { <DialogueList dialogues=dialogues viewport=viewport /> })}
             {sections.dialogues.then(|| view! { <ClosedDialogues closed=closed actions=actions /> })}

@@ -20,6 +20,8 @@ use crate::model::followup::UpdatesFilter;
 #[component]
 pub fn Updates(
     viewport: RwSignal<Option<Viewport>>,
+    /// This widget's map, scrolled into view by "Visa på kartan" (a page may embed two widgets).
+    map: NodeRef<leptos::html::Div>,
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
     /// Bumped when something the list shows may have changed.
     #[prop(into)]
@@ -57,7 +59,7 @@ pub fn Updates(
                     *v = focus(*v, at, v.zoom.max(16.0));
                 }
             });
-            if let Some(map) = crate::dom::query(".tk-map") {
+            if let Some(map) = map.get_untracked() {
                 map.scroll_into_view();
             }
         };
