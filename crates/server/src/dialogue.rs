@@ -3,6 +3,7 @@
 use std::str::FromStr;
 
 use jiff::Timestamp;
+use trygghetskarta_shared::staff::MAX_REASON_CHARS;
 use trygghetskarta_shared::{DialogueInput, DialogueKind};
 
 use crate::area;
@@ -14,7 +15,6 @@ pub const MAX_TITLE: usize = 120;
 pub const MAX_DESCRIPTION: usize = 5000;
 pub const MAX_PLACE: usize = 120;
 pub const MAX_URL: usize = 500;
-pub const MAX_REASON: usize = 500;
 /// Longest session: a day.
 pub const MAX_DURATION_SECS: i64 = 24 * 3600;
 
@@ -111,8 +111,8 @@ pub fn validate(input: DialogueInput, id: String, now: i64) -> ApiResult<Dialogu
     })
 }
 
-/// The reason a session is cancelled: required, at most [`MAX_REASON`] characters.
+/// The reason a session is cancelled: required, at most [`MAX_REASON_CHARS`] characters.
 pub fn cancel_reason(reason: String) -> ApiResult<String> {
-    clean_text("reason", Some(reason), MAX_REASON)?
+    clean_text("reason", Some(reason), MAX_REASON_CHARS)?
         .ok_or_else(|| AppError::invalid("required", "reason", "Say why the session is cancelled."))
 }

@@ -5,14 +5,17 @@ use trygghetskarta_shared::pin::public_location;
 use trygghetskarta_shared::{
     Action, ActionNote, ActionParty, ActionState, Category, Dialogue, DialogueKind,
     DialogueOrganiser, DialogueOutcome, DialogueStatus, ExportLogEntry, ModerationAction,
-    ModerationEvent, NoActionReason, Party, PinStatus, PublicPin, PublicResponse, StaffPin,
-    TimeOfDay,
+    ModerationEvent, NoActionReason, Party, PinStatus, PublicPin, PublicResponse, Role, StaffPin,
+    StaffUser, TimeOfDay, Update, UpdateKind,
 };
 use uuid::Uuid;
 
 use crate::error::{ApiResult, AppError};
+use crate::named::{self, Named};
 use crate::places;
-use crate::storage::{ActionFull, DialogueRow, ExportRow, FollowUp, ModerationRow, PinRow};
+use crate::storage::{
+    ActionFull, DialogueRow, ExportRow, FollowUp, ModerationRow, PinRow, UserSummary,
+};
 use crate::time::{local_date, to_local_rfc3339};
 
 /// The error for a stored value that cannot be shown.
@@ -169,7 +172,8 @@ fn uuids(ids: &[String]) -> Result<Vec<Uuid>, uuid::Error> {
 }
 
 /// An action. `public`: only visible pins are listed.
-pub fn action(a: ActionFull, public: bool) -> ApiResult<Action> {
+/// An action; `named` names where it is (see [`named::describe`]).
+pub fn action(a: ActionFull, public: bool, named: &[Named]) -> ApiResult<Action> {
     let r = a.row;
     let bad = |what: &str| bad("action", &r.id, what);
     let time = |t: i64| to_local_rfc3339(t).ok_or_else(|| bad("time"));
@@ -200,7 +204,7 @@ pub fn action(a: ActionFull, public: bool) -> ApiResult<Action> {
         id: r.id.parse().map_err(|_| bad("id"))?,
         party: ActionParty::parse(&r.party).ok_or_else(|| bad("party"))?,
         state: ActionState::parse(&r.state).ok_or_else(|| bad("state"))?,
-        area_name: places::area_at(r.lat, r.lon).map(str::to_owned),
+        area_name: Some(named::describe(r.lat, r.lon, named)),
         notes: a
             .notes
             .iter()
@@ -255,4 +259,91 @@ pub fn export_entry(r: ExportRow) -> ExportLogEntry {
         rows: u64::try_from(r.rows).unwrap_or(0),
         completed: r.completed,
     }
+}
+
+/// "Vad händer?": a public answer on a pin (at its grid cell), named after where it is.
+pub fn answer_update(row: &PinRow, named: &[Named]) -> ApiResult<Option<(i64, Update)>> {
+    let Some(at) = row.follow_up.response_at else {
+        return Ok(None);
+    };
+    let pin = public_pin(row)?;
+    let (lat, lon) = public_location(row.lat, row.lon);
+    let response = pin.response;
+    Ok(Some((
+        at,
+        Update {
+            kind: UpdateKind::Answer,
+            date: local_date(at).unwrap_or_default(),
+            id: pin.id,
+            title: String::new(),
+            text: response
+                .as_ref()
+                .map(|r| r.text.clone())
+                .unwrap_or_default(),
+            status: Some(pin.status),
+            action_state: None,
+            party: response.map(|r| r.party.code().to_owned()),
+            party_name: None,
+            category: Some(pin.category),
+            lat,
+            lon,
+            area_name: Some(named::describe(lat, lon, named)),
+        },
+    )))
+}
+
+/// "Vad händer?": an action, with its latest progress note (else its description).
+pub fn action_update(a: Action, changed_at: i64, latest_note: Option<String>) -> (i64, Update) {
+    (
+        changed_at,
+        Update {
+            kind: UpdateKind::Action,
+            date: local_date(changed_at).unwrap_or_default(),
+            id: a.id,
+            title: a.title,
+            text: latest_note.unwrap_or(a.description),
+            status: None,
+            action_state: Some(a.state),
+            party: Some(a.party.code().to_owned()),
+            party_name: a.party_name,
+            category: a.categories.first().copied(),
+            lat: a.lat,
+            lon: a.lon,
+            area_name: a.area_name,
+        },
+    )
+}
+
+/// "Vad händer?": what was heard at a dialogue closed at `at` (`None` while it is not closed).
+pub fn dialogue_update(d: Dialogue, at: i64, named: &[Named]) -> Option<(i64, Update)> {
+    let outcome = d.outcome?;
+    Some((
+        at,
+        Update {
+            kind: UpdateKind::Dialogue,
+            date: local_date(at).unwrap_or_default(),
+            id: d.id,
+            title: d.title,
+            category: outcome.themes.first().copied(),
+            text: outcome.summary,
+            status: None,
+            action_state: None,
+            party: Some(d.organiser.code().to_owned()),
+            party_name: None,
+            lat: d.lat,
+            lon: d.lon,
+            area_name: Some(named::describe(d.lat, d.lon, named)),
+        },
+    ))
+}
+
+/// A staff account as admins see it in "Konton".
+pub fn staff_user(u: UserSummary) -> ApiResult<StaffUser> {
+    Ok(StaffUser {
+        role: Role::parse(&u.role).ok_or_else(|| bad("user", &u.username, "role"))?,
+        last_login_at: u.last_login_at.and_then(to_local_rfc3339),
+        username: u.username,
+        disabled: u.disabled,
+        created_at: u.created_at,
+    })
 }

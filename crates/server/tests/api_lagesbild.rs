@@ -251,6 +251,62 @@ async fn a_named_place_filters_counts_and_names_hotspots() {
     assert_eq!(del.status, StatusCode::NO_CONTENT);
 }
 
+/// Residents read where an answer or an action is by the names staff gave places, else by the
+/// tätort and a direction from a close landmark, never by a distant landmark alone.
+#[tokio::test]
+async fn public_answers_and_actions_are_named_after_staff_named_places() {
+    let app = TestApp::new().await;
+    let planner = app.staff_cookie("petra", "planner").await;
+    let station = app
+        .seed_pin(SeedPin {
+            lat: 59.3969,
+            lon: 15.8411,
+            ..SeedPin::default()
+        })
+        .await;
+    let place = json!({"name": "Stationsområdet", "lat": 59.3970, "lon": 15.8410, "radius_m": 120});
+    let res = app
+        .send("POST", "/api/staff/places", Some(&planner), &place)
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let answer = json!({"status": "investigating", "response": "Vi ser över belysningen."});
+    let res = app
+        .send(
+            "POST",
+            &format!("/api/staff/pins/{station}/status"),
+            Some(&planner),
+            &answer,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let action = json!({
+        "title": "Fler lampor vid stationen", "description": "Sex nya lampor.",
+        "party": "kommun", "lat": 59.3971, "lon": 15.8409, "state": "planned", "pins": [],
+    });
+    let res = app
+        .send("POST", "/api/actions", Some(&planner), &action)
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    assert_eq!(res.json()["area_name"], "Stationsområdet");
+    // Just outside the circle: near it.
+    let near = json!({
+        "title": "Cykelparkering", "description": "Ny cykelparkering.",
+        "party": "kommun", "lat": 59.3970, "lon": 15.8440, "state": "planned", "pins": [],
+    });
+    let res = app
+        .send("POST", "/api/actions", Some(&planner), &near)
+        .await;
+    assert_eq!(res.json()["area_name"], "vid Stationsområdet");
+    let updates = app.get("/api/updates").await.json();
+    let answer = updates
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["kind"] == "answer")
+        .expect("the answer is news");
+    assert_eq!(answer["area_name"], "Stationsområdet");
+}
+
 #[tokio::test]
 async fn two_periods_compare_with_counts_and_per_cent_only_for_large_numbers() {
     let app = TestApp::new().await;
@@ -391,6 +447,10 @@ async fn organisers_see_aggregates_never_comments_and_exports_need_a_planner() {
     let s = app.get_as("/api/staff/stats", &organiser).await;
     assert_eq!(s.status, StatusCode::OK);
     assert!(!s.text().contains("Kalle"), "no comments in aggregates");
+    assert_eq!(
+        s.headers["cache-control"], "no-store",
+        "staff figures stay out of caches"
+    );
     let xlsx = app
         .get_as("/api/export/stats.xlsx?bucket=month", &organiser)
         .await;
@@ -501,7 +561,9 @@ async fn an_admin_manages_accounts_by_the_same_rules_as_the_command_line() {
             .status,
         StatusCode::OK
     );
-    let users = app.get_as("/api/staff/users", &admin).await.json();
+    let users = app.get_as("/api/staff/users", &admin).await;
+    assert_eq!(users.headers["cache-control"], "no-store");
+    let users = users.json();
     let olle = users
         .as_array()
         .unwrap()

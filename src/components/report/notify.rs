@@ -2,6 +2,7 @@
 //! server has a mail relay, with what the address is used for and when it is deleted.
 
 use leptos::prelude::*;
+use trygghetskarta_shared::pin::MAX_EMAIL_CHARS;
 
 use super::state::ReportState;
 use crate::context::use_strings;
@@ -33,7 +34,7 @@ pub fn NotifyOptIn() -> impl IntoView {
                         <div class="tk-field">
                             <label for="tk-field-notify_email">{move || strings().notify_email_label}</label>
                             <input type="email" id="tk-field-notify_email" autocomplete="email"
-                                inputmode="email"
+                                inputmode="email" maxlength=MAX_EMAIL_CHARS
                                 aria-describedby="tk-notify-privacy"
                                 aria-invalid=move || invalid().to_string()
                                 prop:value=move || state.draft.with(|d| d.email.clone())

@@ -29,19 +29,20 @@ pub fn router() -> Router<AppState> {
 
 /// Every action, most recently changed first (public: visible pins only).
 async fn list(State(state): State<AppState>) -> ApiResult<Json<Vec<Action>>> {
+    let named = state.named_places().await?;
     state
         .db
         .actions()
         .await?
         .into_iter()
-        .map(|a| present::action(a, true))
+        .map(|a| present::action(a, true, &named))
         .collect::<ApiResult<Vec<_>>>()
         .map(Json)
 }
 
 async fn one(State(state): State<AppState>, PathId(id): PathId) -> ApiResult<Json<Action>> {
     let a = state.db.action(&id).await?.ok_or(AppError::NotFound)?;
-    present::action(a, true).map(Json)
+    present::action(a, true, &state.named_places().await?).map(Json)
 }
 
 /// Checks the links an input asks for; `pins` is `None` when the caller may not change them
@@ -117,7 +118,11 @@ async fn create(
     let saved = save(&state, &staff, &input, row, &[], true)
         .await?
         .ok_or_else(|| AppError::internal("a new action was not saved"))?;
-    Ok((StatusCode::CREATED, Json(present::action(saved, false)?)))
+    let named = state.named_places().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(present::action(saved, false, &named)?),
+    ))
 }
 
 async fn update(
@@ -134,7 +139,7 @@ async fn update(
     let saved = save(&state, &staff, &input, row, &linked, false)
         .await?
         .ok_or(AppError::NotFound)?;
-    present::action(saved, false).map(Json)
+    present::action(saved, false, &state.named_places().await?).map(Json)
 }
 
 async fn add_note(
@@ -151,5 +156,5 @@ async fn add_note(
         .add_action_note(&id, &staff.username, &text, now_unix())
         .await?
         .ok_or(AppError::NotFound)?;
-    present::action(saved, false).map(Json)
+    present::action(saved, false, &state.named_places().await?).map(Json)
 }

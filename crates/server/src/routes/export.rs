@@ -9,12 +9,11 @@ use std::io::{Seek, SeekFrom};
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use futures_util::{Stream, StreamExt};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::Staff;
 use crate::error::{ApiResult, AppError};
@@ -71,10 +70,7 @@ pub fn router() -> Router<AppState> {
         .route("/export/actions.{ext}", get(export_actions))
         .route("/export/stats.xlsx", get(export_stats))
         .route("/export/{file}", get(export))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(super::no_store())
 }
 
 async fn export(
@@ -129,12 +125,13 @@ async fn export_actions(
     staff.require(PIN_READERS)?;
     let format = Format::from_file(&format!("pins.{ext}")).ok_or(AppError::NotFound)?;
     let now = now_unix();
+    let named = state.named_places().await?;
     let actions = state
         .db
         .actions()
         .await?
         .into_iter()
-        .map(|a| present::action(a, false))
+        .map(|a| present::action(a, false, &named))
         .collect::<ApiResult<Vec<_>>>()?;
     let log = state
         .db

@@ -15,10 +15,11 @@ use crate::error::{ApiResult, AppError};
 use crate::extract::{parse_id, JsonBody, PathId};
 use crate::filter::{self, PinFilter};
 use crate::named::{self, Named};
+use crate::present;
 use crate::routes::staff::{HOTSPOT_READERS, PIN_READERS};
 use crate::stats::{self, BucketSize};
 use crate::storage::{CreateUserError, NamedPlaceRow, NewUser, SavePlaceError};
-use crate::time::{local_date, now_rfc3339_utc, now_unix, to_local_rfc3339};
+use crate::time::{local_date, now_rfc3339_utc, now_unix};
 use crate::{password, AppState};
 
 /// Only admins (no other role passes `require(ADMINS)`).
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/users/{name}/disable", post(disable_user))
         .route("/staff/users/{name}/enable", post(enable_user))
         .route("/staff/users/{name}/password", post(set_password))
+        .layer(super::no_store())
 }
 
 /// The selection's first and last local day (from its dates).
@@ -246,15 +248,7 @@ async fn list_users(
     let users = state.db.list_users().await?;
     users
         .into_iter()
-        .map(|u| {
-            Ok(StaffUser {
-                role: Role::parse(&u.role).ok_or_else(|| AppError::internal("bad stored role"))?,
-                last_login_at: u.last_login_at.and_then(to_local_rfc3339),
-                username: u.username,
-                disabled: u.disabled,
-                created_at: u.created_at,
-            })
-        })
+        .map(present::staff_user)
         .collect::<ApiResult<Vec<_>>>()
         .map(Json)
 }

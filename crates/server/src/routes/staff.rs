@@ -2,10 +2,8 @@
 //! filters, moderation with its history, hotspots and the export log.
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use tower_http::set_header::SetResponseHeaderLayer;
 use trygghetskarta_shared::{
     BulkStatusChange, BulkStatusResult, EditComment, ExportLogEntry, Hotspots, ModerationEvent,
     ModerationReason, Role, StaffPin, StatusChange,
@@ -47,11 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/hotspots", get(hotspots))
         .route("/staff/areas", get(areas))
         .route("/staff/exports", get(export_log))
-        // Personal data: never kept in a browser or proxy cache.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(super::no_store())
 }
 
 async fn list(

@@ -5,13 +5,11 @@
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use trygghetskarta_shared::pin::public_location;
-use trygghetskarta_shared::{Category, Update, UpdateKind};
+use trygghetskarta_shared::{Category, Update};
 
 use crate::error::{ApiResult, AppError};
 use crate::places::{self, Area};
 use crate::present;
-use crate::time::local_date;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -75,65 +73,23 @@ async fn updates(
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<Vec<Update>>> {
     let filter = parse(query.as_deref())?;
+    let named = state.named_places().await?;
     // (sort key: Unix seconds, entry)
     let mut out: Vec<(i64, Update)> = Vec::new();
     for row in state.db.answered_pins(MAX_UPDATES as i64 * 3).await? {
-        let Some(at) = row.follow_up.response_at else {
-            continue;
-        };
-        let pin = present::public_pin(&row)?;
-        if !filter.keeps(row.lat, row.lon, &[pin.category]) {
+        let category = Category::parse(&row.category);
+        if !filter.keeps(row.lat, row.lon, category.as_slice()) {
             continue;
         }
-        let (lat, lon) = public_location(row.lat, row.lon);
-        let response = pin.response.clone();
-        out.push((
-            at,
-            Update {
-                kind: UpdateKind::Answer,
-                date: local_date(at).unwrap_or_default(),
-                id: pin.id,
-                title: String::new(),
-                text: response
-                    .as_ref()
-                    .map(|r| r.text.clone())
-                    .unwrap_or_default(),
-                status: Some(pin.status),
-                action_state: None,
-                party: response.map(|r| r.party.code().to_owned()),
-                party_name: None,
-                category: Some(pin.category),
-                lat,
-                lon,
-                area_name: places::area_at(lat, lon).map(str::to_owned),
-            },
-        ));
+        out.extend(present::answer_update(&row, &named)?);
     }
     for full in state.db.actions().await? {
         let at = full.row.updated_at;
         let latest_note = full.notes.last().map(|(_, t)| t.clone());
-        let a = present::action(full, true)?;
-        if !filter.keeps(a.lat, a.lon, &a.categories) {
-            continue;
+        let a = present::action(full, true, &named)?;
+        if filter.keeps(a.lat, a.lon, &a.categories) {
+            out.push(present::action_update(a, at, latest_note));
         }
-        out.push((
-            at,
-            Update {
-                kind: UpdateKind::Action,
-                date: local_date(at).unwrap_or_default(),
-                id: a.id,
-                title: a.title,
-                text: latest_note.unwrap_or(a.description),
-                status: None,
-                action_state: Some(a.state),
-                party: Some(a.party.code().to_owned()),
-                party_name: a.party_name,
-                category: a.categories.first().copied(),
-                lat: a.lat,
-                lon: a.lon,
-                area_name: a.area_name,
-            },
-        ));
     }
     for id in state.db.closed_dialogue_ids(MAX_UPDATES as i64).await? {
         let Some(row) = state.db.dialogue(&id).await? else {
@@ -144,28 +100,14 @@ async fn updates(
         };
         let (lat, lon) = (row.lat, row.lon);
         let d = present::dialogue(row, &[])?;
-        let Some(outcome) = d.outcome else { continue };
-        if !filter.keeps(lat, lon, &outcome.themes) {
-            continue;
+        let themes = d
+            .outcome
+            .as_ref()
+            .map(|o| o.themes.clone())
+            .unwrap_or_default();
+        if filter.keeps(lat, lon, &themes) {
+            out.extend(present::dialogue_update(d, at, &named));
         }
-        out.push((
-            at,
-            Update {
-                kind: UpdateKind::Dialogue,
-                date: local_date(at).unwrap_or_default(),
-                id: d.id,
-                title: d.title,
-                text: outcome.summary,
-                status: None,
-                action_state: None,
-                party: Some(d.organiser.code().to_owned()),
-                party_name: None,
-                category: outcome.themes.first().copied(),
-                lat,
-                lon,
-                area_name: places::area_at(lat, lon).map(str::to_owned),
-            },
-        ));
     }
     out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
     out.truncate(MAX_UPDATES);

@@ -40,7 +40,7 @@ pub use pins::{Agreed, Inserted, PinRow};
 pub use sessions::{SessionRow, UserRow};
 pub use staff::{Change, ExportRow, ModerationRow, Order, PinPoint};
 pub use stats::{summer_time, AnswerGroup, CellGroup, DayGroup};
-pub use users::{CreateUserError, NewUser};
+pub use users::{CreateUserError, NewUser, UserSummary};
 pub use writer::WriteStats;
 
 /// How long a connection waits for a lock another process holds (the `backup` or `user`
