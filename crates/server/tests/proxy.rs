@@ -64,93 +64,51 @@ fn pins_per_10_min(n: u32) -> RateLimits {
     }
 }
 
+/// A new pin arriving from `peer` with `X-Forwarded-For: xff`: the status it gets.
+async fn pin_from(app: &TestApp, peer: impl Into<std::net::IpAddr>, xff: &str) -> StatusCode {
+    let headers = [("x-forwarded-for", xff)];
+    let res = app
+        .request(request("POST", "/api/pins", peer, &headers, &report()))
+        .await;
+    res.status
+}
+
+const CREATED: StatusCode = StatusCode::CREATED;
+const LIMITED: StatusCode = StatusCode::TOO_MANY_REQUESTS;
+
 #[tokio::test]
 async fn residents_behind_the_proxy_each_get_their_own_limit() {
     let app = behind_proxy(pins_per_10_min(2)).await;
     // 40 residents, one pin each, all through the proxy.
     for i in 0..40u8 {
         let xff = format!("203.0.113.{i}");
-        let res = app
-            .request(request(
-                "POST",
-                "/api/pins",
-                PROXY,
-                &[("x-forwarded-for", &xff)],
-                &report(),
-            ))
-            .await;
-        assert_eq!(
-            res.status,
-            StatusCode::CREATED,
-            "resident {i}: {}",
-            res.text()
-        );
+        assert_eq!(pin_from(&app, PROXY, &xff).await, CREATED, "resident {i}");
     }
     // One resident sending a third pin is limited, and only they are.
-    let one = [("x-forwarded-for", "203.0.113.5")];
-    let second = app
-        .request(request("POST", "/api/pins", PROXY, &one, &report()))
-        .await;
-    assert_eq!(second.status, StatusCode::CREATED);
-    let limited = app
-        .request(request("POST", "/api/pins", PROXY, &one, &report()))
-        .await;
-    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
-    let other = app
-        .request(request(
-            "POST",
-            "/api/pins",
-            PROXY,
-            &[("x-forwarded-for", "203.0.113.77")],
-            &report(),
-        ))
-        .await;
-    assert_eq!(other.status, StatusCode::CREATED);
+    assert_eq!(pin_from(&app, PROXY, "203.0.113.5").await, CREATED);
+    assert_eq!(pin_from(&app, PROXY, "203.0.113.5").await, LIMITED);
+    assert_eq!(pin_from(&app, PROXY, "203.0.113.77").await, CREATED);
 }
 
 #[tokio::test]
 async fn a_client_that_is_no_proxy_cannot_choose_its_address() {
     let app = behind_proxy(pins_per_10_min(2)).await;
     let direct = [198, 51, 100, 9];
-    for i in 0..4 {
+    for (i, want) in [CREATED, CREATED, LIMITED, LIMITED].into_iter().enumerate() {
         let forged = format!("192.0.2.{i}");
-        let res = app
-            .request(request(
-                "POST",
-                "/api/pins",
-                direct,
-                &[("x-forwarded-for", &forged)],
-                &report(),
-            ))
-            .await;
-        let want = if i < 2 {
-            StatusCode::CREATED
-        } else {
-            StatusCode::TOO_MANY_REQUESTS
-        };
-        assert_eq!(res.status, want, "forged attempt {i}");
+        assert_eq!(
+            pin_from(&app, direct, &forged).await,
+            want,
+            "forged attempt {i}"
+        );
     }
     // Through the proxy, a resident prepending a made-up address is still themselves.
     let app = behind_proxy(pins_per_10_min(1)).await;
-    for (i, xff) in ["1.1.1.1, 203.0.113.8", "2.2.2.2, 203.0.113.8"]
-        .iter()
-        .enumerate()
-    {
-        let res = app
-            .request(request(
-                "POST",
-                "/api/pins",
-                PROXY,
-                &[("x-forwarded-for", xff)],
-                &report(),
-            ))
-            .await;
-        let want = if i == 0 {
-            StatusCode::CREATED
-        } else {
-            StatusCode::TOO_MANY_REQUESTS
-        };
-        assert_eq!(res.status, want, "{xff}");
+    for (xff, want) in [
+        ("1.1.1.1, 203.0.113.8", CREATED),
+        ("2.2.2.2, 203.0.113.8", LIMITED),
+    ] {
+        assert_eq!(pin_from(&app, PROXY, xff).await, want, "{xff}");
     }
 }
 
@@ -165,45 +123,23 @@ async fn ipv6_proxies_and_forgers_are_told_apart() {
     })
     .await;
     let edge: std::net::IpAddr = "fd00::10".parse().unwrap();
-    // Two residents behind a chain (edge proxy fd00::10, inner proxy fd00::7): each is the
-    // right-most address that is not a proxy.
+    // Residents behind a chain (edge proxy fd00::10, inner proxy fd00::7): each is the
+    // right-most address that is not a proxy, and a /64 is one resident.
     for (xff, want) in [
-        ("2001:db8:1::5, fd00::7", StatusCode::CREATED),
-        ("2001:db8:2::5, fd00::7", StatusCode::CREATED),
-        (
-            "9.9.9.9, 2001:db8:1::6, fd00::7",
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
+        ("2001:db8:1::5, fd00::7", CREATED),
+        ("2001:db8:2::5, fd00::7", CREATED),
+        ("9.9.9.9, 2001:db8:1::6, fd00::7", LIMITED),
     ] {
-        let res = app
-            .request(request(
-                "POST",
-                "/api/pins",
-                edge,
-                &[("x-forwarded-for", xff)],
-                &report(),
-            ))
-            .await;
-        assert_eq!(res.status, want, "{xff}: {}", res.text());
+        assert_eq!(pin_from(&app, edge, xff).await, want, "{xff}");
     }
     // A direct IPv6 client (not a proxy) forging the header is still itself.
     let direct: std::net::IpAddr = "2001:db8:9::1".parse().unwrap();
-    for (i, forged) in ["2001:db8:3::1", "2001:db8:4::1"].iter().enumerate() {
-        let res = app
-            .request(request(
-                "POST",
-                "/api/pins",
-                direct,
-                &[("x-forwarded-for", forged)],
-                &report(),
-            ))
-            .await;
-        let want = if i == 0 {
-            StatusCode::CREATED
-        } else {
-            StatusCode::TOO_MANY_REQUESTS
-        };
-        assert_eq!(res.status, want, "forged {forged}");
+    for (forged, want) in [("2001:db8:3::1", CREATED), ("2001:db8:4::1", LIMITED)] {
+        assert_eq!(
+            pin_from(&app, direct, forged).await,
+            want,
+            "forged {forged}"
+        );
     }
 }
 
