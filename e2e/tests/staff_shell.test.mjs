@@ -15,15 +15,7 @@ const PASSWORD = 'a long enough secret';
 let nightDrugs;
 let mostAgreed;
 
-async function api(method, path, cookie, body) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
-  return res.status === 204 ? null : res.json();
-}
+const api = (...args) => server.api(...args);
 
 before(async () => {
   server = await startServer({ args: ['--pins-per-10-min', '1000', '--agrees-per-10-min', '1000'] });

@@ -67,13 +67,9 @@ impl ListView {
     /// From a query string (other keys ignored; an unknown sort or a bad page is the default).
     pub fn from_query(query: &str) -> ListView {
         let mut view = ListView::default();
-        for (key, value) in query
-            .trim_start_matches('?')
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-        {
+        for (key, value) in crate::model::staff::query_pairs(query) {
             match key {
-                "sort" => view.sort = SortOrder::parse(value).unwrap_or_default(),
+                "sort" => view.sort = SortOrder::parse(&value).unwrap_or_default(),
                 "page" => view.page = value.parse().ok().filter(|p| *p >= 1).unwrap_or(1),
                 _ => {}
             }

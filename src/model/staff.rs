@@ -58,18 +58,22 @@ pub fn decode(value: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The `key=value` pairs of a query string (with or without its `?`), values decoded.
+pub fn query_pairs(query: &str) -> impl Iterator<Item = (&str, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k, decode(v)))
+}
+
 impl FilterForm {
     /// The form a query string describes: the inverse of [`FilterForm::query`], so a link a
     /// planner sends opens the same selection. Repeated and comma-separated values are taken
     /// as the API takes them; other keys (`sort`, `page`) and unknown codes are left out.
     pub fn from_query(query: &str) -> FilterForm {
         let mut f = FilterForm::default();
-        for (key, value) in query
-            .trim_start_matches('?')
-            .split('&')
-            .filter_map(|kv| kv.split_once('='))
-        {
-            let value = decode(value);
+        for (key, value) in query_pairs(query) {
             match key {
                 "from" => f.from = value,
                 "to" => f.to = value,
