@@ -197,3 +197,37 @@ pub fn query_param(name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
         .filter(|v| !v.is_empty())
 }
+
+/// The page's address: its path and its query string (without `?`).
+pub fn location() -> (String, String) {
+    let loc = window().location();
+    let path = loc.pathname().unwrap_or_default();
+    let search = loc.search().unwrap_or_default();
+    (path, search.trim_start_matches('?').to_owned())
+}
+
+/// `path?query` of the page's address, to compare with an address the view would write.
+pub fn current_address() -> String {
+    match location() {
+        (path, q) if q.is_empty() => path,
+        (path, q) => format!("{path}?{q}"),
+    }
+}
+
+/// Moves to another address of the same page without loading it: a new history entry
+/// (`push`, for a move the back button should undo) or the current one replaced.
+pub fn set_address(url: &str, push: bool) {
+    let Ok(history) = window().history() else {
+        return;
+    };
+    let _ = if push {
+        history.push_state_with_url(&JsValue::NULL, "", Some(url))
+    } else {
+        history.replace_state_with_url(&JsValue::NULL, "", Some(url))
+    };
+}
+
+/// The document's title (the tab, the history list, what a screen reader says on arrival).
+pub fn set_title(title: &str) {
+    document().set_title(title);
+}

@@ -1,18 +1,17 @@
 //! The staff root (`/personal`, its own wasm bundle so residents never download it): the
-//! widget's context and header, then log in, and what the role may do — the planners' view, the
-//! hotspot list for organisers, the dialogue sessions.
+//! widget's context and header, who is logged in, and then the shell
+//! (`components/staff/shell.rs`) with the sections the role has, each at its own address.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use trygghetskarta_shared::{Role, SessionInfo};
+use trygghetskarta_shared::SessionInfo;
 
 use crate::api::{self, ApiBase};
 use crate::components::header::Header;
-use crate::components::staff::dialogues::StaffDialogues;
 use crate::components::staff::login::LoginForm;
-use crate::components::staff::planner::{HotspotList, PlannerView};
+use crate::components::staff::shell::{provide_staff_state, StaffShell};
 use crate::components::staff::PlanAt;
 use crate::context::{provide_widget, use_strings};
 use crate::geo::basemap::Basemap;
@@ -46,6 +45,9 @@ pub fn StaffApp(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl Int
     let base = expect_context::<ApiBase>();
     let who = RwSignal::new(Who::Checking);
     provide_context(PlanAt(RwSignal::new(None)));
+    // The address (section and selection) is read before the login, so a link a colleague
+    // sent opens its selection once logged in.
+    provide_staff_state();
     let check = base.clone();
     spawn_local(async move {
         who.set(
@@ -65,31 +67,26 @@ pub fn StaffApp(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl Int
     let on_login = Callback::new(move |info| who.set(Who::LoggedIn(info)));
     view! {
         <section class="tk-staff" aria-labelledby="tk-staff-heading">
-            <h2 id="tk-staff-heading">{move || strings().staff_title}</h2>
-            <p><a href="/" class="tk-subscribe">{move || strings().back_to_map}</a></p>
-            {move || match who.get() {
-                Who::Checking => view! { <p class="tk-muted">"…"</p> }.into_any(),
-                Who::LoggedOut => view! { <LoginForm on_login=on_login /> }.into_any(),
-                Who::LoggedIn(info) => {
-                    let can_organise = matches!(info.role, Role::Organiser | Role::Admin);
-                    let can_plan_pins = matches!(info.role, Role::Planner | Role::Admin);
-                    view! {
+            <div class="tk-staff-bar">
+                <p id="tk-staff-heading" class="tk-staff-name">{move || strings().staff_title}</p>
+                {move || match who.get() {
+                    Who::LoggedIn(info) => Some(view! {
                         <p class="tk-staff-user">
-                            {format!("{} {} ({})", strings().logged_in_as, info.username, info.role.as_str())}
+                            {format!("{} {} ({})", strings().logged_in_as, info.username, strings().role(info.role))}
                             " "
                             <button type="button" class="tk-button tk-button--small tk-logout" on:click=logout.clone()>
                                 {strings().logout}
                             </button>
                         </p>
-                        {can_plan_pins.then(|| view! { <PlannerView basemap=basemap can_plan=can_organise /> })}
-                        {(can_organise && !can_plan_pins).then(|| {
-                            let everything = Memo::new(|_| String::new());
-                            view! { <HotspotList query=everything version=RwSignal::new(0) can_plan=true /> }
-                        })}
-                        {can_organise.then(|| view! { <StaffDialogues basemap=basemap /> })}
-                    }
-                        .into_any()
-                }
+                    }),
+                    _ => None,
+                }}
+                <p><a href="/" class="tk-subscribe">{move || strings().back_to_map}</a></p>
+            </div>
+            {move || match who.get() {
+                Who::Checking => view! { <p class="tk-muted">"…"</p> }.into_any(),
+                Who::LoggedOut => view! { <LoginForm on_login=on_login /> }.into_any(),
+                Who::LoggedIn(info) => view! { <StaffShell info=info basemap=basemap /> }.into_any(),
             }}
         </section>
     }

@@ -99,3 +99,65 @@ fn a_hotspot_is_named_by_its_nearest_place_and_summed_up_largest_first() {
     };
     assert_eq!(hotspot_place(&far, sv), "2 km från Medåker");
 }
+
+#[test]
+fn a_query_reads_back_into_the_same_form() {
+    let mut f = FilterForm {
+        from: "2026-01-01".into(),
+        to: "2026-06-30".into(),
+        area: "Gröna gången & co".into(),
+        include_hidden: true,
+        ..FilterForm::default()
+    };
+    for c in [Category::Vandalism, Category::Traffic] {
+        f.toggle_category(c);
+    }
+    f.toggle_time(TimeOfDay::Night);
+    f.toggle_time(TimeOfDay::Day);
+    let q = f.query();
+    let back = FilterForm::from_query(&q);
+    assert_eq!(back.query(), q);
+    // The same selection, in the forms' own order.
+    assert_eq!(back.categories, [Category::Traffic, Category::Vandalism]);
+    assert_eq!(back.times, [TimeOfDay::Day, TimeOfDay::Night]);
+    assert_eq!(back.area, "Gröna gången & co");
+    assert!(back.include_hidden);
+    assert_eq!(FilterForm::from_query(""), FilterForm::default());
+    assert_eq!(
+        FilterForm::from_query(&FilterForm::default().query()),
+        FilterForm::default()
+    );
+}
+
+#[test]
+fn a_query_from_elsewhere_is_read_as_the_api_reads_it() {
+    // Comma lists and repeats, `+` for a space, a leading `?`, keys for the list ignored,
+    // unknown codes left out.
+    let f = FilterForm::from_query(
+        "?category=drugs,lighting&category=drugs&time_of_day=evening&area=Norra+Arboga\
+         &sort=agreed&page=2&category=nonsense&include_hidden=false",
+    );
+    assert_eq!(f.categories, [Category::Drugs, Category::Lighting]);
+    assert_eq!(f.times, [TimeOfDay::Evening]);
+    assert_eq!(f.area, "Norra Arboga");
+    assert!(!f.include_hidden);
+    assert_eq!(
+        f.query(),
+        "category=drugs&category=lighting&time_of_day=evening&area=Norra%20Arboga"
+    );
+    // A broken escape is kept rather than dropped.
+    assert_eq!(FilterForm::from_query("area=100%").area, "100%");
+}
+
+#[test]
+fn a_hotspot_is_called_by_the_servers_place_name() {
+    let sv = Lang::Sv.strings();
+    let named = Hotspot {
+        place_name: "Arboga, norr om Heliga Trefaldighets kyrka".into(),
+        ..spot()
+    };
+    assert_eq!(
+        hotspot_place(&named, sv),
+        "Arboga, norr om Heliga Trefaldighets kyrka"
+    );
+}

@@ -57,6 +57,17 @@ export async function startServer({ env = {}, args = [], publicUrl = false } = {
   return {
     url,
     dir,
+    /** A JSON request to the API (with a session cookie, if given) that must succeed; its answer. */
+    async api(method, path, cookie, body) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    },
     /** Creates a staff account with the real CLI and returns a logged-in session cookie. */
     async staff(name, role, password = 'a long enough secret') {
       const add = spawn(serverBinary(), ['--database-url', db, 'user', 'add', name, '--role', role],

@@ -101,8 +101,11 @@ test('staff views have no WCAG 2.1 AA violations', async () => {
   await page.fill('#tk-login-user', 'olle');
   await page.fill('#tk-login-password', 'a long enough secret');
   await page.click('.tk-login button[type=submit]');
-  await page.locator('.tk-new-dialogue').waitFor();
+  // Hotspots are in Lägesbild, dialogues in their own section.
   await page.locator('.tk-hotspot-list li').first().waitFor();
+  await expectClean(page, 'organiser: lägesbild');
+  await page.click('.tk-staff-nav a[data-section="dialoger"]');
+  await page.locator('.tk-new-dialogue').waitFor();
   await expectClean(page, 'organiser: dialogues and hotspots');
   await page.click('.tk-new-dialogue');
   await page.locator('.tk-dialogue-editor').waitFor();
@@ -113,6 +116,7 @@ test('staff views have no WCAG 2.1 AA violations', async () => {
   await page.fill('#tk-login-user', 'pia');
   await page.fill('#tk-login-password', 'a long enough secret');
   await page.click('.tk-login button[type=submit]');
+  await page.click('.tk-staff-nav a[data-section="markeringar"]');
   await page.locator('.tk-pin-list .tk-pin-card').first().waitFor();
   await expectClean(page, 'planner: filters, map, hotspots, pins');
   const card = page.locator('.tk-pin-list .tk-pin-card').first();

@@ -72,7 +72,8 @@ test('a resident sees the session in the list and on the map and downloads its c
 });
 
 test('an organiser logs in, announces a session placed on the map, cancels another, and logs out', async () => {
-  const { page, context, errors } = await openPage(browser, `${server.url}/personal`, { viewport: { width: 1024, height: 900 } });
+  // Dialogues have their own section in the staff view.
+  const { page, context, errors } = await openPage(browser, `${server.url}/personal/dialoger`, { viewport: { width: 1024, height: 900 } });
   await server.staff('stina', 'organiser', 'stinas långa lösenord');
   await page.fill('#tk-login-user', 'stina');
   await page.fill('#tk-login-password', 'fel lösenord här');

@@ -15,16 +15,7 @@ let browser;
 let planner;
 let organiser;
 
-async function api(method, path, cookie, body) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const api = (...args) => server.api(...args);
 
 before(async () => {
   smtp = await startSmtp();

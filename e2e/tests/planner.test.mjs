@@ -44,7 +44,8 @@ after(async () => {
 });
 
 test('a planner filters, hides a pin that names a person, and exports the selection', async () => {
-  const { page, errors } = await openPage(browser, `${server.url}/personal`, {
+  // The pins are in their own section (the staff view's shell).
+  const { page, errors } = await openPage(browser, `${server.url}/personal/markeringar`, {
     viewport: { width: 1280, height: 900 }, acceptDownloads: true,
   });
   await page.getByLabel('Användarnamn').fill('pia');
@@ -124,7 +125,9 @@ test('an organiser sees the hotspots and plans a dialogue at one', async () => {
   assert.equal(await page.getByText('Kalle Karlsson').count(), 0);
   await first.getByRole('button', { name: 'Planera dialog här' }).click();
   await page.waitForFunction(() => document.activeElement?.id === 'tk-d-title');
-  assert.equal(await page.getByLabel('Platsens namn').inputValue(), 'Arboga station');
+  // Named as the hotspot is: the server's place_name (tätort, then the landmark it is at).
+  assert.equal(await page.getByLabel('Platsens namn').inputValue(), 'Arboga, vid Arboga station');
+  assert.equal(new URL(page.url()).pathname, '/personal/dialoger');
   assert.match(await page.locator('#tk-d-place').textContent(), /Platsen är vald på kartan/);
   assert.deepEqual(errors.filter((e) => !e.includes('401')), []);
 });

@@ -51,6 +51,9 @@ pub enum Attempt {
     Planner,
     /// Logging in to the staff view.
     Login,
+    /// Creating or changing a staff account (Konton); the message belongs beside the field the
+    /// server names.
+    Account,
 }
 
 impl Strings {
@@ -86,6 +89,12 @@ impl Strings {
                 (_, Some("reason")) => self.err_required,
                 ("too_long", _) => self.err_too_long,
                 _ => self.err_generic,
+            },
+            Attempt::Account => match (code, field) {
+                ("taken", _) => self.err_username_taken,
+                (_, Some("username")) => self.err_username,
+                (_, Some("password")) => self.err_password_short,
+                _ => self.err_account,
             },
             Attempt::Login => match status {
                 429 => self.too_many_attempts,

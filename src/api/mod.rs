@@ -6,8 +6,8 @@ use serde::de::DeserializeOwned;
 use trygghetskarta_shared::{Action, PinLookup, Update};
 use trygghetskarta_shared::{
     AgreeRequest, AgreeResponse, ApiErrorBody, CancelDialogue, ClientConfig, CreatedPin, Dialogue,
-    DialogueInput, EditComment, Hotspots, ModerationEvent, ModerationReason, NewPin, PublicPin,
-    SessionInfo, StaffPin,
+    DialogueInput, EditComment, Hotspots, ModerationEvent, ModerationReason, NewPassword, NewPin,
+    NewStaffUser, PublicPin, SessionInfo, StaffPin, StaffUser,
 };
 use uuid::Uuid;
 
@@ -265,6 +265,56 @@ pub async fn moderate(base: &ApiBase, id: Uuid, step: Moderation) -> Result<Staf
             )
             .await
         }
+    }
+}
+
+// --- Admins: Konton ------------------------------------------------------------------------
+
+/// Staff accounts with their role, state and last login.
+pub async fn staff_users(base: &ApiBase) -> Result<Vec<StaffUser>, ApiError> {
+    get_json(&base.url("/api/staff/users")).await
+}
+
+pub async fn create_staff_user(base: &ApiBase, user: &NewStaffUser) -> Result<StaffUser, ApiError> {
+    send_json(Request::post(&base.url("/api/staff/users")), user).await
+}
+
+/// What an admin does to an account.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AccountChange {
+    Disable,
+    Enable,
+    /// A new password (the account's sessions end).
+    Password(String),
+}
+
+/// A change to an account; the server answers `204`.
+pub async fn change_staff_user(
+    base: &ApiBase,
+    username: &str,
+    change: AccountChange,
+) -> Result<(), ApiError> {
+    let url = |what: &str| {
+        base.url(&format!(
+            "/api/staff/users/{}/{what}",
+            crate::model::staff::encode(username)
+        ))
+    };
+    let req = match change {
+        AccountChange::Disable => build(Request::post(&url("disable")))?,
+        AccountChange::Enable => build(Request::post(&url("enable")))?,
+        AccountChange::Password(password) => Request::post(&url("password"))
+            .json(&NewPassword { password })
+            .map_err(|e| ApiError::Decode(e.to_string()))?,
+    };
+    let res = req
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if res.ok() {
+        Ok(())
+    } else {
+        Err(read_error(res).await)
     }
 }
 

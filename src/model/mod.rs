@@ -1,9 +1,12 @@
 //! Pure view-models: formatting, validation and device-side state the components show.
 
+pub mod accounts;
 pub mod dialogue;
 pub mod followup;
 pub mod mine;
 pub mod options;
 pub mod outbox;
+pub mod pin_list;
 pub mod report;
 pub mod staff;
+pub mod staff_route;

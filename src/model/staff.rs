@@ -34,7 +34,75 @@ pub fn encode(value: &str) -> String {
     out
 }
 
+/// The inverse of [`encode`]: `%XX` escapes (UTF-8) and `+` as a space; a broken escape is
+/// kept as it is.
+pub fn decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The `key=value` pairs of a query string (with or without its `?`), values decoded.
+pub fn query_pairs(query: &str) -> impl Iterator<Item = (&str, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k, decode(v)))
+}
+
 impl FilterForm {
+    /// The form a query string describes: the inverse of [`FilterForm::query`], so a link a
+    /// planner sends opens the same selection. Repeated and comma-separated values are taken
+    /// as the API takes them; other keys (`sort`, `page`) and unknown codes are left out.
+    pub fn from_query(query: &str) -> FilterForm {
+        let mut f = FilterForm::default();
+        for (key, value) in query_pairs(query) {
+            match key {
+                "from" => f.from = value,
+                "to" => f.to = value,
+                "area" => f.area = value,
+                "include_hidden" => f.include_hidden = value == "true",
+                "category" => {
+                    for c in value.split(',').filter_map(Category::parse) {
+                        if !f.categories.contains(&c) {
+                            f.categories.push(c);
+                        }
+                    }
+                }
+                "time_of_day" => {
+                    for t in value.split(',').filter_map(TimeOfDay::parse) {
+                        if !f.times.contains(&t) {
+                            f.times.push(t);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        f.categories
+            .sort_by_key(|c| Category::ALL.iter().position(|x| x == c));
+        f.times
+            .sort_by_key(|t| TimeOfDay::ALL.iter().position(|x| x == t));
+        f
+    }
+
     /// The query string (without `?`), in a stable order; empty when nothing is chosen.
     pub fn query(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
@@ -80,9 +148,13 @@ fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
     }
 }
 
-/// "Arboga station (12 m)", or "2 km från Medåker": where a hotspot is, by its nearest
-/// named place.
+/// What a hotspot is called: the server's `place_name` (a place staff named, else the tätort
+/// with a direction: "Arboga, norr om Heliga Trefaldighets kyrka"); from a server that does not
+/// give one, its nearest bundled place ("Arboga station (12 m)", "2 km från Medåker").
 pub fn hotspot_place(h: &Hotspot, s: &Strings) -> String {
+    if !h.place_name.trim().is_empty() {
+        return h.place_name.clone();
+    }
     match (&h.nearest_place, &h.area) {
         (Some(p), _) if p.distance_m < 1000.0 => {
             format!("{} ({} m)", p.name, p.distance_m.round())
@@ -99,6 +171,12 @@ pub fn hotspot_place(h: &Hotspot, s: &Strings) -> String {
         (None, Some(a)) => a.clone(),
         (None, None) => format!("{:.5}, {:.5}", h.lat, h.lon),
     }
+}
+
+/// `2026-11-26T18:05:00+01:00` → `2026-11-26 18:05` (the API's times are local already).
+pub fn minutes(rfc3339: &str) -> String {
+    let t = rfc3339.replace('T', " ");
+    t.get(..16).unwrap_or(&t).to_owned()
 }
 
 /// "Narkotika 4, Dålig belysning 2 · mest natt": what and when, largest first.

@@ -157,7 +157,6 @@ pub fn StaffDialogues(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> im
 
     view! {
         <div class="tk-staff-dialogues">
-            <h3>{move || strings().staff_dialogues}</h3>
             <p class="tk-status" role="status">{move || status.get()}</p>
             <div class="tk-actions">
                 <button type="button" class="tk-button tk-button--primary tk-new-dialogue" on:click=move |_| open(None)>

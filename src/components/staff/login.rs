@@ -32,7 +32,7 @@ pub fn LoginForm(
             error.set(None);
             login.dispatch(());
         }>
-            <h3>{move || strings().login_heading}</h3>
+            <h2>{move || strings().login_heading}</h2>
             <div class="tk-field">
                 <label for="tk-login-user">{move || strings().username}</label>
                 <input id="tk-login-user" type="text" autocomplete="username" required

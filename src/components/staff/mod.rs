@@ -1,20 +1,62 @@
-//! The staff view's pieces (`/personal`, its own bundle; the root is `staff_app.rs`):
+//! The staff view's pieces (`/personal`, its own bundle; the root is `staff_app.rs`).
 //!
-//! - `login`: the login form;
-//! - `dialogues`: the organisers' sessions — list (past ones too), create, edit, cancel with a
-//!   reason — and `dialogue_editor`, the form with the place picked on the map;
-//! - `planner`: the planners' pins, moderation, hotspots and exports.
+//! The shell (`shell.rs`) gives every section its own address (`/personal/{section}`), the
+//! navigation, and the selection that lives in the address; which sections exist and who has
+//! them is `model::staff_route`. The sections:
+//!
+//! | section | address | file |
+//! |---|---|---|
+//! | Lägesbild | `/personal/lagesbild` | `lagesbild.rs` (charts, comparison and print go here) |
+//! | Markeringar | `/personal/markeringar` | `planner/` (filters, map, chosen pin, exports, paged list) |
+//! | Åtgärder | `/personal/atgarder` | `actions.rs` (the handlingsplan's forms go here) |
+//! | Dialoger | `/personal/dialoger` | `dialogues.rs` and `dialogue_editor.rs` |
+//! | Konton | `/personal/konton` | `accounts.rs` |
+//!
+//! Besides: `login`, the login form; `filters` is in `planner/` and shared by the sections
+//! that filter.
 
 use leptos::prelude::*;
 
 use crate::geo::LonLat;
+use crate::model::pin_list::ListView;
+use crate::model::staff::FilterForm;
 
+pub mod accounts;
+pub mod actions;
 mod dialogue_editor;
 pub mod dialogues;
+pub mod lagesbild;
 pub mod login;
 pub mod planner;
+pub mod shell;
 
 /// "Planera dialog här": a place and its name for the dialogue editor to open with. Provided by
-/// the staff root, set by the hotspot list, read by the dialogue sessions.
+/// the staff root, set by the hotspot list, read by the dialogue sessions (the shell moves to
+/// Dialoger when it is set).
 #[derive(Clone, Copy)]
 pub struct PlanAt(pub RwSignal<Option<(LonLat, String)>>);
+
+/// The selection, one for the whole session and kept in the address: the filters (used by
+/// Lägesbild and Markeringar) and the pin list's sort and page. Provided by the shell
+/// (`shell::provide_staff_state`).
+#[derive(Clone, Copy)]
+pub struct Selection {
+    pub form: RwSignal<FilterForm>,
+    /// `form`'s query string, for the API.
+    pub query: Memo<String>,
+    pub list: RwSignal<ListView>,
+    /// Bumped after a change to pins, so what shows them loads again.
+    pub version: RwSignal<u32>,
+}
+
+impl Selection {
+    /// Changes the filters (a new selection starts on the list's first page).
+    pub fn edit(&self, change: impl FnOnce(&mut FilterForm)) {
+        self.form.update(change);
+        self.list.update(|l| l.page = 1);
+    }
+
+    pub fn reload(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}

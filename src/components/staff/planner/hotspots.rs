@@ -2,10 +2,10 @@
 //! areas on the planners' map.
 
 use leptos::prelude::*;
-use trygghetskarta_shared::Hotspot;
+use trygghetskarta_shared::{Hotspot, Hotspots};
 
 use crate::api::{self, ApiBase};
-use crate::components::staff::PlanAt;
+use crate::components::staff::{PlanAt, Selection};
 use crate::context::use_strings;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
@@ -13,40 +13,32 @@ use crate::geo::LonLat;
 use crate::i18n::fill;
 use crate::model::staff::{hotspot_mix, hotspot_place};
 
-/// Loads the hotspots for a filter query.
-fn hotspot_resource(query: Memo<String>, version: RwSignal<u32>) -> LocalResource<Vec<Hotspot>> {
+/// The hotspots of the selection (`None` when they could not be loaded), loaded once for the
+/// list and the map layer, and again when the selection or its pins change.
+pub fn hotspot_resource() -> LocalResource<Option<Hotspots>> {
     let base = expect_context::<ApiBase>();
+    let sel = expect_context::<Selection>();
     LocalResource::new(move || {
-        let (q, base) = (query.get(), base.clone());
-        version.track();
-        async move {
-            api::hotspots(&base, &q)
-                .await
-                .map(|h| h.hotspots)
-                .unwrap_or_default()
-        }
+        let (q, base) = (sel.query.get(), base.clone());
+        sel.version.track();
+        async move { api::hotspots(&base, &q).await.ok() }
     })
 }
 
 /// The ranked hotspot list. `show` moves a map (when there is one) to the hotspot.
 #[component]
 pub fn HotspotList(
-    query: Memo<String>,
-    version: RwSignal<u32>,
+    spots: LocalResource<Option<Hotspots>>,
     #[prop(optional)] show: Option<Callback<LonLat>>,
     can_plan: bool,
 ) -> impl IntoView {
     let strings = use_strings();
-    let spots = hotspot_resource(query, version);
     let plan = use_context::<PlanAt>();
     let item = move |h: Hotspot| {
         let s = strings();
         let at = LonLat::lat_lon(h.lat, h.lon);
         let place = hotspot_place(&h, s);
-        let name = h
-            .nearest_place
-            .as_ref()
-            .map_or_else(|| place.clone(), |p| p.name.clone());
+        let name = place.clone();
         view! {
             <li class="tk-hotspot">
                 <p>
@@ -77,7 +69,8 @@ pub fn HotspotList(
         <section class="tk-hotspots" aria-labelledby="tk-hotspots-heading">
             <h3 id="tk-hotspots-heading">{move || strings().hotspots}</h3>
             <p class="tk-muted">{move || strings().hotspots_intro}</p>
-            {move || spots.get().map(|list| {
+            {move || spots.get().map(|found| {
+                let list = found.map(|f| f.hotspots).unwrap_or_default();
                 if list.is_empty() {
                     view! { <p class="tk-muted">{strings().no_hotspots}</p> }.into_any()
                 } else {
@@ -93,13 +86,11 @@ pub fn HotspotList(
 #[component]
 pub fn HotspotLayer(
     viewport: RwSignal<Option<Viewport>>,
-    query: Memo<String>,
-    version: RwSignal<u32>,
+    spots: LocalResource<Option<Hotspots>>,
 ) -> impl IntoView {
-    let spots = hotspot_resource(query, version);
     move || {
         let v = viewport.get()?;
-        let list = spots.get()?;
+        let list = spots.get()??.hotspots;
         let shapes = list
             .into_iter()
             .map(|h| {

@@ -2,9 +2,10 @@
 //! moderation with history, hotspots (shaded on the map and ranked in a list) and exports.
 //! Organisers see the hotspot list too, with "Planera dialog här".
 //!
-//! - this file: the view, its map and the pin list;
-//! - `filters`: the filter form; `pin_card`: one pin with moderation and history;
-//!   `hotspots`: the ranked list and the map layer; `exports`: the download links.
+//! - this file: the view (the section Markeringar) and its map;
+//! - `filters`: the filter form (also in Lägesbild); `pin_list`: the sorted, paged list;
+//!   `pin_card`: one pin with moderation and history; `hotspots`: the ranked list and the map
+//!   layer; `exports`: the download links.
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use uuid::Uuid;
 use crate::api::{self, ApiBase, Attempt, Moderation};
 use crate::components::map_view::MapView;
 use crate::components::pin_layer::{PinLayer, PinSet};
+use crate::components::staff::Selection;
 use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
@@ -22,22 +24,20 @@ use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::fill;
 use crate::interaction::controller::focus;
-use crate::model::staff::FilterForm;
 
 mod exports;
 mod filters;
 mod hotspots;
 mod pin_card;
+mod pin_list;
 
-pub use hotspots::HotspotList;
+pub use filters::Filters;
+pub use hotspots::{hotspot_resource, HotspotList};
 
 use exports::Exports;
-use filters::Filters;
 use hotspots::HotspotLayer;
 use pin_card::PinCard;
-
-/// Most pins the list shows; the map and the exports have them all.
-const LIST_MAX: usize = 200;
+use pin_list::PinList;
 
 /// Zoom a "Visa på kartan" goes to.
 const FOCUS_ZOOM: f64 = 16.0;
@@ -68,30 +68,25 @@ pub fn PlannerView(
 ) -> impl IntoView {
     let strings = use_strings();
     let base = expect_context::<ApiBase>();
-    let form = RwSignal::new(FilterForm::default());
-    let query = Memo::new(move |_| form.with(FilterForm::query));
-    let version = RwSignal::new(0u32);
+    let sel = expect_context::<Selection>();
     let status = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<Uuid>);
     let viewport = RwSignal::new(None::<Viewport>);
 
+    // The whole selection: the map and the exports take it all, the list a page of it.
     let pins_base = base.clone();
     let pins = LocalResource::new(move || {
-        let (q, base) = (query.get(), pins_base.clone());
-        version.track();
+        let (q, base) = (sel.query.get(), pins_base.clone());
+        sel.version.track();
         async move { api::staff_pins(&base, &q).await }
     });
+    let spots = hotspot_resource();
     let pin_set = RwSignal::new(Arc::new(PinSet::default()));
     Effect::new(move |_| {
         if let Some(Ok(list)) = pins.get() {
             pin_set.set(Arc::new(PinSet::new(list.iter().map(as_public).collect())));
             status.set(fill(strings().result_count, list.len()));
         }
-    });
-    let areas_base = base.clone();
-    let areas = LocalResource::new(move || {
-        let base = areas_base.clone();
-        async move { api::areas(&base).await.unwrap_or_default() }
     });
 
     let moderate_base = base.clone();
@@ -102,7 +97,7 @@ pub fn PlannerView(
             match api::moderate(&base, id, step).await {
                 Ok(_) => {
                     status.set(s.moderation_done.to_owned());
-                    version.update(|v| *v += 1);
+                    sel.reload();
                     true
                 }
                 Err(e) => {
@@ -132,12 +127,11 @@ pub fn PlannerView(
 
     view! {
         <div class="tk-planner">
-            <h3>{move || strings().planner_pins}</h3>
-            <Filters form=form areas=Signal::derive(move || areas.get().unwrap_or_default()) />
+            <Filters show_hidden=true />
             <p class="tk-status" role="status" aria-live="polite">{move || status.get()}</p>
             <div class="tk-editor-map tk-planner-map" node_ref=map_box>
                 <MapView basemap=basemap viewport=viewport>
-                    <HotspotLayer viewport=viewport query=query version=version />
+                    <HotspotLayer viewport=viewport spots=spots />
                     <PinLayer viewport=viewport pins=pin_set on_select=select />
                 </MapView>
             </div>
@@ -146,23 +140,10 @@ pub fn PlannerView(
                     <PinCard pin=p moderate=moderate show=show />
                 </div>
             })}
-            <Exports query=query />
-            <HotspotList query=query version=version show=show can_plan=can_plan />
-            <h3>{move || strings().planner_pins}</h3>
+            <Exports query=sel.query />
+            <HotspotList spots=spots show=show can_plan=can_plan />
             {move || pins.get().map(|r| match r {
-                Ok(list) => {
-                    let total = list.len();
-                    view! {
-                        {(total > LIST_MAX).then(|| view! {
-                            <p class="tk-muted">{fill(strings().list_truncated, LIST_MAX)}</p>
-                        })}
-                        <ul class="tk-pin-list">
-                            {list.into_iter().take(LIST_MAX).map(|p| view! {
-                                <li><PinCard pin=p moderate=moderate show=show /></li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
+                Ok(list) => view! { <PinList pins=list moderate=moderate show=show /> }.into_any(),
                 Err(e) => view! { <p class="tk-error" role="alert">{strings().api_error(Attempt::Planner, &e)}</p> }.into_any(),
             })}
         </div>

@@ -12,12 +12,7 @@ use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
 use crate::geo::LonLat;
 use crate::i18n::fill;
-
-/// `2026-11-26T18:05:00+01:00` → `2026-11-26 18:05` (the API's times are local already).
-fn minutes(rfc3339: &str) -> String {
-    let t = rfc3339.replace('T', " ");
-    t.get(..16).unwrap_or(&t).to_owned()
-}
+use crate::model::staff::minutes;
 
 /// What the pin card is doing.
 #[derive(Clone, Copy, Debug, PartialEq)]
