@@ -61,45 +61,6 @@ def uleb(data: bytes, i: int) -> tuple[int, int]:
             return value, i
 
 
-def uleb_bytes(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def without_part_exports(wasm: bytes) -> bytes:
-    """The module without the exported entries of the residents' parts (`wasm_split` exports
-    them by name, so every bundle of the crate has them): wasm-opt then drops their code."""
-    out, i = bytearray(wasm[:8]), 8
-    while i < len(wasm):
-        start = i
-        section_id = wasm[i]
-        size, body = uleb(wasm, i + 1)
-        i = body + size
-        if section_id != 7:
-            out += wasm[start:i]
-            continue
-        count, j = uleb(wasm, body)
-        kept = bytearray()
-        n = 0
-        for _ in range(count):
-            entry = j
-            name_len, j = uleb(wasm, j)
-            name = wasm[j : j + name_len]
-            j += name_len + 1  # the name, then the kind
-            _, j = uleb(wasm, j)
-            if not (name.startswith(b"__wasm_split_00") and b"_export_" in name):
-                kept += wasm[entry:j]
-                n += 1
-        content = uleb_bytes(n) + bytes(kept)
-        out += bytes([7]) + uleb_bytes(len(content)) + content
-    return bytes(out)
-
-
 def without_relocs(wasm: bytes) -> bytes:
     """The module without the custom sections --emit-relocs adds (reloc.*, linking)."""
     out, i = bytearray(wasm[:8]), 8
@@ -133,6 +94,8 @@ def main() -> int:
             f"split-widget: {wasm} has no relocations; build with scripts/build-widget.sh "
             "(RUSTFLAGS must contain -Clink-args=--emit-relocs)"
         )
+    if split and b"__wasm_split_00" not in wasm.read_bytes():
+        sys.exit(f"split-widget: {wasm} has no parts; index.html builds it with the `parts` feature")
 
     index = staging / "index.html"
     html = index.read_text()
@@ -159,10 +122,7 @@ def main() -> int:
             f"--out-dir={bindgen_dir}", f"--out-name={name}", str(split_dir / f"{name}.wasm"),
         )
         parts = sorted(p for p in split_dir.glob("*.wasm") if p.name != f"{name}.wasm")
-        main_wasm = bindgen_dir / f"{name}_bg.wasm"
-        if not split:
-            main_wasm.write_bytes(without_part_exports(main_wasm.read_bytes()))
-        modules = [main_wasm, *parts]
+        modules = [bindgen_dir / f"{name}_bg.wasm", *parts]
         if profile == "release":
             for module in modules:
                 run("wasm-opt", "-Oz", str(module), "-o", str(module))

@@ -3,13 +3,12 @@
 //! sessions' markers on the map.
 
 use leptos::prelude::*;
-use leptos::wasm_split::wasm_split;
 use trygghetskarta_shared::{Dialogue, DialogueStatus};
 
 use crate::api::{ApiBase, ApiError};
 use crate::components::action_layer::Actions;
 use crate::components::map_layout::MapLayout;
-use crate::components::part::{PartFailed, Section};
+use crate::components::part::{part, PartFailed, Section};
 use crate::components::report::ReportState;
 use crate::context::{use_lang, use_strings};
 use crate::geo::mercator::project;
@@ -29,22 +28,24 @@ fn element_id(d: &Dialogue) -> String {
     format!("tk-dialog-{}", d.id)
 }
 
-/// The lists of upcoming and held sessions, fetched the first time the section opens.
-#[wasm_split(dialogues, fallible, wasm_split_path = ::leptos::wasm_split)]
-pub fn dialogues_part(
-    dialogues: Dialogues,
-    closed: Dialogues,
-    actions: Actions,
-    viewport: RwSignal<Option<Viewport>>,
-    section: Section,
-) -> Result<AnyView, PartFailed> {
-    // A session asked for (marker, link): focused once both lists are drawn.
-    section.focus_when(move || dialogues.with(Option::is_some) && closed.with(Option::is_some));
-    Ok(view! {
-        <DialogueList dialogues=dialogues viewport=viewport />
-        <ClosedDialogues closed=closed actions=actions />
+part! {
+    dialogues;
+    /// The lists of upcoming and held sessions, fetched the first time the section opens.
+    pub fn dialogues_part(
+        dialogues: Dialogues,
+        closed: Dialogues,
+        actions: Actions,
+        viewport: RwSignal<Option<Viewport>>,
+        section: Section,
+    ) -> Result<AnyView, PartFailed> {
+        // A session asked for (marker, link): focused once both lists are drawn.
+        section.focus_when(move || dialogues.with(Option::is_some) && closed.with(Option::is_some));
+        Ok(view! {
+            <DialogueList dialogues=dialogues viewport=viewport />
+            <ClosedDialogues closed=closed actions=actions />
+        }
+        .into_any())
     }
-    .into_any())
 }
 
 #[component]

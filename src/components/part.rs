@@ -2,11 +2,13 @@
 //! (the report form, "Mina markeringar", "Vad händer?", the dialogue lists, the outbox, the
 //! answers to this device's pins) and are fetched the first time they are needed.
 //!
-//! A part's entry is a function marked `#[wasm_split(NAME, fallible, …)]`: Leptos's `#[lazy]`
-//! with a load failure returned as [`PartFailed`] instead of a panic (which would stop the whole
-//! widget when a phone loses its network). `scripts/split-widget.py` cuts the wasm at these
-//! functions; in native builds and tests they are plain calls. [`PartSection`] is a page section
-//! whose content is such a part, loaded when the resident first opens it.
+//! A part's entry is declared with [`part!`]: with the `parts` feature (the residents' bundle,
+//! `index.html`) it is `#[wasm_split(NAME, fallible, …)]`, Leptos's `#[lazy]` with a load failure
+//! returned as [`PartFailed`] instead of a panic (which would stop the whole widget when a phone
+//! loses its network), and `scripts/split-widget.py` cuts the wasm there. Without the feature
+//! (the staff bundle, tests) it is a plain async function: `wasm_split` exports its entry by
+//! name, which would link every part into every bundle of the crate. [`PartSection`] is a page
+//! section whose content is such a part, loaded when the resident first opens it.
 
 use std::future::Future;
 
@@ -15,6 +17,35 @@ use leptos::wasm_split::SplitLoaderError;
 
 use crate::context::use_strings;
 use crate::i18n::Strings;
+
+/// Declares a part's entry (see the module docs):
+/// `part! { NAME [preload PRELOAD]; /// docs  pub fn f(args) -> Result<T, PartFailed> { … } }`.
+macro_rules! part {
+    (
+        $name:ident $(preload $preload:ident)?;
+        $(#[doc = $doc:literal])*
+        pub fn $f:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block
+    ) => {
+        #[cfg(feature = "parts")]
+        $(#[doc = $doc])*
+        #[::leptos::wasm_split::wasm_split(
+            $name, fallible, $(preload($preload),)? wasm_split_path = ::leptos::wasm_split
+        )]
+        pub fn $f($($arg: $ty),*) -> $ret $body
+
+        #[cfg(not(feature = "parts"))]
+        $(#[doc = $doc])*
+        pub async fn $f($($arg: $ty),*) -> $ret $body
+
+        $(
+            #[cfg(not(feature = "parts"))]
+            pub async fn $preload() -> Result<(), ::leptos::wasm_split::SplitLoaderError> {
+                Ok(())
+            }
+        )?
+    };
+}
+pub(crate) use part;
 
 /// A part could not be fetched (no network); the next call tries again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,12 +6,11 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::wasm_split::wasm_split;
 use trygghetskarta_shared::{Category, Update as Entry, UpdateKind};
 
 use crate::api::{self, ApiBase};
 use crate::components::action_layer::update_id;
-use crate::components::part::{PartFailed, Section};
+use crate::components::part::{part, PartFailed, Section};
 use crate::context::use_strings;
 use crate::geo::basemap::{Basemap, Layer};
 use crate::geo::mercator::project;
@@ -20,16 +19,18 @@ use crate::geo::LonLat;
 use crate::interaction::controller::focus;
 use crate::model::followup::UpdatesFilter;
 
-/// "Vad händer?", fetched the first time the section opens.
-#[wasm_split(updates, fallible, wasm_split_path = ::leptos::wasm_split)]
-pub fn updates_part(
-    viewport: RwSignal<Option<Viewport>>,
-    map: NodeRef<leptos::html::Div>,
-    basemap: Signal<Option<Arc<Basemap>>>,
-    version: Signal<u32>,
-    section: Section,
-) -> Result<AnyView, PartFailed> {
-    Ok(view! { <Updates viewport=viewport map=map basemap=basemap version=version section=section /> }.into_any())
+part! {
+    updates;
+    /// "Vad händer?", fetched the first time the section opens.
+    pub fn updates_part(
+        viewport: RwSignal<Option<Viewport>>,
+        map: NodeRef<leptos::html::Div>,
+        basemap: Signal<Option<Arc<Basemap>>>,
+        version: Signal<u32>,
+        section: Section,
+    ) -> Result<AnyView, PartFailed> {
+        Ok(view! { <Updates viewport=viewport map=map basemap=basemap version=version section=section /> }.into_any())
+    }
 }
 
 #[component]

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos::wasm_split::wasm_split;
 use trygghetskarta_shared::pin::{MAX_COMMENT_CHARS, MAX_PLACE_DESCRIPTION_CHARS};
 use trygghetskarta_shared::{Category, NewPin, TimeOfDay};
 use uuid::Uuid;
@@ -15,7 +14,7 @@ use super::my_pins::preload_my_pins;
 use super::notify::NotifyOptIn;
 use super::state::ReportState;
 use crate::api::{ApiBase, Attempt};
-use crate::components::part::{show_part, PartFailed};
+use crate::components::part::{part, show_part, PartFailed};
 use crate::components::pin_layer::{category_icon, PinSet};
 use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
@@ -110,13 +109,15 @@ fn preload_parts() {
     });
 }
 
-/// The form, its sending and "Jag känner likadant" instead; fetched when a report starts.
-#[wasm_split(report_form, fallible, preload(preload_report_form), wasm_split_path = ::leptos::wasm_split)]
-pub fn report_form_part(
-    places: Option<Vec<(String, LonLat)>>,
-    pins: Signal<Arc<PinSet>>,
-) -> Result<AnyView, PartFailed> {
-    Ok(view! { <ReportFormPart places=places pins=pins /> }.into_any())
+part! {
+    report_form preload preload_report_form;
+    /// The form, its sending and "Jag känner likadant" instead; fetched when a report starts.
+    pub fn report_form_part(
+        places: Option<Vec<(String, LonLat)>>,
+        pins: Signal<Arc<PinSet>>,
+    ) -> Result<AnyView, PartFailed> {
+        Ok(view! { <ReportFormPart places=places pins=pins /> }.into_any())
+    }
 }
 
 #[component]

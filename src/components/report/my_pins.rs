@@ -2,12 +2,11 @@
 //! loaded when the section is opened: `components::part`), and "Du har N nya svar".
 
 use leptos::prelude::*;
-use leptos::wasm_split::wasm_split;
 
 use super::selected_pin::Answer;
 use super::state::ReportState;
 use crate::api::{self, ApiBase};
-use crate::components::part::{open_and_focus, PartFailed};
+use crate::components::part::{open_and_focus, part, PartFailed};
 use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
 use crate::geo::mercator::project;
@@ -19,10 +18,12 @@ use crate::model::mine::MyPin;
 /// The heading of "Mina markeringar" (its section is opened and focused from "Du har N nya svar").
 pub const MINE_HEADING: &str = "tk-mine-heading";
 
-/// The list of "Mina markeringar", fetched the first time the section opens.
-#[wasm_split(my_pins, fallible, preload(preload_my_pins), wasm_split_path = ::leptos::wasm_split)]
-pub fn my_pins_part(viewport: RwSignal<Option<Viewport>>) -> Result<AnyView, PartFailed> {
-    Ok(view! { <MyPins viewport=viewport /> }.into_any())
+part! {
+    my_pins preload preload_my_pins;
+    /// The list of "Mina markeringar", fetched the first time the section opens.
+    pub fn my_pins_part(viewport: RwSignal<Option<Viewport>>) -> Result<AnyView, PartFailed> {
+        Ok(view! { <MyPins viewport=viewport /> }.into_any())
+    }
 }
 
 /// "Mina markeringar": reports from this device, with delete.

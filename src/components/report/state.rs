@@ -5,12 +5,11 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos::wasm_split::wasm_split;
 use trygghetskarta_shared::{AgreeResponse, NewPin, PublicPin};
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError, Attempt};
-use crate::components::part::{PartFailed, Section};
+use crate::components::part::{part, PartFailed, Section};
 use crate::device;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
@@ -61,19 +60,23 @@ pub struct ReportState {
     outbox_started: StoredValue<bool>,
 }
 
-/// Reads the outbox and starts its retries (a part: fetched at start only when reports wait on
-/// the device; a report kept offline starts them from the form's part).
-#[wasm_split(outbox, fallible, wasm_split_path = ::leptos::wasm_split)]
-pub fn outbox_part(state: ReportState, base: ApiBase) -> Result<(), PartFailed> {
-    state.start_outbox(base);
-    Ok(())
+part! {
+    outbox;
+    /// Reads the outbox and starts its retries (a part: fetched at start only when reports wait on
+    /// the device; a report kept offline starts them from the form's part).
+    pub fn outbox_part(state: ReportState, base: ApiBase) -> Result<(), PartFailed> {
+        state.start_outbox(base);
+        Ok(())
+    }
 }
 
-/// Asks the server after this device's pins (a part, fetched when the device has sent some).
-#[wasm_split(followup, fallible, wasm_split_path = ::leptos::wasm_split)]
-pub fn followup_part(state: ReportState, base: ApiBase) -> Result<(), PartFailed> {
-    state.refresh_answers(base);
-    Ok(())
+part! {
+    followup;
+    /// Asks the server after this device's pins (a part, fetched when the device has sent some).
+    pub fn followup_part(state: ReportState, base: ApiBase) -> Result<(), PartFailed> {
+        state.refresh_answers(base);
+        Ok(())
+    }
 }
 
 impl ReportState {
