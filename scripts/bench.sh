@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The map benchmark (docs/PERFORMANCE.md): our widget vs Leaflet + markercluster on the same
 # synthetic pins, in headless Chromium with 4x CPU throttling. Pass pin counts to override
-# the default 10000 and 100000.
+# the default 10000 and 100000. First, the bytes a phone transfers for the first screen
+# (bench/first-load.mjs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -9,4 +10,5 @@ source scripts/env.sh
 scripts/setup.sh --bench
 SERVER_PROFILE=release scripts/build-widget.sh
 cargo build --release -p trygghetskarta-server
+SERVER_PROFILE=release node bench/first-load.mjs
 SERVER_PROFILE=release node bench/map-bench.mjs "$@"

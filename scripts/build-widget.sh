@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Builds the two widget bundles with Trunk (release, offline): the residents' widget into dist/
 # and the staff view into dist/personal/ (served at /personal), so residents never download
-# the staff code. Expects the tools from scripts/setup.sh.
+# the staff code. The residents' wasm is split into its first screen and the parts loaded when
+# opened (Trunk's post_build hook scripts/split-widget.py, see Trunk.toml). Expects the tools
+# from scripts/setup.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
 # Leptos's type-erased components: a smaller wasm (306.6 → 293.0 KB gzip measured 2026-11-27,
 # docs/PERFORMANCE.md); the end-to-end tests run against exactly this build.
+# --emit-relocs lets wasm-split cut the residents' wasm into parts (docs/PERFORMANCE.md); both
+# bundles get the same flags so cargo shares one build of the dependencies.
 SERVER_RUSTFLAGS="${RUSTFLAGS:-}"
-export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
+export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components -Clink-args=--emit-relocs"
 trunk build --release --offline=true index.html
 trunk build --release --offline=true staff.html --dist dist/personal --public-url /personal/
 # Brotli 11 and gzip 9 beside every file, served as they are (docs/PERFORMANCE.md). The server

@@ -7,6 +7,8 @@
 #   trunk 0.21.14            cargo install (about 12 min the first time)
 #   wasm-bindgen-cli         cargo install, exactly the wasm-bindgen version in Cargo.lock
 #   wasm-opt (binaryen 132)  npm, in scripts/tools (Debian's binaryen 108 breaks the widget)
+#   wasm-split-cli 0.2.4     cargo install (wasm_split_cli_support): cuts the residents' wasm
+#                            into parts loaded when opened (scripts/split-widget.py)
 #   chromium, chromedriver   apt (--test)
 #   gdal-bin (ogrinfo)       apt (--test): the export tests check that GDAL/QGIS read our files
 #   nginx-light, caddy       apt (--test): the deploy/ site files are run and parsed for real
@@ -53,6 +55,13 @@ fi
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes about 4 minutes once)"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+WASM_SPLIT_VERSION=0.2.4
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:" \
+  || ! command -v wasm-split-cli >/dev/null; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (takes about 3 minutes once)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
 fi
 
 if ! "$ROOT/scripts/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version 132"; then

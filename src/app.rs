@@ -1,5 +1,6 @@
 //! The residents' root: the widget's context, the map with its layers, the report flow, my
-//! reports and the dialogue list.
+//! reports and the dialogue list. What is not on the first screen is a part of its own, fetched
+//! when first opened (`components::part`).
 
 use std::sync::Arc;
 
@@ -7,14 +8,16 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::action_layer::ActionLayer;
-use crate::components::dialogue_list::{ClosedDialogues, DialogueList, DialogueMarkers};
+use crate::components::dialogue_list::{dialogues_part, DialogueMarkers, DIALOGUES_HEADING};
 use crate::components::header::Header;
 use crate::components::map_view::MapView;
+use crate::components::part::{PartSection, Section};
 use crate::components::pin_layer::{PinLayer, PinSet};
 use crate::components::report::{
-    map_handlers, MyPins, NewAnswers, ReportFlow, ReportOverlay, ReportState, SelectedPin,
+    map_handlers, my_pins_part, NewAnswers, ReportFlow, ReportOverlay, ReportState, SelectedPin,
+    MINE_HEADING,
 };
-use crate::components::updates::Updates;
+use crate::components::updates::updates_part;
 use crate::context::{provide_widget, use_strings};
 use crate::geo::viewport::Viewport;
 use crate::model::options::WidgetConfig;
@@ -81,7 +84,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     let answers_base = base.clone();
     Effect::new(move |_| {
         report.pins_version.track();
-        report.refresh_answers(answers_base.clone());
+        report.follow_up(answers_base.clone());
     });
     // A link from a mail (`?pin=ID`): that pin chosen and shown once the pins are loaded.
     let linked =
@@ -106,22 +109,14 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         let base = dialogues_base.clone();
         async move { api::dialogues(&base).await }
     });
-    // A link from a calendar event (`?dialog=ID`): the session in the lists, once they are there.
-    let dialog_link = StoredValue::new(crate::dom::query_param("dialog"));
-    Effect::new(move |_| {
-        let ready = dialogues.get().is_some() && closed.get().is_some();
-        if let (true, Some(id)) = (ready, dialog_link.get_value()) {
-            dialog_link.set_value(None);
-            request_animation_frame(move || {
-                if let Some(el) = crate::dom::by_id(&format!("tk-dialog-{id}")) {
-                    el.scroll_into_view();
-                    let _ = el.focus();
-                }
-            });
-        }
-    });
+    // A link from a calendar event (`?dialog=ID`): the section opened at the session.
+    let dialogue_section = Section::new();
+    if let Some(id) = crate::dom::query_param("dialog").filter(|_| sections.dialogues) {
+        dialogue_section.show(format!("tk-dialog-{id}"));
+    }
+    let updates_section = Section::new();
 
-    report.start_outbox(base);
+    report.start(base);
 
     let (on_tap, on_enter) = if sections.report {
         map_handlers(viewport, loaded)
@@ -138,9 +133,9 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             <div class="tk-body">
                 <div class="tk-map-column" node_ref=map_column>
                     <MapView basemap=loaded viewport=viewport tiles=tiles on_tap=on_tap on_enter=on_enter start=start>
-                        {sections.updates.then(|| view! { <ActionLayer actions=actions viewport=viewport /> })}
+                        {sections.updates.then(|| view! { <ActionLayer actions=actions viewport=viewport updates=updates_section /> })}
                         <PinLayer viewport=viewport pins=pin_set on_select=select />
-                        {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues viewport=viewport /> })}
+                        {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues viewport=viewport section=dialogue_section /> })}
                         {sections.report.then(|| view! { <ReportOverlay viewport=viewport /> })}
                     </MapView>
                     <SelectedPin />
@@ -154,12 +149,20 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
                 {sections.report.then(|| view! { <ReportFlow viewport=viewport basemap=loaded pins=pin_set /> })}
             </div>
             <p class="tk-status" role="status" aria-live="polite">{move || report.status.get()}</p>
-            {sections.mine.then(|| view! { <MyPins viewport=viewport /> })}
-            {sections.updates.then(|| view! {
-                <Updates viewport=viewport map=map_column basemap=loaded version=Signal::derive(move || report.pins_version.get()) />
+            {sections.mine.then(|| view! {
+                <PartSection class="tk-mine" heading_id=MINE_HEADING title=|s| s.mine_heading
+                    section=report.mine_section content=move || my_pins_part(viewport) />
             })}
-            {sections.dialogues.then(|| view! { <DialogueList dialogues=dialogues viewport=viewport /> })}
-            {sections.dialogues.then(|| view! { <ClosedDialogues closed=closed actions=actions /> })}
+            {sections.updates.then(|| view! {
+                <PartSection class="tk-updates" heading_id="tk-updates-heading" title=|s| s.updates_heading
+                    section=updates_section
+                    content=move || updates_part(viewport, map_column, loaded, Signal::derive(move || report.pins_version.get()), updates_section) />
+            })}
+            {sections.dialogues.then(|| view! {
+                <PartSection class="tk-dialogues" heading_id=DIALOGUES_HEADING title=|s| s.dialogues_heading
+                    section=dialogue_section
+                    content=move || dialogues_part(dialogues, closed, actions, viewport, dialogue_section) />
+            })}
         </div>
     }
 }

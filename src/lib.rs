@@ -30,6 +30,12 @@ use leptos::prelude::*;
 
 use crate::i18n::Lang;
 
+// Talc instead of Rust's default dlmalloc: smaller code in the first screen's wasm
+// (docs/PERFORMANCE.md). Single-threaded wasm only, which is what the widget is.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Reads the widget's options from its host element.
 pub fn config_from(host: &web_sys::Element) -> WidgetConfig {
     // A language the resident chose in the widget wins over the page's and the browser's.

@@ -114,7 +114,11 @@ fn the_outbox_keeps_reports_until_delivered_with_backoff() {
     // It survives a reload.
     let restored = Outbox::from_json(Some(&outbox.to_json()));
     assert_eq!(restored, outbox);
+    // The first screen sees that reports wait without reading them.
+    assert!(Outbox::stored_has_pending(Some(&outbox.to_json())));
     outbox.delivered(pin.id);
+    assert!(!Outbox::stored_has_pending(Some(&outbox.to_json())));
+    assert!(!Outbox::stored_has_pending(None));
     assert!(outbox.is_empty());
     assert_eq!(backoff_ms(30), 600_000.0, "capped at ten minutes");
     assert!(Outbox::from_json(Some("garbage")).is_empty());

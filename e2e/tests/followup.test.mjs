@@ -58,6 +58,9 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
     { status: 'investigating', response: 'Vi har bett tekniska förvaltningen titta på belysningen.' });
   await page.reload();
   await page.waitForSelector('.tk-new-answers:has-text("Du har 1 nytt svar på dina markeringar")');
+  // "Visa mina markeringar" opens the section (a part of its own) at its heading.
+  await page.getByRole('button', { name: 'Visa mina markeringar' }).tap();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tk-mine-heading');
   const mine = page.locator('.tk-mine-item');
   await mine.locator('.tk-badge--new:has-text("Nytt svar")').waitFor();
   assert.match(await mine.textContent(), /Vi undersöker/);
@@ -69,6 +72,7 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
   await page.waitForSelector('.tk-selected .tk-answer:has-text("Vi undersöker")');
   // The next visit, the answer is no longer new.
   await page.reload();
+  await page.tap('#tk-mine-heading button');
   await page.waitForSelector('.tk-mine-item:has-text("Vi undersöker")');
   assert.equal(await page.locator('.tk-badge--new').count(), 0);
   assert.equal(await page.locator('.tk-new-answers').count(), 0);
@@ -85,6 +89,8 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
   });
   await api('POST', `/api/actions/${action.id}/notes`, planner, { text: 'Armaturerna är på plats.' });
   await page.reload();
+  await page.tap('#tk-mine-heading button');
+  await page.tap('#tk-updates-heading button');
   await page.waitForSelector('.tk-mine-item:has-text("Åtgärdad")');
   await page.waitForSelector('.tk-badge--new');
   assert.match(await page.textContent('.tk-mine-item'), /Ingår i åtgärden: Ny belysning vid gångtunneln \(genomförd\)/);
@@ -140,6 +146,7 @@ test('an organiser closes a dialogue with what was heard, and residents see it',
   assert.match(text, /Narkotika, Dålig belysning, Buskage/, 'themes in the order of the categories');
   assert.match(text, /Klipp buskarna vid gångvägen \(planerad\)/);
   assert.equal(await page.evaluate(() => document.activeElement?.id), `tk-dialog-${d.id}`, 'the calendar link opens it');
+  await page.click('#tk-updates-heading button');
   assert.match(await page.textContent('.tk-update-list'), /Trygghetsvandring vid stationen/);
   assert.deepEqual(errors, []);
   await context.close();
@@ -152,6 +159,7 @@ for (const [name, options] of [
   test(`the new parts pass axe-core (${name})`, async () => {
     const { page, context } = await openPage(browser, `${server.url}/`, options);
     await page.waitForSelector('path.tk-kommun');
+    await page.click('#tk-updates-heading button');
     await page.waitForSelector('.tk-update-list');
     let violations = await axeViolations(page);
     assert.deepEqual(violations, [], violations.join('\n'));

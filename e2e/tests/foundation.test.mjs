@@ -33,6 +33,8 @@ test('the widget shows the Arboga map and an empty dialogue list, in Swedish', a
   assert.match(await page.textContent('.tk-labels'), /Arboga/);
   assert.match(await page.textContent('.tk-attribution'), /Lantmäteriet/);
   assert.equal(await page.textContent('#tk-dialogues-heading'), 'Kommande dialoger');
+  // The list is a part of its own, fetched when the section is opened.
+  await page.tap('#tk-dialogues-heading button');
   await page.waitForSelector('.tk-dialogues-empty');
   assert.match(await page.textContent('.tk-dialogues-empty'), /Inga dialoger/);
   assert.equal(await page.getAttribute('.tk-root', 'lang'), 'sv');

@@ -59,6 +59,7 @@ test('a resident places a pin with the crosshair, sends it, and sees it after a 
   await pin.tap();
   await page.waitForSelector('.tk-selected:has-text("0 känner likadant")');
   // "Mina markeringar" remembers it, with its delete secret.
+  await page.tap('#tk-mine-heading button');
   assert.match(await page.textContent('.tk-mine-list'), /Dålig belysning, kväll/);
   assert.equal(await page.locator('.tk-badge--pending').count(), 0);
   assert.deepEqual(errors, []);
@@ -90,6 +91,8 @@ test('offline, the report is saved on the phone and arrives exactly once when ba
   await context.setOffline(true);
   await page.tap('.tk-send');
   await page.waitForSelector('.tk-status:has-text("Sparad på telefonen – skickas när du har nät")');
+  // "Mina markeringar" opens offline too: its part came with the report's.
+  await page.tap('#tk-mine-heading button');
   assert.equal(await page.locator('.tk-badge--pending').count(), 1, 'listed as waiting');
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('trygghetskarta.outbox.v1')));
   assert.equal(stored.pending.length, 1);
@@ -129,6 +132,7 @@ test('a keyboard or screen-reader user can report a named place without the map'
   assert.ok(Math.abs(mine.lat - 59.3968) < 0.001 && Math.abs(mine.lon - 15.841) < 0.001, JSON.stringify(mine));
 
   // The sender can delete it again from "Mina markeringar".
+  await page.click('#tk-mine-heading button');
   await page.click('.tk-mine-item .tk-delete');
   await page.waitForSelector('.tk-status:has-text("Markeringen är borttagen.")');
   assert.equal((await publicPins()).filter((p) => p.id === mine.id).length, 0);

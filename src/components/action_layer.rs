@@ -7,6 +7,7 @@ use trygghetskarta_shared::{Action, ActionState};
 
 use crate::api::ApiError;
 use crate::components::map_layout::MapLayout;
+use crate::components::part::Section;
 use crate::context::use_strings;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
@@ -21,7 +22,12 @@ pub fn update_id(id: &uuid::Uuid) -> String {
 }
 
 #[component]
-pub fn ActionLayer(actions: Actions, viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
+pub fn ActionLayer(
+    actions: Actions,
+    viewport: RwSignal<Option<Viewport>>,
+    /// "Vad händer?", opened at the action when its marker is chosen.
+    updates: Section,
+) -> impl IntoView {
     let strings = use_strings();
     let map = expect_context::<MapLayout>();
     let offset = move || map.layer_style(viewport);
@@ -75,12 +81,7 @@ pub fn ActionLayer(actions: Actions, viewport: RwSignal<Option<Viewport>>) -> im
                         class=format!("tk-marker tk-action-marker tk-action-marker--{}", a.state.code())
                         style=style
                         aria-label=label
-                        on:click=move |_| {
-                            if let Some(el) = crate::dom::by_id(&target) {
-                                el.scroll_into_view();
-                                let _ = el.focus();
-                            }
-                        }
+                        on:click=move |_| updates.show(target.clone())
                     >
                         <svg class="tk-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                             <path d="M5 2h2v1h11l-2 4 2 4H7v11H5z"></path>

@@ -1,5 +1,6 @@
-//! "Kommande dialoger": upcoming dialogue sessions, with calendar links, and their markers on
-//! the map.
+//! "Kommande dialoger": upcoming dialogue sessions, with calendar links, and "Genomförda
+//! dialoger" (a part of its own, loaded when the section is opened: `components::part`); and the
+//! sessions' markers on the map.
 
 use leptos::prelude::*;
 use trygghetskarta_shared::{Dialogue, DialogueStatus};
@@ -7,6 +8,7 @@ use trygghetskarta_shared::{Dialogue, DialogueStatus};
 use crate::api::{ApiBase, ApiError};
 use crate::components::action_layer::Actions;
 use crate::components::map_layout::MapLayout;
+use crate::components::part::{part, PartFailed, Section};
 use crate::components::report::ReportState;
 use crate::context::{use_lang, use_strings};
 use crate::geo::mercator::project;
@@ -19,12 +21,35 @@ use crate::model::dialogue::{format_when, near_any};
 /// The sessions, loaded once by the app and shared by the list and the map.
 pub type Dialogues = LocalResource<Result<Vec<Dialogue>, ApiError>>;
 
+/// The heading of the dialogue section.
+pub const DIALOGUES_HEADING: &str = "tk-dialogues-heading";
+
 fn element_id(d: &Dialogue) -> String {
     format!("tk-dialog-{}", d.id)
 }
 
+part! {
+    dialogues;
+    /// The lists of upcoming and held sessions, fetched the first time the section opens.
+    pub fn dialogues_part(
+        dialogues: Dialogues,
+        closed: Dialogues,
+        actions: Actions,
+        viewport: RwSignal<Option<Viewport>>,
+        section: Section,
+    ) -> Result<AnyView, PartFailed> {
+        // A session asked for (marker, link): focused once both lists are drawn.
+        section.focus_when(move || dialogues.with(Option::is_some) && closed.with(Option::is_some));
+        Ok(view! {
+            <DialogueList dialogues=dialogues viewport=viewport />
+            <ClosedDialogues closed=closed actions=actions />
+        }
+        .into_any())
+    }
+}
+
 #[component]
-pub fn DialogueList(dialogues: Dialogues, viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
+fn DialogueList(dialogues: Dialogues, viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
     let strings = use_strings();
     let lang = use_lang();
     let base = expect_context::<ApiBase>();
@@ -104,8 +129,6 @@ pub fn DialogueList(dialogues: Dialogues, viewport: RwSignal<Option<Viewport>>) 
     };
 
     view! {
-        <section class="tk-dialogues" aria-labelledby="tk-dialogues-heading">
-            <h2 id="tk-dialogues-heading">{move || strings().dialogues_heading}</h2>
             <p><a class="tk-subscribe" href=feed>{move || strings().subscribe_calendar}</a></p>
             {move || match dialogues.get() {
                 None => view! { <p class="tk-muted">{strings().dialogues_loading}</p> }.into_any(),
@@ -122,16 +145,16 @@ pub fn DialogueList(dialogues: Dialogues, viewport: RwSignal<Option<Viewport>>) 
                         .into_any()
                 }
             }}
-        </section>
     }
 }
 
 /// Dialogue sessions as calendar-shaped markers on the map, distinct from report pins. Choosing
-/// one moves focus to the session in the list.
+/// one opens the list (`open`) and moves focus to the session there.
 #[component]
 pub fn DialogueMarkers(
     dialogues: Dialogues,
     viewport: RwSignal<Option<Viewport>>,
+    section: Section,
 ) -> impl IntoView {
     let strings = use_strings();
     let lang = use_lang();
@@ -145,7 +168,7 @@ pub fn DialogueMarkers(
                 let style = move || map.marker_style(world);
                 let when = format_when(&d.starts_at, &d.ends_at, lang.get()).unwrap_or_default();
                 let label = format!("{}: {}, {}", strings().dialogue_marker, d.title, when);
-                let target = element_id(&d);
+                let id = d.id.to_string();
                 view! {
                     <button
                         type="button"
@@ -153,12 +176,7 @@ pub fn DialogueMarkers(
                         class:tk-dialogue-marker--cancelled=d.status == DialogueStatus::Cancelled
                         style=style
                         aria-label=label
-                        on:click=move |_| {
-                            if let Some(el) = crate::dom::by_id(&target) {
-                                el.scroll_into_view();
-                                let _ = el.focus();
-                            }
-                        }
+                        on:click=move |_| section.show(format!("tk-dialog-{id}"))
                     >
                         <svg class="tk-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                             <path d="M7 2h2v2h6V2h2v2h3a1 1 0 0 1 1 1v15a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h3zM5 9v10h14V9zm2 2h4v4H7z"></path>
@@ -174,7 +192,7 @@ pub fn DialogueMarkers(
 /// "Genomförda dialoger": sessions that were held, with what was heard there and the actions
 /// decided (the outcome's link in the calendar event leads here).
 #[component]
-pub fn ClosedDialogues(closed: Dialogues, actions: Actions) -> impl IntoView {
+fn ClosedDialogues(closed: Dialogues, actions: Actions) -> impl IntoView {
     let strings = use_strings();
     let lang = use_lang();
     let item = move |d: Dialogue| {

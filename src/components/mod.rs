@@ -13,6 +13,7 @@ pub mod header;
 pub mod map_controls;
 pub mod map_layout;
 pub mod map_view;
+pub mod part;
 pub mod pin_layer;
 pub mod report;
 pub mod staff;

@@ -1,6 +1,7 @@
 //! "Vad händer?": the kommun's and the police's answers on pins, actions and what was heard at
 //! dialogues, newest first, filterable by tätort and category, each with "Visa på kartan". Also
-//! the text alternative to the map's pins for people who do not use the map.
+//! the text alternative to the map's pins for people who do not use the map. A part of its own,
+//! loaded when the section is opened (`components::part`).
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use trygghetskarta_shared::{Category, Update as Entry, UpdateKind};
 
 use crate::api::{self, ApiBase};
 use crate::components::action_layer::update_id;
+use crate::components::part::{part, PartFailed, Section};
 use crate::context::use_strings;
 use crate::geo::basemap::{Basemap, Layer};
 use crate::geo::mercator::project;
@@ -17,8 +19,22 @@ use crate::geo::LonLat;
 use crate::interaction::controller::focus;
 use crate::model::followup::UpdatesFilter;
 
+part! {
+    updates;
+    /// "Vad händer?", fetched the first time the section opens.
+    pub fn updates_part(
+        viewport: RwSignal<Option<Viewport>>,
+        map: NodeRef<leptos::html::Div>,
+        basemap: Signal<Option<Arc<Basemap>>>,
+        version: Signal<u32>,
+        section: Section,
+    ) -> Result<AnyView, PartFailed> {
+        Ok(view! { <Updates viewport=viewport map=map basemap=basemap version=version section=section /> }.into_any())
+    }
+}
+
 #[component]
-pub fn Updates(
+fn Updates(
     viewport: RwSignal<Option<Viewport>>,
     /// This widget's map, scrolled into view by "Visa på kartan" (a page may embed two widgets).
     map: NodeRef<leptos::html::Div>,
@@ -26,6 +42,7 @@ pub fn Updates(
     /// Bumped when something the list shows may have changed.
     #[prop(into)]
     version: Signal<u32>,
+    section: Section,
 ) -> impl IntoView {
     let strings = use_strings();
     let base = expect_context::<ApiBase>();
@@ -35,6 +52,8 @@ pub fn Updates(
         let (base, query) = (base.clone(), filter.with(UpdatesFilter::query));
         async move { api::updates(&base, &query).await }
     });
+    // An action chosen on the map: focused once the list is drawn.
+    section.focus_when(move || list.with(|l| l.is_some()));
     let areas = move || {
         let mut names: Vec<String> = basemap
             .get()
@@ -89,8 +108,6 @@ pub fn Updates(
         }
     };
     view! {
-        <section class="tk-updates" aria-labelledby="tk-updates-heading">
-            <h2 id="tk-updates-heading">{move || strings().updates_heading}</h2>
             <p class="tk-muted">{move || strings().updates_intro}</p>
             <div class="tk-filter-row">
                 <div class="tk-field tk-field--inline">
@@ -123,6 +140,5 @@ pub fn Updates(
                 }
                 .into_any(),
             }}
-        </section>
     }
 }

@@ -231,6 +231,8 @@ pub static STRINGS: Strings = Strings {
     from_place: "from",
     marked_on: "Marked",
     loading: "Loading …",
+    part_failed: "This part could not be loaded. Check your connection.",
+    try_again: "Try again",
     hotspot_count: "{n} pins",
     switch_language: "In English",
     selected_pin: "Selected pin",

@@ -231,6 +231,9 @@ pub struct Strings {
     pub from_place: &'static str,
     pub marked_on: &'static str,
     pub loading: &'static str,
+    /// A part of the widget (its own wasm file) could not be fetched.
+    pub part_failed: &'static str,
+    pub try_again: &'static str,
     pub hotspot_count: &'static str,
     /// The name of this language, in itself, for the language switch.
     pub switch_language: &'static str,

@@ -229,6 +229,8 @@ pub static STRINGS: Strings = Strings {
     from_place: "från",
     marked_on: "Markerad",
     loading: "Laddar …",
+    part_failed: "Det gick inte att hämta den här delen. Kontrollera anslutningen.",
+    try_again: "Försök igen",
     hotspot_count: "{n} markeringar",
     switch_language: "På svenska",
     selected_pin: "Vald markering",

@@ -31,6 +31,12 @@ impl Outbox {
             .unwrap_or_default()
     }
 
+    /// Whether what localStorage holds has a waiting report, without reading it all (so the
+    /// first screen need not carry the outbox's code: `Pending` serialises with a `"pin"`).
+    pub fn stored_has_pending(text: Option<&str>) -> bool {
+        text.is_some_and(|t| t.contains("\"pin\""))
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("plain data serialises")
     }

@@ -1,5 +1,6 @@
 //! The report on the page: the buttons that start it, the placing bar, and the form (category,
-//! time, place, comment, the nearby prompt).
+//! time, place, comment, the nearby prompt). The form is a part of its own (`components::part`),
+//! fetched when a report starts.
 
 use std::sync::Arc;
 
@@ -9,9 +10,11 @@ use trygghetskarta_shared::pin::{MAX_COMMENT_CHARS, MAX_PLACE_DESCRIPTION_CHARS}
 use trygghetskarta_shared::{Category, NewPin, TimeOfDay};
 use uuid::Uuid;
 
+use super::my_pins::preload_my_pins;
 use super::notify::NotifyOptIn;
 use super::state::ReportState;
 use crate::api::{ApiBase, Attempt};
+use crate::components::part::{part, show_part, PartFailed};
 use crate::components::pin_layer::{category_icon, PinSet};
 use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
@@ -29,40 +32,14 @@ pub fn ReportFlow(
 ) -> impl IntoView {
     let strings = use_strings();
     let state = expect_context::<ReportState>();
-    let base = expect_context::<ApiBase>();
-    let heading = NodeRef::<html::H2>::new();
-
-    // Focus the form when it opens.
-    Effect::new(move |_| {
-        if matches!(state.step.get(), Step::Form { .. }) {
-            request_animation_frame(move || {
-                if let Some(h) = heading.get_untracked() {
-                    let _ = h.focus();
-                }
-            });
-        }
-    });
-
-    let send_base = base.clone();
-    let send = Action::new_local(move |req: &NewPin| state.send(send_base.clone(), req.clone()));
-    let agree = Action::new_local(move |pin: &Uuid| {
-        let (pin, base) = (*pin, base.clone());
-        async move {
-            let s = state.strings();
-            match state.agree(&base, pin).await {
-                Ok(_) => state.close(),
-                Err(e) => state
-                    .server_error
-                    .set(Some(s.api_error(Attempt::Agree, &e))),
-            }
-        }
-    });
 
     let start = move |_| {
         state.selected.set(None);
         state.step.set(Step::Placing { draft: None });
+        preload_parts();
     };
     let without_map = move |_| {
+        preload_parts();
         state.selected.set(None);
         state.step.set(Step::Form {
             at: None,
@@ -72,6 +49,7 @@ pub fn ReportFlow(
     let choose_place =
         move || state.choose_place(viewport.get_untracked(), basemap.get_untracked().as_deref());
 
+    let retry = RwSignal::new(0u32);
     let form = move || {
         let Step::Form { place_name, at } = state.step.get() else {
             return None;
@@ -79,7 +57,8 @@ pub fn ReportFlow(
         // Reporting without the map: the named places to choose from.
         let places = (place_name.is_some() || at.is_none())
             .then(|| basemap.get().map(|b| place_choices(&b)).unwrap_or_default());
-        Some(view! { <ReportForm places=places heading=heading pins=pins send=send agree=agree /> })
+        retry.track();
+        Some(show_part(report_form_part(places, pins), retry))
     };
 
     view! {
@@ -119,6 +98,57 @@ pub fn ReportFlow(
             {form}
         </div>
     }
+}
+
+/// Fetches the form's part while the place is chosen, and "Mina markeringar"'s, so a report
+/// kept offline can be seen there without a network.
+fn preload_parts() {
+    leptos::task::spawn_local(async {
+        let _ = preload_report_form().await;
+        let _ = preload_my_pins().await;
+    });
+}
+
+part! {
+    report_form preload preload_report_form;
+    /// The form, its sending and "Jag känner likadant" instead; fetched when a report starts.
+    pub fn report_form_part(
+        places: Option<Vec<(String, LonLat)>>,
+        pins: Signal<Arc<PinSet>>,
+    ) -> Result<AnyView, PartFailed> {
+        Ok(view! { <ReportFormPart places=places pins=pins /> }.into_any())
+    }
+}
+
+#[component]
+fn ReportFormPart(
+    places: Option<Vec<(String, LonLat)>>,
+    pins: Signal<Arc<PinSet>>,
+) -> impl IntoView {
+    let state = expect_context::<ReportState>();
+    let base = expect_context::<ApiBase>();
+    let heading = NodeRef::<html::H2>::new();
+    // Focus the form when it opens.
+    request_animation_frame(move || {
+        if let Some(h) = heading.get_untracked() {
+            let _ = h.focus();
+        }
+    });
+    let send_base = base.clone();
+    let send = Action::new_local(move |req: &NewPin| state.send(send_base.clone(), req.clone()));
+    let agree = Action::new_local(move |pin: &Uuid| {
+        let (pin, base) = (*pin, base.clone());
+        async move {
+            let s = state.strings();
+            match state.agree(&base, pin).await {
+                Ok(_) => state.close(),
+                Err(e) => state
+                    .server_error
+                    .set(Some(s.api_error(Attempt::Agree, &e))),
+            }
+        }
+    });
+    view! { <ReportForm places=places heading=heading pins=pins send=send agree=agree /> }
 }
 
 /// The form itself. `places` is the list of named places when reporting without the map.

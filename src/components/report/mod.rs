@@ -15,7 +15,7 @@ mod selected_pin;
 mod state;
 
 pub use form::ReportFlow;
-pub use my_pins::{MyPins, NewAnswers};
+pub use my_pins::{my_pins_part, NewAnswers, MINE_HEADING};
 pub use overlay::{map_handlers, ReportOverlay};
 pub use selected_pin::{Answer, SelectedPin};
-pub use state::ReportState;
+pub use state::{outbox_part, ReportState};

@@ -1,10 +1,12 @@
-//! "Mina markeringar": reports from this device, with "Visa" and delete.
+//! "Mina markeringar": reports from this device, with "Visa" and delete (a part of its own,
+//! loaded when the section is opened: `components::part`), and "Du har N nya svar".
 
 use leptos::prelude::*;
 
 use super::selected_pin::Answer;
 use super::state::ReportState;
 use crate::api::{self, ApiBase};
+use crate::components::part::{open_and_focus, part, PartFailed};
 use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
 use crate::geo::mercator::project;
@@ -13,9 +15,20 @@ use crate::geo::LonLat;
 use crate::interaction::controller::focus;
 use crate::model::mine::MyPin;
 
+/// The heading of "Mina markeringar" (its section is opened and focused from "Du har N nya svar").
+pub const MINE_HEADING: &str = "tk-mine-heading";
+
+part! {
+    my_pins preload preload_my_pins;
+    /// The list of "Mina markeringar", fetched the first time the section opens.
+    pub fn my_pins_part(viewport: RwSignal<Option<Viewport>>) -> Result<AnyView, PartFailed> {
+        Ok(view! { <MyPins viewport=viewport /> }.into_any())
+    }
+}
+
 /// "Mina markeringar": reports from this device, with delete.
 #[component]
-pub fn MyPins(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
+fn MyPins(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
     let strings = use_strings();
     let state = expect_context::<ReportState>();
     let base = expect_context::<ApiBase>();
@@ -47,8 +60,6 @@ pub fn MyPins(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
         });
     };
     view! {
-        <section class="tk-mine" aria-labelledby="tk-mine-heading">
-            <h2 id="tk-mine-heading" tabindex="-1">{move || strings().mine_heading}</h2>
             {move || {
                 let pins = state.mine.get().pins;
                 if pins.is_empty() {
@@ -83,7 +94,6 @@ pub fn MyPins(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
                 }
                     .into_any()
             }}
-        </section>
     }
 }
 
@@ -99,12 +109,10 @@ pub fn NewAnswers() -> impl IntoView {
             view! {
                 <p class="tk-new-answers" role="status">
                     <span>{s.new_answers(n)}</span> " "
-                    <button type="button" class="tk-button tk-button--small" on:click=move |_| {
-                        if let Some(el) = crate::dom::by_id("tk-mine-heading") {
-                            el.scroll_into_view();
-                            let _ = el.focus();
-                        }
-                    }>{s.show_my_pins}</button>
+                    <button type="button" class="tk-button tk-button--small"
+                        on:click=move |_| open_and_focus(state.mine_section.open, MINE_HEADING)>
+                        {s.show_my_pins}
+                    </button>
                 </p>
             }
         })

@@ -9,6 +9,7 @@ use trygghetskarta_shared::{AgreeResponse, NewPin, PublicPin};
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, ApiError, Attempt};
+use crate::components::part::{part, PartFailed, Section};
 use crate::device;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
@@ -51,6 +52,31 @@ pub struct ReportState {
     pub new_answers: RwSignal<Vec<Uuid>>,
     /// The server offers e-mail about pins (an SMTP relay is configured).
     pub mail_offered: RwSignal<bool>,
+    /// "Mina markeringar", opened from "Du har N nya svar".
+    pub mine_section: Section,
+    /// The outbox was read from the device (by the outbox's part or the form's).
+    outbox_read: StoredValue<bool>,
+    /// The outbox's retries run (they start with the first report kept on the device).
+    outbox_started: StoredValue<bool>,
+}
+
+part! {
+    outbox;
+    /// Reads the outbox and starts its retries (a part: fetched at start only when reports wait on
+    /// the device; a report kept offline starts them from the form's part).
+    pub fn outbox_part(state: ReportState, base: ApiBase) -> Result<(), PartFailed> {
+        state.start_outbox(base);
+        Ok(())
+    }
+}
+
+part! {
+    followup;
+    /// Asks the server after this device's pins (a part, fetched when the device has sent some).
+    pub fn followup_part(state: ReportState, base: ApiBase) -> Result<(), PartFailed> {
+        state.refresh_answers(base);
+        Ok(())
+    }
 }
 
 impl ReportState {
@@ -59,9 +85,8 @@ impl ReportState {
             lang,
             step: RwSignal::new(Step::Idle),
             draft: RwSignal::new(Draft::default()),
-            outbox: RwSignal::new(Outbox::from_json(
-                device::get(device::OUTBOX_KEY).as_deref(),
-            )),
+            // Read by the outbox's part (`start_outbox`), which runs at start when reports wait.
+            outbox: RwSignal::new(Outbox::default()),
             mine: RwSignal::new(Mine::from_json(device::get(device::MINE_KEY).as_deref())),
             status: RwSignal::new(String::new()),
             pins_version: RwSignal::new(0),
@@ -74,6 +99,42 @@ impl ReportState {
             answers: RwSignal::new(Vec::new()),
             new_answers: RwSignal::new(Vec::new()),
             mail_offered: RwSignal::new(false),
+            mine_section: Section::new(),
+            outbox_read: StoredValue::new(false),
+            outbox_started: StoredValue::new(false),
+        }
+    }
+
+    /// At start: the outbox's retries when reports wait on the device (its part is fetched
+    /// only then), and the answers to this device's pins when it has sent some.
+    pub fn start(self, base: ApiBase) {
+        if Outbox::stored_has_pending(device::get(device::OUTBOX_KEY).as_deref()) {
+            let base = base.clone();
+            leptos::task::spawn_local(async move {
+                // Without a network now, the next `online` event tries again.
+                if outbox_part(self, base.clone()).await.is_err() {
+                    let handle = window_event_listener(leptos::ev::online, move |_| {
+                        let base = base.clone();
+                        leptos::task::spawn_local(async move {
+                            let _ = outbox_part(self, base).await;
+                        });
+                    });
+                    std::mem::forget(handle);
+                }
+            });
+        }
+    }
+
+    /// Fetches the answers to this device's sent pins, if it has any (on start and after each
+    /// change to the pins).
+    pub fn follow_up(self, base: ApiBase) {
+        let sent = self
+            .mine
+            .with_untracked(|m| m.pins.iter().any(|p| p.delete_token.is_some()));
+        if sent {
+            leptos::task::spawn_local(async move {
+                let _ = followup_part(self, base).await;
+            });
         }
     }
 
@@ -115,6 +176,22 @@ impl ReportState {
         self.lang.get_untracked().strings()
     }
 
+    /// Reads the outbox from the device, once, before anything changes it.
+    fn read_outbox(&self) {
+        if self.outbox_read.get_value() {
+            return;
+        }
+        self.outbox_read.set_value(true);
+        let stored = Outbox::from_json(device::get(device::OUTBOX_KEY).as_deref());
+        self.outbox.update(|o| {
+            for p in stored.pending {
+                if !o.pending.iter().any(|q| q.pin.id == p.pin.id) {
+                    o.pending.push(p);
+                }
+            }
+        });
+    }
+
     /// Writes the outbox now (before the user is told it is saved).
     fn save_outbox(&self) {
         self.outbox
@@ -143,6 +220,7 @@ impl ReportState {
 
     /// Forgets a report on this device: no more retries, and gone from "Mina markeringar".
     pub fn forget(&self, id: Uuid) {
+        self.read_outbox();
         self.outbox.update(|o| o.delivered(id));
         self.save_outbox();
         self.mine.update(|m| m.remove(id));
@@ -201,6 +279,8 @@ impl ReportState {
                 self.close();
             }
             Err(e) if e.is_transient() && !matches!(&e, ApiError::Server { status: 429, .. }) => {
+                // Whatever waits from earlier visits is read first, so the save keeps it.
+                self.start_outbox(base.clone());
                 self.outbox
                     .update(|o| o.push(req.clone(), device::now_ms()));
                 self.save_outbox();
@@ -253,8 +333,14 @@ impl ReportState {
         }
     }
 
-    /// Sets up retries: now, whenever the browser comes online, and every 15 s for due reports.
+    /// Reads the outbox and sets up retries: now, whenever the browser comes online, and every
+    /// 15 s for due reports. Once per page.
     pub fn start_outbox(self, base: ApiBase) {
+        if self.outbox_started.get_value() {
+            return;
+        }
+        self.outbox_started.set_value(true);
+        self.read_outbox();
         self.flush(base.clone(), true);
         let online_base = base.clone();
         let handle = window_event_listener(leptos::ev::online, move |_| {

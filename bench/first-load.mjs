@@ -1,0 +1,83 @@
+// First load: the bytes a phone transfers for the residents' first screen, from the real server.
+// Headless Chromium with a phone's viewport opens the widget; the DevTools protocol's
+// Network.loadingFinished encodedDataLength (bytes on the wire: headers and compressed body) is
+// summed over every request from navigation until the map is drawn with its pins, and until the
+// network has been quiet for 1 s (whatever else the first screen fetches). The server runs on a
+// fresh database with PINS public pins (default 100), sent through its own API. Prints one line per
+// request and the totals; `make bench` runs it.
+//
+//   node bench/first-load.mjs [pins]        (after scripts/build-widget.sh)
+import { randomUUID } from 'node:crypto';
+import { startServer, launchBrowser } from '../e2e/lib/harness.mjs';
+
+const PINS = Number(process.argv[2] || 100);
+const TARGET = 200 * 1024;
+
+const server = await startServer({ env: { RUST_LOG: 'error' }, args: ['--pins-per-10-min', String(PINS + 10)] });
+const browser = await launchBrowser();
+try {
+  // Pins around Arboga tätort, as residents would send them.
+  const categories = ['lighting', 'traffic', 'drugs', 'disorder', 'vandalism', 'other'];
+  for (let i = 0; i < PINS; i += 1) {
+    const res = await fetch(`${server.url}/api/pins`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: randomUUID(),
+        lat: 59.38 + ((i * 7919) % 400) / 10000,
+        lon: 15.80 + ((i * 104729) % 900) / 10000,
+        category: categories[i % categories.length],
+        time_of_day: ['day', 'evening', 'night'][i % 3],
+      }),
+    });
+    if (!res.ok) throw new Error(`seeding pin ${i}: ${res.status} ${await res.text()}`);
+  }
+
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'sv-SE',
+  });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const requests = new Map();
+  let phase = 'first screen';
+  cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, phase }));
+  cdp.on('Network.responseReceived', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) r.encoding = e.response.headers['content-encoding'] || e.response.headers['Content-Encoding'] || '';
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) r.bytes = e.encodedDataLength;
+  });
+  let last = Date.now();
+  cdp.on('Network.loadingFinished', () => { last = Date.now(); });
+
+  await page.goto(server.url + '/');
+  await page.waitForSelector('path.tk-kommun');
+  if (PINS > 0) await page.waitForSelector('.tk-marker');
+  // Let every response that started before the first screen was drawn finish.
+  await page.waitForTimeout(300);
+  const drawn = [...requests.values()].filter((r) => r.bytes !== undefined);
+  phase = 'after';
+  last = Date.now();
+  while (Date.now() - last < 1000) await page.waitForTimeout(100);
+  const all = [...requests.values()].filter((r) => r.bytes !== undefined);
+
+  const name = (url) => new URL(url).pathname;
+  console.log(`First load of the residents' widget, ${PINS} public pins, phone viewport (390×844):\n`);
+  console.log('| request | encoding | bytes |');
+  console.log('|---|---|---:|');
+  for (const r of all) console.log(`| ${name(r.url)}${r.phase === 'after' ? ' (after the map was drawn)' : ''} | ${r.encoding || '–'} | ${r.bytes} |`);
+  const sum = (rs) => rs.reduce((a, r) => a + r.bytes, 0);
+  const code = (rs) => sum(rs.filter((r) => !name(r.url).startsWith('/api/')));
+  const firstScreen = sum(drawn);
+  console.log(`\nUntil the map with pins is drawn: ${firstScreen} bytes (${(firstScreen / 1024).toFixed(1)} KB) in ${drawn.length} requests; widget files ${code(drawn)}, API ${firstScreen - code(drawn)}.`);
+  console.log(`Until the network is quiet: ${sum(all)} bytes in ${all.length} requests.`);
+  console.log(`Target ≤ ${TARGET} bytes (200 KB): ${firstScreen <= TARGET ? 'met' : `not met, ${firstScreen - TARGET} bytes over`}.`);
+  await context.close();
+} finally {
+  await browser.close();
+  await server.stop();
+}
