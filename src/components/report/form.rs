@@ -11,21 +11,22 @@ use uuid::Uuid;
 
 use super::notify::NotifyOptIn;
 use super::state::ReportState;
-use crate::api::{ApiBase, Attempt};
-use crate::components::pin_layer::{category_icon, PinSet};
+use crate::api::{self, ApiBase, Attempt};
+use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::fill;
-use crate::model::report::{comment_chars, nearby_same, place_choices, Draft, Problem, Step};
+use crate::model::report::{
+    comment_chars, nearby_bbox, nearby_same, place_choices, Draft, Problem, Step,
+};
 
 /// The buttons that start a report, the placing bar, the form and the nearby prompt.
 #[component]
 pub fn ReportFlow(
     viewport: RwSignal<Option<Viewport>>,
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
-    #[prop(into)] pins: Signal<Arc<PinSet>>,
 ) -> impl IntoView {
     let strings = use_strings();
     let state = expect_context::<ReportState>();
@@ -79,7 +80,7 @@ pub fn ReportFlow(
         // Reporting without the map: the named places to choose from.
         let places = (place_name.is_some() || at.is_none())
             .then(|| basemap.get().map(|b| place_choices(&b)).unwrap_or_default());
-        Some(view! { <ReportForm places=places heading=heading pins=pins send=send agree=agree /> })
+        Some(view! { <ReportForm places=places heading=heading send=send agree=agree /> })
     };
 
     view! {
@@ -126,12 +127,12 @@ pub fn ReportFlow(
 fn ReportForm(
     places: Option<Vec<(String, LonLat)>>,
     heading: NodeRef<html::H2>,
-    pins: Signal<Arc<PinSet>>,
     send: Action<NewPin, ()>,
     agree: Action<Uuid, ()>,
 ) -> impl IntoView {
     let strings = use_strings();
     let state = expect_context::<ReportState>();
+    let base = expect_context::<ApiBase>();
     let problems = state.problems;
     let sending = send.pending();
     let via_list = places.is_some();
@@ -160,15 +161,25 @@ fn ReportForm(
         else {
             return;
         };
-        if state.nearby.get_untracked().is_none() {
-            let set = pins.get_untracked();
-            let near = nearby_same(&set.pins, at, req.category);
-            if let Some(first) = near.first() {
-                state.nearby.set(Some((near.len(), first.id, req)));
-                return;
-            }
+        if state.nearby.get_untracked().is_some() {
+            send.dispatch(req);
+            return;
         }
-        send.dispatch(req);
+        // Pins of the same kind close by: the resident may agree instead. If the server cannot
+        // be asked (offline), the report goes its way.
+        let base = base.clone();
+        leptos::task::spawn_local(async move {
+            let around = api::pins_in(&base, nearby_bbox(at))
+                .await
+                .unwrap_or_default();
+            let near = nearby_same(&around, at, req.category);
+            match near.first() {
+                Some(first) => state.nearby.set(Some((near.len(), first.id, req))),
+                None => {
+                    send.dispatch(req);
+                }
+            }
+        });
     };
 
     let has = move |p: Problem| problems.with(|ps| ps.contains(&p));
