@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both install missing tools first.
 # `make check` is the fast inner loop while working (fmt, clippy, native tests, import check).
-.PHONY: run test check build setup bench bench-export bench-load
+.PHONY: run test check build setup bench bench-tiles bench-export bench-load
 
 run:
 	scripts/run.sh
@@ -19,6 +19,9 @@ setup:
 
 bench:
 	scripts/bench.sh
+
+bench-tiles:
+	scripts/bench-tiles.sh
 
 bench-export:
 	scripts/bench-export.sh

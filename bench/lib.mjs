@@ -1,29 +1,55 @@
-// What map-bench.mjs and profile.mjs share: the synthetic pins, the Leaflet reference server, the
-// frame probe and the two gestures, so both measure exactly the same thing.
+// What map-bench.mjs and profile.mjs share: our server on seeded pins, the Leaflet reference
+// server, the network profile, the frame probe and the two gestures, so both measure exactly the
+// same thing.
 import { createServer } from 'node:http';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, extname } from 'node:path';
-import { ROOT } from '../e2e/lib/harness.mjs';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { ROOT, startServer } from '../e2e/lib/harness.mjs';
 
-const CATEGORIES = ['traffic', 'drugs', 'lighting', 'disorder', 'vandalism', 'other'];
-const TIMES = ['day', 'evening', 'night', 'all_day'];
+/** The phone network of the first-paint figures (DevTools network emulation): 10 Mbit/s down,
+ * 5 Mbit/s up, 40 ms round trip. `BENCH_NETWORK=none` measures on loopback. */
+export const NETWORK = process.env.BENCH_NETWORK === 'none'
+  ? null
+  : { offline: false, latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 5e6 / 8 };
 
-/** Deterministic pins: 70 % in Arboga tätort, 30 % over the whole kommun. */
-export function syntheticPins(n) {
-  let s = 0x2545f491;
-  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 4294967296);
-  const pins = [];
-  for (let i = 0; i < n; i += 1) {
-    const town = rnd() < 0.7;
-    const lon = town ? 15.8054 + rnd() * 0.0994 : 15.60 + rnd() * 0.40;
-    const lat = town ? 59.3753 + rnd() * 0.0352 : 59.20 + rnd() * 0.34;
-    pins.push({
-      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      category: CATEGORIES[i % 6], time_of_day: TIMES[i % 4], created_date: '2026-11-01',
-      agree_count: i % 5, lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6,
-    });
-  }
-  return JSON.stringify(pins);
+/** The XYZ tile holding a position at zoom `z`. */
+export function tileOf(lat, lon, z) {
+  const n = 2 ** z;
+  const r = (lat * Math.PI) / 180;
+  const y = ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n;
+  return [Math.floor(((lon + 180) / 360) * n), Math.floor(y)];
+}
+
+/**
+ * Our server on a database holding `n` synthetic pins (the Rust benchmarks' `support::synthetic`,
+ * stored by `examples/seed_pins`), warmed with one tile request. Returns the server, the seeding
+ * time, the cold first tile answer and the server's memory (MiB) before and after it.
+ */
+export async function seededServer(n) {
+  const dir = mkdtempSync(join(tmpdir(), 'tk-bench-'));
+  const db = join(dir, 'bench.db');
+  const seed = join(ROOT, 'target', 'release', 'examples', 'seed_pins');
+  const seeded = execFileSync(seed, [`sqlite://${db}`, String(n)], { encoding: 'utf8' }).trim();
+  const server = await startServer({ env: { RUST_LOG: 'error' }, database: db });
+  const memory = () => {
+    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+    return Math.round(Number(status.match(/VmRSS:\s+(\d+)/)[1]) / 102.4) / 10;
+  };
+  const idle = memory();
+  const t0 = performance.now();
+  // The tile under Arboga tätort at the opening zoom.
+  const [x, y] = tileOf(59.395, 15.838, 11);
+  const res = await fetch(`${server.url}/api/pins/tiles/11/${x}/${y}`);
+  if (!res.ok) throw new Error(`tile: ${res.status}`);
+  await res.arrayBuffer();
+  const coldMs = Math.round(performance.now() - t0);
+  return {
+    server, seeded, coldMs, memoryMib: [idle, memory()],
+    async stop() { await server.stop(); rmSync(dir, { recursive: true, force: true }); },
+  };
 }
 
 export function serveLeaflet(pinsJson) {
@@ -36,8 +62,13 @@ export function serveLeaflet(pinsJson) {
   const server = createServer((req, res) => {
     const url = req.url.split('?')[0];
     if (url === '/api/pins') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(pinsJson.current);
+      // Compressed as a real server would send it.
+      if (pinsJson.gzip?.source !== pinsJson.current) {
+        pinsJson.gzip = { source: pinsJson.current, body: gzipSync(pinsJson.current) };
+      }
+      const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] || '');
+      res.writeHead(200, { 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+      return res.end(gzip ? pinsJson.gzip.body : pinsJson.current);
     }
     let file = files[url];
     if (!file && url.startsWith('/leaflet/')) file = join(ROOT, 'bench', 'node_modules', 'leaflet', 'dist', url.slice(9));
@@ -54,12 +85,21 @@ export const percentile = (xs, p) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
 };
 
-// Installed before any page script: notes when markers first appear, and records frame times.
+// Installed before any page script: notes when markers first appear (and the pin data that had
+// arrived by then: responses from /api/pins*, their compressed bodies), and records frame times.
 export const PROBE = (markerSelector) => {
-  window.__bench = { firstPins: null, frames: [], recording: false };
+  window.__bench = { firstPins: null, pinBytes: 0, pinRequests: 0, frames: [], recording: false };
+  performance.setResourceTimingBufferSize(5000);
   const check = () => {
     if (window.__bench.firstPins === null && document.querySelector(markerSelector)) {
-      window.__bench.firstPins = performance.now();
+      const now = performance.now();
+      window.__bench.firstPins = now;
+      for (const e of performance.getEntriesByType('resource')) {
+        if (new URL(e.name).pathname.startsWith('/api/pins') && e.responseEnd <= now) {
+          window.__bench.pinBytes += e.encodedBodySize;
+          window.__bench.pinRequests += 1;
+        }
+      }
     }
     if (window.__bench.recording) {
       const now = performance.now();
@@ -91,21 +131,24 @@ export async function zoomGesture(page, box) {
 }
 
 /**
- * A 1024x800 page with 4x CPU throttling and the frame probe, opened at `url` and waited on until
- * a marker shows. `pins` (JSON) answers `/api/pins` when given. Returns the page, its context and
- * the time of the first paint with pins.
+ * A 1024x800 page with 4x CPU throttling, the network profile (`NETWORK`) and the frame probe,
+ * opened at `url` and waited on until a marker shows. Returns the page, its context, the time of
+ * the first paint with pins and the pin data received before it (bytes, requests).
  */
-export async function openBenchPage(browser, url, markerSelector, pins) {
+export async function openBenchPage(browser, url, markerSelector) {
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'sv-SE' });
   const page = await context.newPage();
-  if (pins) await page.route('**/api/pins', (r) => r.fulfill({ status: 200, contentType: 'application/json', body: pins }));
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  if (NETWORK) {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', NETWORK);
+  }
   await page.addInitScript(PROBE, markerSelector);
   await page.goto(url);
-  await page.waitForFunction(() => window.__bench.firstPins !== null, null, { timeout: 180_000 });
-  const firstPins = await page.evaluate(() => window.__bench.firstPins);
-  return { context, page, firstPins };
+  await page.waitForFunction(() => window.__bench.firstPins !== null, null, { timeout: 600_000 });
+  const { firstPins, pinBytes, pinRequests } = await page.evaluate(() => window.__bench);
+  return { context, page, firstPins, pinBytes, pinRequests };
 }
 
 /** The frame intervals (ms) while `gesture()` runs and 300 ms after. */

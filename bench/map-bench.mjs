@@ -1,21 +1,26 @@
-// Map benchmark: our widget and a Leaflet + markercluster reference page load the same synthetic
-// pins in headless Chromium with 4x CPU throttling (DevTools protocol), beside a floor page that
-// does nothing but move one layer (bench/floor.html). Measures time to first paint with pins, and
-// frame times (p50/p95) while panning and zooming. Prints a Markdown table and writes
+// Map benchmark: our widget and a Leaflet + markercluster reference page show the same synthetic
+// pins in headless Chromium with 4x CPU throttling and a phone network (DevTools protocol: 10 Mbit/s
+// down, 40 ms round trip; `BENCH_NETWORK=none` for loopback), beside a floor page that does nothing
+// but move one layer (bench/floor.html). For each pin count our server gets a fresh database with
+// that many pins (examples/seed_pins) and is warmed with one tile; the widget loads the pin tiles its
+// view needs, Leaflet loads the whole public list from our server (up to BENCH_LEAFLET_MAX pins, as a
+// real page would). Measures the first paint with pins and the pin data that arrived before it, and
+// frame times (p50/p95) while panning and zooming. Prints Markdown tables and writes
 // bench/results.json.
 //
 //   make bench            (or: node bench/map-bench.mjs [pin counts...])
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, extname } from 'node:path';
-import { startServer, launchBrowser, ROOT } from '../e2e/lib/harness.mjs';
-import { syntheticPins, serveLeaflet, percentile, panGesture, zoomGesture, openBenchPage, recordFrames } from './lib.mjs';
+import { launchBrowser, ROOT } from '../e2e/lib/harness.mjs';
+import { seededServer, serveLeaflet, percentile, panGesture, zoomGesture, openBenchPage, recordFrames, NETWORK } from './lib.mjs';
 
 const COUNTS = process.argv.slice(2).map(Number).filter(Boolean);
-const PIN_COUNTS = COUNTS.length ? COUNTS : [10_000, 100_000];
+const PIN_COUNTS = COUNTS.length ? COUNTS : [1_000, 10_000, 100_000, 1_000_000];
+const LEAFLET_MAX = Number(process.env.BENCH_LEAFLET_MAX || 100_000);
 
-async function measure(browser, url, markerSelector, surfaceSelector, pins) {
-  const { context, page, firstPins } = await openBenchPage(browser, url, markerSelector, pins);
+async function measure(browser, url, markerSelector, surfaceSelector) {
+  const { context, page, firstPins, pinBytes, pinRequests } = await openBenchPage(browser, url, markerSelector);
   await page.waitForTimeout(1000);
   const box = await page.locator(surfaceSelector).boundingBox();
   const pan = await recordFrames(page, () => panGesture(page, box));
@@ -23,6 +28,7 @@ async function measure(browser, url, markerSelector, surfaceSelector, pins) {
   await context.close();
   return {
     first_paint_ms: Math.round(firstPins),
+    pin_kb: Math.round(pinBytes / 102.4) / 10, pin_requests: pinRequests,
     pan_p50_ms: +percentile(pan, 50).toFixed(1), pan_p95_ms: +percentile(pan, 95).toFixed(1),
     zoom_p50_ms: +percentile(zoom, 50).toFixed(1), zoom_p95_ms: +percentile(zoom, 95).toFixed(1),
     frames: pan.length + zoom.length,
@@ -42,45 +48,62 @@ function transferSizes() {
   return out;
 }
 
-const server = await startServer({ env: { RUST_LOG: 'error' } });
 const pinsJson = { current: '[]' };
 const leaflet = await serveLeaflet(pinsJson);
 const leafletUrl = `http://127.0.0.1:${leaflet.address().port}/`;
 const browser = await launchBrowser();
-const results = { date: new Date().toISOString(), cpu_throttling: 4, transfer_gzip_bytes: transferSizes(), runs: [] };
+const results = { date: new Date().toISOString(), cpu_throttling: 4, network: NETWORK, transfer_gzip_bytes: transferSizes(), runs: [] };
 // Frame-time percentiles move by ±30 % between runs on a shared machine, so each page is measured
 // REPEATS times, interleaved, and the median of each metric is reported.
 const REPEATS = Number(process.env.BENCH_REPEATS || 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const medianOf = (runs) => Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))]));
+const medianOf = (runs) => (runs.length ? Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((r) => r[k]))])) : null);
 try {
   for (const n of PIN_COUNTS) {
-    pinsJson.current = syntheticPins(n);
+    const ours = await seededServer(n);
+    console.error(`${n} pins: ${ours.seeded}; first tile (cold) ${ours.coldMs} ms; server ${ours.memoryMib.join(' → ')} MiB`);
+    const withLeaflet = n <= LEAFLET_MAX;
+    if (withLeaflet) pinsJson.current = await (await fetch(`${ours.server.url}/api/pins`)).text();
     const all = { ours: [], leaflet: [], floor: [] };
-    for (let i = 0; i < REPEATS; i += 1) {
-      all.ours.push(await measure(browser, `${server.url}/`, '.tk-marker', '.tk-surface', pinsJson.current));
-      all.leaflet.push(await measure(browser, leafletUrl, '.marker-cluster, .leaflet-marker-icon', '#map', null));
-      all.floor.push(await measure(browser, `${leafletUrl}floor`, '.marker-cluster', '#map', null));
-      console.error(`${n} pins, run ${i + 1}: ours ${JSON.stringify(all.ours[i])} leaflet ${JSON.stringify(all.leaflet[i])} floor ${JSON.stringify(all.floor[i])}`);
+    try {
+      for (let i = 0; i < REPEATS; i += 1) {
+        all.ours.push(await measure(browser, `${ours.server.url}/`, '.tk-marker', '.tk-surface'));
+        if (withLeaflet) all.leaflet.push(await measure(browser, leafletUrl, '.marker-cluster, .leaflet-marker-icon', '#map'));
+        all.floor.push(await measure(browser, `${leafletUrl}floor`, '.marker-cluster', '#map'));
+        console.error(`${n} pins, run ${i + 1}: ours ${JSON.stringify(all.ours[i])} leaflet ${JSON.stringify(all.leaflet[i] ?? null)} floor ${JSON.stringify(all.floor[i])}`);
+      }
+    } finally {
+      await ours.stop();
     }
-    results.runs.push({ pins: n, repeats: REPEATS, ours: medianOf(all.ours), leaflet: medianOf(all.leaflet), floor: medianOf(all.floor), each: all });
+    results.runs.push({
+      pins: n, repeats: REPEATS, seeded: ours.seeded, cold_tile_ms: ours.coldMs, server_mib: ours.memoryMib,
+      ours: medianOf(all.ours), leaflet: medianOf(all.leaflet), floor: medianOf(all.floor), each: all,
+    });
   }
 } finally {
   await browser.close();
-  await server.stop();
   leaflet.close();
 }
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
-const ratio = (a, b) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
-console.log(`Medians of ${REPEATS} runs each. Floor: bench/floor.html, one layer moved by a CSS transform and nothing else.\n`);
-console.log('| pins | metric | ours | Leaflet | floor | ours/Leaflet |');
+const net = NETWORK ? `${NETWORK.downloadThroughput * 8 / 1e6} Mbit/s down, ${NETWORK.latency} ms round trip` : 'loopback';
+console.log(`Medians of ${REPEATS} runs each; 4x CPU throttling; network: ${net}. Floor: bench/floor.html, one layer moved by a CSS transform and nothing else.\n`);
+const base = results.runs.find((r) => r.pins === Math.min(...PIN_COUNTS));
+const dash = (v) => (v === undefined || v === null ? '–' : v);
+console.log('| pins | ours: first paint with pins (ms) | ours / fewest pins | ours: pin data before it (KB, requests) | Leaflet: first paint (ms) | Leaflet: pin data (KB) | floor: first paint (ms) |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of results.runs) {
+  console.log(`| ${r.pins} | ${r.ours.first_paint_ms} | ${(r.ours.first_paint_ms / base.ours.first_paint_ms).toFixed(2)} | ${r.ours.pin_kb} (${r.ours.pin_requests}) | ${dash(r.leaflet?.first_paint_ms)} | ${dash(r.leaflet?.pin_kb)} | ${r.floor.first_paint_ms} |`);
+}
+console.log('\n| pins | metric | ours | Leaflet | floor | ours − floor |');
 console.log('|---:|---|---:|---:|---:|---:|');
 for (const r of results.runs) {
-  for (const [k, label] of [['first_paint_ms', 'first paint with pins (ms)'], ['pan_p50_ms', 'pan frame p50 (ms)'], ['pan_p95_ms', 'pan frame p95 (ms)'], ['zoom_p50_ms', 'zoom frame p50 (ms)'], ['zoom_p95_ms', 'zoom frame p95 (ms)']]) {
-    const floor = k === 'first_paint_ms' ? '–' : r.floor[k];
-    console.log(`| ${r.pins} | ${label} | ${r.ours[k]} | ${r.leaflet[k]} | ${floor} | ${ratio(r.ours[k], r.leaflet[k])} |`);
+  for (const [k, label] of [['pan_p50_ms', 'pan frame p50 (ms)'], ['pan_p95_ms', 'pan frame p95 (ms)'], ['zoom_p50_ms', 'zoom frame p50 (ms)'], ['zoom_p95_ms', 'zoom frame p95 (ms)']]) {
+    console.log(`| ${r.pins} | ${label} | ${r.ours[k]} | ${dash(r.leaflet?.[k])} | ${r.floor[k]} | ${(r.ours[k] - r.floor[k]).toFixed(1)} |`);
   }
 }
+console.log('\n| pins | seeding | first tile answer, cold (ms) | server memory before → after it (MiB) |');
+console.log('|---:|---|---:|---|');
+for (const r of results.runs) console.log(`| ${r.pins} | ${r.seeded} | ${r.cold_tile_ms} | ${r.server_mib.join(' → ')} |`);
 const t = results.transfer_gzip_bytes;
 console.log(`\nAll widget files (gzip -9; the first screen's bytes are printed by bench/first-load.mjs): wasm ${t.wasm} + js ${t.js} + css ${t.css} + basemap ${t.basemap} = ${t.total} bytes`);

@@ -1,12 +1,12 @@
-// Where a map frame's time goes: loads our widget with N synthetic pins (same pins, window and
-// 4x CPU throttling as map-bench.mjs), records a Chromium trace while panning and while zooming,
+// Where a map frame's time goes: loads our widget with N synthetic pins (same pins, window,
+// network profile and 4x CPU throttling as map-bench.mjs), records a Chromium trace while panning and while zooming,
 // and prints the frame times and, per gesture, the main thread's time by trace event plus the
 // longest tasks with what they spent it on. A diagnostic for docs/PERFORMANCE.md, not a benchmark.
 //
 //   node bench/profile.mjs [pins] [leaflet]     (after scripts/bench.sh has built everything)
 //   PROFILE_CSS='.tk-basemap { display: none }' node bench/profile.mjs   (what-if: extra CSS on our page)
-import { startServer, launchBrowser } from '../e2e/lib/harness.mjs';
-import { syntheticPins, panGesture, zoomGesture, percentile, serveLeaflet, openBenchPage, recordFrames } from './lib.mjs';
+import { launchBrowser } from '../e2e/lib/harness.mjs';
+import { seededServer, panGesture, zoomGesture, percentile, serveLeaflet, openBenchPage, recordFrames } from './lib.mjs';
 
 const N = Number(process.argv[2] || 100_000);
 const LEAFLET = process.argv[3] === 'leaflet';
@@ -44,13 +44,14 @@ function summarise(trace, label) {
   }
 }
 
-const server = LEAFLET ? null : await startServer({ env: { RUST_LOG: 'error' } });
-const pins = syntheticPins(N);
-const leaflet = LEAFLET ? await serveLeaflet({ current: pins }) : null;
+const ours = await seededServer(N);
+const leaflet = LEAFLET
+  ? await serveLeaflet({ current: await (await fetch(`${ours.server.url}/api/pins`)).text() })
+  : null;
 const browser = await launchBrowser();
 try {
-  const url = LEAFLET ? `http://127.0.0.1:${leaflet.address().port}/` : `${server.url}/`;
-  const { context, page } = await openBenchPage(browser, url, LEAFLET ? '.marker-cluster, .leaflet-marker-icon' : '.tk-marker', pins);
+  const url = LEAFLET ? `http://127.0.0.1:${leaflet.address().port}/` : `${ours.server.url}/`;
+  const { context, page } = await openBenchPage(browser, url, LEAFLET ? '.marker-cluster, .leaflet-marker-icon' : '.tk-marker');
   if (process.env.PROFILE_CSS) await page.addStyleTag({ content: process.env.PROFILE_CSS });
   await page.waitForTimeout(1000);
   const box = await page.locator(LEAFLET ? '#map' : '.tk-surface').boundingBox();
@@ -65,6 +66,6 @@ try {
   await context.close();
 } finally {
   await browser.close();
-  if (server) await server.stop();
+  await ours.stop();
   if (leaflet) leaflet.close();
 }

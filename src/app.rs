@@ -2,8 +2,6 @@
 //! reports and the dialogue list. What is not on the first screen is a part of its own, fetched
 //! when first opened (`components::part`).
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
 use crate::api;
@@ -12,7 +10,7 @@ use crate::components::dialogue_list::{dialogues_part, DialogueMarkers, DIALOGUE
 use crate::components::header::Header;
 use crate::components::map_view::MapView;
 use crate::components::part::{PartSection, Section};
-use crate::components::pin_layer::{PinLayer, PinSet};
+use crate::components::pin_layer::{PinLayer, PinSource};
 use crate::components::report::{
     map_handlers, my_pins_part, NewAnswers, ReportFlow, ReportOverlay, ReportState, SelectedPin,
     MINE_HEADING,
@@ -35,19 +33,6 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     provide_context(report);
 
     let viewport = RwSignal::new(None::<Viewport>);
-    let pins_base = base.clone();
-    let pins = LocalResource::new(move || {
-        report.pins_version.track();
-        let base = pins_base.clone();
-        async move { api::pins(&base).await }
-    });
-    // Keep showing the last pins while a refresh loads.
-    let pin_set = RwSignal::new(Arc::new(PinSet::default()));
-    Effect::new(move |_| {
-        if let Some(Ok(list)) = pins.get() {
-            pin_set.set(Arc::new(PinSet::new(list)));
-        }
-    });
 
     let config_base = base.clone();
     let server_config = LocalResource::new(move || {
@@ -86,22 +71,36 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         report.pins_version.track();
         report.follow_up(answers_base.clone());
     });
-    // A link from a mail (`?pin=ID`): that pin chosen and shown once the pins are loaded.
-    let linked =
-        StoredValue::new(crate::dom::query_param("pin").and_then(|p| p.parse::<uuid::Uuid>().ok()));
-    Effect::new(move |_| {
-        let Some(id) = linked.get_value() else { return };
-        let set = pin_set.get();
-        if let Some(pin) = set.pins.iter().find(|p| p.id == id).cloned() {
-            linked.set_value(None);
-            let at = crate::geo::mercator::project(crate::geo::LonLat::lat_lon(pin.lat, pin.lon));
-            viewport.update(|v| {
-                if let Some(v) = v.as_mut() {
-                    *v = crate::interaction::controller::focus(*v, at, v.zoom.max(16.0));
-                }
-            });
-            report.selected.set(Some(pin));
+    // A link from a mail (`?pin=ID`): that pin asked for, chosen and shown once the map is there.
+    let linked_id = crate::dom::query_param("pin").and_then(|p| p.parse::<uuid::Uuid>().ok());
+    let linked_base = base.clone();
+    let linked = LocalResource::new(move || {
+        let base = linked_base.clone();
+        async move {
+            let id = linked_id?;
+            api::lookup_pins(&base, vec![id])
+                .await
+                .ok()?
+                .into_iter()
+                .next()
         }
+    });
+    let linked_done = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(Some(pin)) = linked.get() else {
+            return;
+        };
+        if linked_done.get_value() || viewport.with(Option::is_none) {
+            return;
+        }
+        linked_done.set_value(true);
+        let at = crate::geo::mercator::project(crate::geo::LonLat::lat_lon(pin.lat, pin.lon));
+        viewport.update(|v| {
+            if let Some(v) = v.as_mut() {
+                *v = crate::interaction::controller::focus(*v, at, v.zoom.max(16.0));
+            }
+        });
+        report.selected.set(Some(pin));
     });
 
     let dialogues_base = base.clone();
@@ -134,7 +133,11 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
                 <div class="tk-map-column" node_ref=map_column>
                     <MapView basemap=loaded viewport=viewport tiles=tiles on_tap=on_tap on_enter=on_enter start=start>
                         {sections.updates.then(|| view! { <ActionLayer actions=actions viewport=viewport updates=updates_section /> })}
-                        <PinLayer viewport=viewport pins=pin_set on_select=select />
+                        <PinLayer
+                            viewport=viewport
+                            source=PinSource::Tiles(Signal::derive(move || report.pins_version.get()))
+                            on_select=select
+                        />
                         {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues viewport=viewport section=dialogue_section /> })}
                         {sections.report.then(|| view! { <ReportOverlay viewport=viewport /> })}
                     </MapView>
@@ -146,7 +149,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
                             })
                     }}
                 </div>
-                {sections.report.then(|| view! { <ReportFlow viewport=viewport basemap=loaded pins=pin_set /> })}
+                {sections.report.then(|| view! { <ReportFlow viewport=viewport basemap=loaded /> })}
             </div>
             <p class="tk-status" role="status" aria-live="polite">{move || report.status.get()}</p>
             {sections.mine.then(|| view! {

@@ -6,7 +6,7 @@ use trygghetskarta::geo::LonLat;
 use trygghetskarta::i18n::Lang;
 use trygghetskarta::model::mine::{Mine, MyPin};
 use trygghetskarta::model::outbox::{backoff_ms, Outbox};
-use trygghetskarta::model::report::{nearby_same, place_choices, Draft, Problem};
+use trygghetskarta::model::report::{nearby_bbox, nearby_same, place_choices, Draft, Problem};
 use trygghetskarta_shared::{Category, PublicPin, TimeOfDay};
 use uuid::Uuid;
 
@@ -86,6 +86,30 @@ fn nearby_pins_of_the_same_category_are_found() {
     assert_eq!(near.len(), 1);
     assert_eq!(near[0].id, pins[0].id);
     assert!(nearby_same(&pins, STATION, Category::Lighting).is_empty());
+}
+
+#[test]
+fn the_box_asked_for_holds_every_pin_nearby_can_find() {
+    let (min_lon, min_lat, max_lon, max_lat) = nearby_bbox(STATION);
+    // Pins on a fine grid around the station: each one nearby finds lies in the box.
+    let mut found = 0;
+    for i in -40..=40 {
+        for j in -40..=40 {
+            let p = public(
+                Category::Traffic,
+                STATION.lat + f64::from(i) * 0.000_02,
+                STATION.lon + f64::from(j) * 0.000_04,
+            );
+            if !nearby_same(std::slice::from_ref(&p), STATION, Category::Traffic).is_empty() {
+                found += 1;
+                assert!((min_lon..=max_lon).contains(&p.lon), "{i} {j}");
+                assert!((min_lat..=max_lat).contains(&p.lat), "{i} {j}");
+            }
+        }
+    }
+    assert!(found > 1000, "{found}");
+    // And it is small: about 170 m a side.
+    assert!((max_lat - min_lat) * 111_000.0 < 200.0);
 }
 
 #[test]

@@ -28,16 +28,18 @@ async function freePort() {
 }
 
 /**
- * Starts the server; resolves with { url, dir, stop() } once it prints its URL. `publicUrl`:
- * bind a known port and pass it as --public-url (mail needs absolute links).
+ * Starts the server; resolves with { url, dir, pid, stop() } once it prints its URL. `publicUrl`:
+ * bind a known port and pass it as --public-url (mail needs absolute links). `database`: an
+ * existing database file to use (the benchmarks' seeded pins) instead of a fresh one.
  */
-export async function startServer({ env = {}, args = [], publicUrl = false } = {}) {
+export async function startServer({ env = {}, args = [], publicUrl = false, database = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tk-e2e-'));
   const bind = publicUrl ? `127.0.0.1:${await freePort()}` : '127.0.0.1:0';
   const extra = publicUrl ? ['--public-url', `http://${bind}`] : [];
+  const dbFile = database || join(dir, 'e2e.db');
   const child = spawn(
     serverBinary(),
-    ['--bind', bind, ...extra, '--database-url', `sqlite://${join(dir, 'e2e.db')}`,
+    ['--bind', bind, ...extra, '--database-url', `sqlite://${dbFile}`,
       '--static-dir', join(ROOT, 'dist'), '--tile-cache-dir', join(dir, 'tiles'), ...args],
     { env: { ...process.env, RUST_LOG: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -53,10 +55,11 @@ export async function startServer({ env = {}, args = [], publicUrl = false } = {
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
   });
-  const db = `sqlite://${join(dir, 'e2e.db')}`;
+  const db = `sqlite://${dbFile}`;
   return {
     url,
     dir,
+    pid: child.pid,
     /** A JSON request to the API (with a session cookie, if given) that must succeed; its answer. */
     async api(method, path, cookie, body) {
       const res = await fetch(`${url}${path}`, {

@@ -70,6 +70,38 @@ test('clusters show counts and split when you zoom in', async () => {
   await context.close();
 });
 
+test('the map asks for the pin tiles of its view, not the whole list, and a cluster opens into its pins', async () => {
+  const { page, context, errors } = await openPage(browser, `${server.url}/`, { viewport: { width: 800, height: 700 } });
+  await page.waitForSelector('.tk-cluster');
+  const asked = () => page.evaluate(() => performance.getEntriesByType('resource')
+    .map((e) => new URL(e.name))
+    .filter((u) => u.pathname.startsWith('/api/pins'))
+    .map((u) => u.pathname + u.search));
+  const first = await asked();
+  const tiles = first.filter((u) => /^\/api\/pins\/tiles\/\d+\/\d+\/\d+$/.test(u));
+  assert.ok(tiles.length >= 1 && tiles.length <= 12, `a few tiles for one view: ${first}`);
+  assert.ok(!first.includes('/api/pins'), 'the whole list is never asked for');
+
+  // Into the clusters until single pins show: each click zooms to where that cluster splits.
+  const keys = () => page.$$eval('.tk-marker', (els) => els.map((e) => e.dataset.key).sort().join());
+  for (let i = 0; i < 8 && (await page.locator('.tk-pin').count()) === 0; i += 1) {
+    const before = await keys();
+    await page.locator('.tk-cluster').first().click();
+    await page.waitForFunction((b) => [...document.querySelectorAll('.tk-marker')]
+      .map((e) => e.dataset.key).sort().join() !== b, before);
+  }
+  const pin = page.locator('.tk-pin').first();
+  assert.match(await pin.getAttribute('aria-label'), /^(Trafik och hastighet|Narkotika|Dålig belysning), natt$/);
+  assert.ok((await asked()).some((u) => /^\/api\/pins\/tiles\/1[2-6]\//.test(u)), 'tiles of the closer zoom');
+  // Its card comes from the server, asked for by its place.
+  await pin.click();
+  await page.waitForSelector('.tk-selected:has-text("0 känner likadant")');
+  assert.ok((await asked()).some((u) => u.startsWith('/api/pins?bbox=')));
+  assert.ok(!(await asked()).includes('/api/pins'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('street tiles load from our server only, and the upstream is asked once per tile', async () => {
   const { page, context, errors } = await openPage(browser, `${server.url}/`, { viewport: { width: 800, height: 700 } });
   const foreign = [];

@@ -3,6 +3,7 @@
 
 use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
+use trygghetskarta_shared::tile::{decode, PinTile};
 use trygghetskarta_shared::{Action, PinLookup, Update};
 use trygghetskarta_shared::{
     AgreeRequest, AgreeResponse, ApiErrorBody, CancelDialogue, ClientConfig, CreatedPin, Dialogue,
@@ -12,6 +13,7 @@ use trygghetskarta_shared::{
 use uuid::Uuid;
 
 use crate::geo::basemap::Basemap;
+use crate::geo::mercator::TileId;
 
 mod error;
 
@@ -52,16 +54,21 @@ pub async fn dialogues(base: &ApiBase) -> Result<Vec<Dialogue>, ApiError> {
     get_json(&base.url("/api/dialogues")).await
 }
 
-/// The bundled basemap, served with the widget's static files.
-pub async fn basemap(asset_base: &ApiBase) -> Result<Basemap, ApiError> {
-    let url = asset_base.url("/basemap/arboga.geojson");
-    let res = Request::get(&url)
+/// A GET that succeeded, or the server's error.
+async fn get_ok(url: &str) -> Result<gloo_net::http::Response, ApiError> {
+    let res = Request::get(url)
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if !res.ok() {
         return Err(read_error(res).await);
     }
+    Ok(res)
+}
+
+/// The bundled basemap, served with the widget's static files.
+pub async fn basemap(asset_base: &ApiBase) -> Result<Basemap, ApiError> {
+    let res = get_ok(&asset_base.url("/basemap/arboga.geojson")).await?;
     let text = res
         .text()
         .await
@@ -97,8 +104,34 @@ async fn send_json<T: DeserializeOwned>(
     fetch_json(req).await
 }
 
-pub async fn pins(base: &ApiBase) -> Result<Vec<PublicPin>, ApiError> {
-    get_json(&base.url("/api/pins")).await
+/// One pin tile (`geo::pin_tiles`): the public pins of a map tile, clustered.
+pub async fn pin_tile(base: &ApiBase, id: TileId) -> Result<PinTile, ApiError> {
+    let url = base.url(&format!("/api/pins/tiles/{}/{}/{}", id.z, id.x, id.y));
+    let bytes = get_ok(&url)
+        .await?
+        .binary()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    decode(&bytes).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// The public pins whose (grid-snapped) position lies in a box: `(min_lon, min_lat, max_lon,
+/// max_lat)`, e.g. `GridCell::bbox` for the pins of a marker.
+pub async fn pins_in(
+    base: &ApiBase,
+    (min_lon, min_lat, max_lon, max_lat): (f64, f64, f64, f64),
+) -> Result<Vec<PublicPin>, ApiError> {
+    let [a, b, c, d] = [min_lon, min_lat, max_lon, max_lat].map(degrees);
+    get_json(&base.url(&format!("/api/pins?bbox={a},{b},{c},{d}"))).await
+}
+
+/// Degrees with seven decimals (1 cm), written with integers: the float printer stays out of the
+/// residents' bundle.
+pub fn degrees(v: f64) -> String {
+    let units = (v * 1e7).round() as i64;
+    let sign = if units < 0 { "-" } else { "" };
+    let a = units.unsigned_abs();
+    format!("{sign}{}.{:07}", a / 10_000_000, a % 10_000_000)
 }
 
 pub async fn create_pin(base: &ApiBase, pin: &NewPin) -> Result<CreatedPin, ApiError> {

@@ -15,6 +15,7 @@ pub mod map_layout;
 pub mod map_view;
 pub mod part;
 pub mod pin_layer;
+pub mod pin_tiles;
 pub mod report;
 pub mod staff;
 pub mod tile_layer;

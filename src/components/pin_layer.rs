@@ -2,17 +2,24 @@
 //!
 //! Positions are laid out for a "layout view" and the whole layer is translated while panning at
 //! the same zoom; the layout is redone when the zoom changes or the map moved far, so a pan frame
-//! changes one CSS transform instead of every marker.
+//! changes one CSS transform instead of every marker. The markers come from the server's pin
+//! tiles (residents: only what the view needs) or from a list clustered here (the planners'
+//! view), as `geo::markers::Marker`s either way.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use trygghetskarta_shared::tile::GridCell;
 use trygghetskarta_shared::{Category, PinStatus, PublicPin};
 
+use crate::api::{self, ApiBase};
 use crate::components::map_layout::MapLayout;
+use crate::components::pin_tiles::load_tiles;
 use crate::context::use_strings;
 use crate::geo::cluster::{keep_slots, ClusterIndex};
+use crate::geo::markers::{self, Marker, What};
 use crate::geo::mercator::project;
+use crate::geo::pin_tiles::level_for;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::fill;
@@ -45,6 +52,16 @@ impl PinSet {
     }
 }
 
+/// Where the layer's pins come from.
+#[derive(Clone, Copy)]
+pub enum PinSource {
+    /// A list clustered on the device (the planners' view).
+    Listed(Signal<Arc<PinSet>>),
+    /// The server's pin tiles, as the view needs them (residents); loaded again whenever the
+    /// version changes.
+    Tiles(Signal<u32>),
+}
+
 /// The category's icon: its glyph on a disc of its colour, so categories differ by shape and not
 /// by colour alone. Drawn entirely by CSS (`.tk-cat-*` with `.tk-glyph` in style.css), the same
 /// rules that draw a pin marker.
@@ -52,40 +69,34 @@ pub fn category_icon(c: Category) -> impl IntoView {
     view! { <span class=format!("tk-glyph tk-cat-{}", c.code()) aria-hidden="true"></span> }
 }
 
-/// The level in a single pin's key, which is (version, SINGLE, pin index, 0).
-const SINGLE: i32 = -1;
-
-#[derive(Clone, Debug, PartialEq)]
-struct Item {
-    /// Data version, level and cell (or [`SINGLE`] and the pin's index): stable while zooming
-    /// within a level, and for a single pin across levels, so the button is kept and only moved.
-    key: (usize, i32, i64, i64),
-    count: u32,
-    /// For a single pin: its index in the pin list.
-    pin: Option<usize>,
-    category: Category,
-    world: crate::geo::World,
-}
-
-impl Item {
-    /// The marker's `data-key` (level and cell, or the pin), which the layer's one click handler
-    /// reads to find the item.
-    fn dom_key(&self) -> String {
-        let (_, level, a, b) = self.key;
-        format!("{level}:{a}:{b}")
+/// The badge class of a state beyond "Mottagen" (its glyph tells it, not only its colour).
+fn state_class(status: PinStatus) -> String {
+    if status == PinStatus::Received {
+        String::new()
+    } else {
+        format!(" tk-st tk-st-{}", status.code())
     }
 }
 
 #[component]
 pub fn PinLayer(
     viewport: RwSignal<Option<Viewport>>,
-    #[prop(into)] pins: Signal<Arc<PinSet>>,
+    source: PinSource,
     /// A single pin was chosen.
     on_select: Callback<PublicPin>,
 ) -> impl IntoView {
     let strings = use_strings();
     let map = expect_context::<MapLayout>();
     let layout = map.layout;
+    let tiles = match source {
+        PinSource::Tiles(version) => Some(load_tiles(layout, version)),
+        PinSource::Listed(_) => None,
+    };
+    let base = use_context::<ApiBase>();
+    let listed = move |i: usize| match source {
+        PinSource::Listed(set) => set.get_untracked().pins.get(i).cloned(),
+        PinSource::Tiles(_) => None,
+    };
 
     // The layout as of the last painted frame. After a zoom the markers the container shows are
     // made first and those in the margin one frame later, so the frame that shows the new zoom
@@ -98,12 +109,10 @@ pub fn PinLayer(
         });
     });
 
-    let items = Memo::new(move |previous: Option<&Vec<Item>>| {
+    let items = Memo::new(move |previous: Option<&Vec<Marker>>| {
         let Some(l) = layout.get() else {
             return Vec::new();
         };
-        let set = pins.get();
-        let version = Arc::as_ptr(&set) as usize;
         // A third of a screen of margin: the layout is redone before panning goes further.
         let full = settled.with(|s| s.is_some_and(|s| s.same_scale_and_size(&l)));
         let margin = if full {
@@ -111,58 +120,61 @@ pub fn PinLayer(
         } else {
             0.0
         };
+        let bounds = l.visible_bounds();
+        let next = match (source, tiles) {
+            (PinSource::Listed(set), _) => {
+                let set = set.get();
+                let version = Arc::as_ptr(&set) as u64;
+                Some(markers::listed(&set.index, version, l.zoom, bounds, margin))
+            }
+            (PinSource::Tiles(_), Some(t)) => {
+                t.with(|t| t.markers(level_for(l.zoom), bounds, margin))
+            }
+            (PinSource::Tiles(_), None) => None,
+        };
+        // Tiles the view shows are still on their way: keep what is shown.
+        let Some(next) = next else {
+            return previous.cloned().unwrap_or_default();
+        };
         let shown: Vec<_> = previous
             .map(|p| p.iter().map(|i| i.key).collect())
             .unwrap_or_default();
-        let next = set
-            .index
-            .query(l.zoom, l.visible_bounds(), margin)
-            .iter()
-            .filter(|c| {
-                let b = l.visible_bounds();
-                c.world.y >= b.min.y - margin && c.world.y <= b.max.y + margin
-            })
-            .map(|c| {
-                let dominant = c
-                    .per_kind
-                    .iter()
-                    .enumerate()
-                    .max_by_key(|(_, n)| **n)
-                    .map_or(0, |(i, _)| i);
-                // A single pin keeps its key (and so its marker) across levels; a cluster is
-                // its level and cell.
-                let key = if c.count == 1 {
-                    (version, SINGLE, c.first as i64, 0)
-                } else {
-                    (version, c.level, c.cell.0, c.cell.1)
-                };
-                Item {
-                    key,
-                    count: c.count,
-                    pin: (c.count == 1).then_some(c.first),
-                    category: Category::ALL[dominant],
-                    world: c.world,
-                }
-            });
         // Markers that stay keep their place in the list, so a pan never moves them in the DOM.
-        keep_slots(&shown, next, |i| i.key)
+        keep_slots(&shown, next, |m| m.key)
     });
 
     let offset = move || map.layer_style(viewport);
 
-    let zoom_into = move |item: &Item| {
-        let set = pins.get_untracked();
+    let zoom_into = move |m: &Marker, split_zoom: Option<i32>| {
         let level = ClusterIndex::level_for(layout.get_untracked().map_or(0.0, |l| l.zoom));
-        let target = set
-            .index
-            .level(level)
-            .iter()
-            .find(|c| (c.level, c.cell.0, c.cell.1) == (item.key.1, item.key.2, item.key.3))
-            .map_or(level + 2, |c| set.index.expansion_zoom(c));
-        let world = item.world;
+        let target = split_zoom.unwrap_or_else(|| match source {
+            PinSource::Listed(set) => {
+                let set = set.get_untracked();
+                set.index
+                    .level(level)
+                    .iter()
+                    .find(|c| (c.level, c.cell.0, c.cell.1) == (m.key.level, m.key.a, m.key.b))
+                    .map_or(level + 2, |c| set.index.expansion_zoom(c))
+            }
+            PinSource::Tiles(_) => level + 2,
+        });
+        let world = m.world;
         viewport.update(|v| {
             if let Some(v) = v.as_mut() {
                 *v = focus(*v, world, f64::from(target).max(v.zoom + 1.0));
+            }
+        });
+    };
+    // A tile's pin is known by its grid cell: its card asks the server for the pins there.
+    let open = move |cell: GridCell| {
+        let Some(base) = base.clone() else { return };
+        leptos::task::spawn_local(async move {
+            if let Some(p) = api::pins_in(&base, cell.bbox())
+                .await
+                .ok()
+                .and_then(|pins| pins.into_iter().next())
+            {
+                on_select.run(p);
             }
         });
     };
@@ -178,18 +190,18 @@ pub fn PinLayer(
         else {
             return;
         };
-        let Some(item) =
-            items.with_untracked(|list| list.iter().find(|i| i.dom_key() == id).cloned())
+        let Some(m) = items.with_untracked(|list| list.iter().find(|m| m.dom_key() == id).cloned())
         else {
             return;
         };
-        match item.pin {
-            Some(index) => {
-                if let Some(p) = pins.get_untracked().pins.get(index).cloned() {
+        match m.what {
+            What::Listed(i) => {
+                if let Some(p) = listed(i) {
                     on_select.run(p);
                 }
             }
-            None => zoom_into(&item),
+            What::Pin { cell, .. } | What::Place { cell } => open(cell),
+            What::Cluster { split_zoom } => zoom_into(&m, split_zoom),
         }
     };
 
@@ -197,32 +209,32 @@ pub fn PinLayer(
         <div class="tk-pins" style=offset on:click=on_click>
             <For
                 each=move || items.get()
-                key=|item| item.key
-                children=move |item| {
+                key=|m| m.key
+                children=move |m| {
                     let s = strings();
-                    let style = move || map.marker_style(item.world);
-                    let (kind, label) = match item.pin {
-                        Some(index) => {
-                            let pin = pins.get_untracked().pins.get(index).cloned();
+                    let style = move || map.marker_style(m.world);
+                    let (kind, label) = match m.what {
+                        What::Listed(i) => {
+                            let pin = listed(i);
                             let label = pin.as_ref().map(|p| s.pin_label(p)).unwrap_or_default();
-                            // A state beyond "Mottagen" gets a badge whose glyph tells it (not
-                            // only its colour).
-                            let state = pin
-                                .map(|p| p.status)
-                                .filter(|st| *st != PinStatus::Received)
-                                .map(|st| format!(" tk-st tk-st-{}", st.code()))
-                                .unwrap_or_default();
-                            (format!("tk-pin{state}"), label)
+                            (format!("tk-pin{}", pin.map(|p| state_class(p.status)).unwrap_or_default()), label)
                         }
-                        None => ("tk-cluster".to_owned(), fill(s.cluster_label, item.count)),
+                        What::Pin { time_of_day, status, .. } => (
+                            format!("tk-pin{}", state_class(status)),
+                            s.pin_marker_label(m.category, time_of_day, status),
+                        ),
+                        What::Place { .. } | What::Cluster { .. } => {
+                            ("tk-cluster".to_owned(), fill(s.cluster_label, m.count))
+                        }
                     };
                     // A cluster shows its count; its accessible name is the label.
-                    let count = item.pin.is_none().then_some(item.count);
+                    let count = matches!(m.what, What::Place { .. } | What::Cluster { .. })
+                        .then_some(m.count);
                     view! {
                         <button
                             type="button"
-                            class=format!("tk-marker tk-cat-{} {kind}", item.category.code())
-                            data-key=item.dom_key()
+                            class=format!("tk-marker tk-cat-{} {kind}", m.category.code())
+                            data-key=m.dom_key()
                             style=style
                             aria-label=label
                         >

@@ -4,7 +4,9 @@
 pub mod arboga;
 pub mod basemap;
 pub mod cluster;
+pub mod markers;
 pub mod mercator;
+pub mod pin_tiles;
 pub mod tiles;
 pub mod viewport;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use trygghetskarta_shared::{
     ActionParty, ActionState, Category, DialogueOrganiser, NoActionReason, Party, PinStatus,
-    PublicPin, Update, UpdateKind,
+    PublicPin, TimeOfDay, Update, UpdateKind,
 };
 use uuid::Uuid;
 
@@ -172,12 +172,22 @@ impl Strings {
     /// A pin marker's accessible name: category and time of day, and its state once it has
     /// one beyond "Mottagen".
     pub fn pin_label(&self, p: &PublicPin) -> String {
+        self.pin_marker_label(p.category, p.time_of_day, p.status)
+    }
+
+    /// [`Strings::pin_label`] from the codes alone (what a pin tile carries).
+    pub fn pin_marker_label(
+        &self,
+        category: Category,
+        time: TimeOfDay,
+        status: PinStatus,
+    ) -> String {
         let base = format!(
             "{}, {}",
-            self.category(p.category),
-            self.time_of_day(p.time_of_day).to_lowercase()
+            self.category(category),
+            self.time_of_day(time).to_lowercase()
         );
-        match p.status {
+        match status {
             PinStatus::Received => base,
             st => format!("{base}: {}", self.pin_status(st).to_lowercase()),
         }

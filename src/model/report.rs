@@ -154,6 +154,16 @@ pub fn nearby_same(pins: &[PublicPin], at: LonLat, category: Category) -> Vec<&P
     near.into_iter().map(|(_, p)| p).collect()
 }
 
+/// The box `(min_lon, min_lat, max_lon, max_lat)` that holds every public position
+/// [`nearby_same`] can find around `at`: what the widget asks the server for.
+pub fn nearby_bbox(at: LonLat) -> (f64, f64, f64, f64) {
+    // Metres per degree, with 10 % to spare.
+    let reach = (NEARBY_M + 28.0) * 1.1;
+    let dlat = reach / 111_000.0;
+    let dlon = reach / (111_000.0 * at.lat.to_radians().cos());
+    (at.lon - dlon, at.lat - dlat, at.lon + dlon, at.lat + dlat)
+}
+
 /// Named places in the kommun for reporting without the map, alphabetically: the tätorter (at
 /// their centre) and the basemap's place names (not lakes), each name once.
 pub fn place_choices(basemap: &Basemap) -> Vec<(String, LonLat)> {

@@ -128,15 +128,7 @@ async fn measure(
 
 #[tokio::main]
 async fn main() {
-    let counts: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let counts = if counts.is_empty() {
-        vec![10_000, 100_000]
-    } else {
-        counts
-    };
+    let counts = support::counts(&[10_000, 100_000]);
     let bin = support::release_bin();
     println!("| pins | request | time (ms) | size (MB) | peak RSS idle → after (MiB) |");
     println!("|---:|---|---:|---:|---:|");

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod dialogue;
 pub mod embed;
+pub mod encoded;
 pub mod error;
 pub mod export;
 pub mod extract;
@@ -19,6 +20,8 @@ pub mod metres;
 pub mod metrics;
 pub mod named;
 pub mod password;
+pub mod pin_index;
+pub mod pin_tiles;
 pub mod pins;
 pub mod places;
 pub mod precompress;
@@ -59,6 +62,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// The public pin list, built once per change.
     pub public_pins: Arc<public_pins::Cache>,
+    /// The public pins' tile index and its answers.
+    pub pin_tiles: Arc<pin_tiles::Tiles>,
     /// The key that signs known-device cookies (read from the database once).
     device_key: Arc<tokio::sync::OnceCell<[u8; 32]>>,
     /// The key that makes unsubscribe links.
@@ -78,6 +83,7 @@ impl AppState {
                 .expect("a default HTTP client"),
             metrics: Arc::default(),
             public_pins: Arc::default(),
+            pin_tiles: Arc::default(),
             device_key: Arc::default(),
             unsubscribe_key: Arc::default(),
         }

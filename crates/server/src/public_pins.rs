@@ -8,11 +8,10 @@
 
 use std::sync::{Arc, RwLock};
 
-use axum::body::Bytes;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use std::io::Write;
+use axum::http::HeaderMap;
+use axum::response::Response;
 
+use crate::encoded::{Encoded, Levels};
 use crate::error::{ApiResult, AppError};
 use crate::present;
 use crate::storage::Storage;
@@ -21,10 +20,7 @@ use crate::storage::Storage;
 #[derive(Debug)]
 pub struct Built {
     version: u64,
-    etag: HeaderValue,
-    json: Bytes,
-    gzip: Bytes,
-    br: Bytes,
+    answer: Encoded,
 }
 
 #[derive(Debug)]
@@ -43,25 +39,6 @@ impl Default for Cache {
             nonce: crate::random_token(6),
         }
     }
-}
-
-/// The encodings we keep, best first, that the request accepts (`q=0` refuses one).
-fn accepts(headers: &HeaderMap, coding: &str) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let name = parts.next().unwrap_or_default();
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q == 0.0)
-            });
-            name.eq_ignore_ascii_case(coding) && !refused
-        })
 }
 
 impl Cache {
@@ -83,27 +60,17 @@ impl Cache {
             return Ok(built);
         }
         let rows = db.public_pins(None).await?;
-        let etag = format!("\"{}-{version}\"", self.nonce);
+        let etag = format!("{}-{version}", self.nonce);
         let built = tokio::task::spawn_blocking(move || -> ApiResult<Built> {
             let pins = rows
                 .iter()
                 .map(present::public_pin)
                 .collect::<ApiResult<Vec<_>>>()?;
             let json = serde_json::to_vec(&pins).map_err(AppError::internal)?;
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-            gz.write_all(&json).map_err(AppError::internal)?;
-            let gzip = gz.finish().map_err(AppError::internal)?;
-            let mut br = Vec::new();
-            {
-                let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, 5, 22);
-                w.write_all(&json).map_err(AppError::internal)?;
-            }
+            let levels = Levels { gzip: 6, brotli: 5 };
             Ok(Built {
                 version,
-                etag: HeaderValue::from_str(&etag).map_err(AppError::internal)?,
-                json: json.into(),
-                gzip: gzip.into(),
-                br: br.into(),
+                answer: Encoded::new(json, "application/json", &etag, levels)?,
             })
         })
         .await
@@ -118,60 +85,6 @@ impl Built {
     /// The answer to a request with these headers: `304` if it has this version, else the
     /// list in the best encoding it accepts.
     pub fn respond(&self, req: &HeaderMap) -> Response {
-        let common = [
-            (header::ETAG, self.etag.clone()),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            (header::VARY, HeaderValue::from_static("accept-encoding")),
-        ];
-        let matches = req
-            .get_all(header::IF_NONE_MATCH)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .any(|tag| tag.trim() == self.etag || tag.trim() == "*");
-        if matches {
-            return (StatusCode::NOT_MODIFIED, common).into_response();
-        }
-        let (body, coding) = if accepts(req, "br") {
-            (self.br.clone(), Some("br"))
-        } else if accepts(req, "gzip") {
-            (self.gzip.clone(), Some("gzip"))
-        } else {
-            (self.json.clone(), None)
-        };
-        let mut res = (
-            common,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            body,
-        )
-            .into_response();
-        if let Some(coding) = coding {
-            res.headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-        }
-        res
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn h(v: &str) -> HeaderMap {
-        let mut m = HeaderMap::new();
-        m.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
-        m
-    }
-
-    #[test]
-    fn accept_encoding_is_read_with_its_refusals() {
-        assert!(accepts(&h("gzip, deflate, br, zstd"), "br"));
-        assert!(accepts(&h("gzip;q=0.8, br;q=1.0"), "gzip"));
-        assert!(!accepts(&h("gzip, br;q=0"), "br"));
-        assert!(!accepts(&h("identity"), "gzip"));
-        assert!(!accepts(&HeaderMap::new(), "gzip"));
+        self.answer.respond(req)
     }
 }

@@ -11,6 +11,7 @@ pub mod followup;
 pub mod lagesbild;
 pub mod pin;
 pub mod staff;
+pub mod tile;
 
 pub use dialogue::{
     CancelDialogue, Dialogue, DialogueInput, DialogueKind, DialogueOrganiser, DialogueStatus,

@@ -189,12 +189,7 @@ pub const GRID_LON_DEG: f64 = 0.000_9;
 
 /// Snaps an exact position to the centre of its public grid cell.
 pub fn public_location(lat: f64, lon: f64) -> (f64, f64) {
-    let snap = |v: f64, step: f64| {
-        let centre = ((v / step).floor() + 0.5) * step;
-        // Six decimals (0.1 m) are plenty for a 50 m cell and keep the JSON short.
-        (centre * 1e6).round() / 1e6
-    };
-    (snap(lat, GRID_LAT_DEG), snap(lon, GRID_LON_DEG))
+    crate::tile::GridCell::of(lat, lon).centre()
 }
 
 #[cfg(test)]

@@ -13,22 +13,23 @@ use uuid::Uuid;
 use super::my_pins::preload_my_pins;
 use super::notify::NotifyOptIn;
 use super::state::ReportState;
-use crate::api::{ApiBase, Attempt};
+use crate::api::{self, ApiBase, Attempt};
 use crate::components::part::{part, show_part, PartFailed};
-use crate::components::pin_layer::{category_icon, PinSet};
+use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::fill;
-use crate::model::report::{comment_chars, nearby_same, place_choices, Draft, Problem, Step};
+use crate::model::report::{
+    comment_chars, nearby_bbox, nearby_same, place_choices, Draft, Problem, Step,
+};
 
 /// The buttons that start a report, the placing bar, the form and the nearby prompt.
 #[component]
 pub fn ReportFlow(
     viewport: RwSignal<Option<Viewport>>,
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
-    #[prop(into)] pins: Signal<Arc<PinSet>>,
 ) -> impl IntoView {
     let strings = use_strings();
     let state = expect_context::<ReportState>();
@@ -58,7 +59,7 @@ pub fn ReportFlow(
         let places = (place_name.is_some() || at.is_none())
             .then(|| basemap.get().map(|b| place_choices(&b)).unwrap_or_default());
         retry.track();
-        Some(show_part(report_form_part(places, pins), retry))
+        Some(show_part(report_form_part(places), retry))
     };
 
     view! {
@@ -114,17 +115,13 @@ part! {
     /// The form, its sending and "Jag känner likadant" instead; fetched when a report starts.
     pub fn report_form_part(
         places: Option<Vec<(String, LonLat)>>,
-        pins: Signal<Arc<PinSet>>,
     ) -> Result<AnyView, PartFailed> {
-        Ok(view! { <ReportFormPart places=places pins=pins /> }.into_any())
+        Ok(view! { <ReportFormPart places=places /> }.into_any())
     }
 }
 
 #[component]
-fn ReportFormPart(
-    places: Option<Vec<(String, LonLat)>>,
-    pins: Signal<Arc<PinSet>>,
-) -> impl IntoView {
+fn ReportFormPart(places: Option<Vec<(String, LonLat)>>) -> impl IntoView {
     let state = expect_context::<ReportState>();
     let base = expect_context::<ApiBase>();
     let heading = NodeRef::<html::H2>::new();
@@ -148,7 +145,7 @@ fn ReportFormPart(
             }
         }
     });
-    view! { <ReportForm places=places heading=heading pins=pins send=send agree=agree /> }
+    view! { <ReportForm places=places heading=heading send=send agree=agree /> }
 }
 
 /// The form itself. `places` is the list of named places when reporting without the map.
@@ -156,12 +153,12 @@ fn ReportFormPart(
 fn ReportForm(
     places: Option<Vec<(String, LonLat)>>,
     heading: NodeRef<html::H2>,
-    pins: Signal<Arc<PinSet>>,
     send: Action<NewPin, ()>,
     agree: Action<Uuid, ()>,
 ) -> impl IntoView {
     let strings = use_strings();
     let state = expect_context::<ReportState>();
+    let base = expect_context::<ApiBase>();
     let problems = state.problems;
     let sending = send.pending();
     let via_list = places.is_some();
@@ -190,15 +187,25 @@ fn ReportForm(
         else {
             return;
         };
-        if state.nearby.get_untracked().is_none() {
-            let set = pins.get_untracked();
-            let near = nearby_same(&set.pins, at, req.category);
-            if let Some(first) = near.first() {
-                state.nearby.set(Some((near.len(), first.id, req)));
-                return;
-            }
+        if state.nearby.get_untracked().is_some() {
+            send.dispatch(req);
+            return;
         }
-        send.dispatch(req);
+        // Pins of the same kind close by: the resident may agree instead. If the server cannot
+        // be asked (offline), the report goes its way.
+        let base = base.clone();
+        leptos::task::spawn_local(async move {
+            let around = api::pins_in(&base, nearby_bbox(at))
+                .await
+                .unwrap_or_default();
+            let near = nearby_same(&around, at, req.category);
+            match near.first() {
+                Some(first) => state.nearby.set(Some((near.len(), first.id, req))),
+                None => {
+                    send.dispatch(req);
+                }
+            }
+        });
     };
 
     let has = move |p: Problem| problems.with(|ps| ps.contains(&p));

@@ -31,37 +31,78 @@ const TIMES: [&str; 4] = ["day", "evening", "night", "all_day"];
 
 /// `n` pins spread like the map benchmark's, the same for every run.
 pub fn synthetic(n: usize) -> Vec<PinRow> {
+    synthetic_iter(n).collect()
+}
+
+/// [`synthetic`], made as they are taken (a million pins need not be in memory at once).
+pub fn synthetic_iter(n: usize) -> impl Iterator<Item = PinRow> {
     let mut rng = StdRng::seed_from_u64(42);
-    (0..n)
-        .map(|i| {
-            // 70 % in Arboga tätort, 30 % over the kommun (as the map benchmark).
-            let (lat, lon) = if rng.gen_bool(0.7) {
-                (rng.gen_range(59.380..59.405), rng.gen_range(15.815..15.895))
-            } else {
-                (rng.gen_range(59.30..59.50), rng.gen_range(15.60..16.00))
-            };
-            PinRow {
-                id: uuid::Uuid::from_u128(rng.gen()).to_string(),
-                lat,
-                lon,
-                category: CATEGORIES[i % 6].into(),
-                time_of_day: TIMES[i % 4].into(),
-                comment: (i % 3 == 0).then(|| {
-                    format!(
-                        "Synthetic comment {i}: dålig belysning vid gångvägen, \"farligt\"; kväll."
-                    )
-                }),
-                place_description: (i % 5 == 0).then(|| "Vid busshållplatsen".to_owned()),
-                delete_token: "x".repeat(64),
-                created_at: 1_767_222_000 + (i as i64) * 300,
-                agree_count: (i % 7) as i64,
-                hidden: i % 50 == 0,
-                comment_approved: false,
-                hidden_reason: (i % 50 == 0).then(|| "spam".to_owned()),
-                follow_up: Default::default(),
-            }
-        })
-        .collect()
+    (0..n).map(move |i| {
+        // 70 % in Arboga tätort, 30 % over the kommun (as the map benchmark).
+        let (lat, lon) = if rng.gen_bool(0.7) {
+            (rng.gen_range(59.380..59.405), rng.gen_range(15.815..15.895))
+        } else {
+            (rng.gen_range(59.30..59.50), rng.gen_range(15.60..16.00))
+        };
+        PinRow {
+            id: uuid::Uuid::from_u128(rng.gen()).to_string(),
+            lat,
+            lon,
+            category: CATEGORIES[i % 6].into(),
+            time_of_day: TIMES[i % 4].into(),
+            comment: (i % 3 == 0).then(|| {
+                format!("Synthetic comment {i}: dålig belysning vid gångvägen, \"farligt\"; kväll.")
+            }),
+            place_description: (i % 5 == 0).then(|| "Vid busshållplatsen".to_owned()),
+            delete_token: "x".repeat(64),
+            created_at: 1_767_222_000 + (i as i64) * 300,
+            agree_count: (i % 7) as i64,
+            hidden: i % 50 == 0,
+            comment_approved: false,
+            hidden_reason: (i % 50 == 0).then(|| "spam".to_owned()),
+            follow_up: Default::default(),
+        }
+    })
+}
+
+/// Stores `n` synthetic pins in the database at `url` (created if need be), in batches.
+pub async fn seed(url: &str, n: usize) -> trygghetskarta_server::Storage {
+    let db = trygghetskarta_server::Storage::open(url)
+        .await
+        .expect("open the database");
+    let mut rows = synthetic_iter(n).peekable();
+    while rows.peek().is_some() {
+        let batch: Vec<PinRow> = rows.by_ref().take(50_000).collect();
+        db.import_pins(&batch).await.expect("store the pins");
+    }
+    db
+}
+
+/// The pin counts given on the command line, or `default`.
+pub fn counts(default: &[usize]) -> Vec<usize> {
+    let given: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if given.is_empty() {
+        default.to_vec()
+    } else {
+        given
+    }
+}
+
+/// A process's resident memory now and at its peak, in MiB (`/proc/<pid>/status`).
+pub fn memory_mib(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    (kib("VmRSS:") / 1024.0, kib("VmHWM:") / 1024.0)
 }
 
 pub struct Server {

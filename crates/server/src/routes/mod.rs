@@ -5,6 +5,7 @@ pub mod dialogues;
 pub mod export;
 pub mod health;
 pub mod lagesbild;
+pub mod pin_tiles;
 pub mod pins;
 pub mod session;
 pub mod staff;
@@ -30,6 +31,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(health::router())
         .merge(dialogues::router())
         .merge(pins::router())
+        .merge(pin_tiles::router())
         .merge(session::router())
         .merge(staff::router())
         .merge(export::router())

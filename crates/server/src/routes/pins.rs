@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
-use trygghetskarta_shared::pin::MAX_LOOKUP;
+use trygghetskarta_shared::pin::{GRID_LAT_DEG, GRID_LON_DEG, MAX_LOOKUP};
 use trygghetskarta_shared::{
     AgreeRequest, AgreeResponse, CreatedPin, NewPin, PinLookup, PublicPin,
 };
@@ -38,8 +38,8 @@ struct ListQuery {
     bbox: Option<String>,
 }
 
-/// All public pins (the widget's request: cached per change, see `public_pins`), or those in
-/// a box.
+/// All public pins (cached per change, see `public_pins`), or those whose public position lies
+/// in a box (the widget: a marker's card, pins near a new report).
 async fn list(
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
@@ -49,18 +49,26 @@ async fn list(
         let built = state.public_pins.get(&state.db).await?;
         return Ok(built.respond(&headers));
     };
+    // The box is tested on the public (grid-snapped) positions, so that no box, however small,
+    // tells where in its cell a pin lies: read a cell more on each side, then test.
     let rows = state
         .db
         .public_pins(Some((
-            bbox.min_lon,
-            bbox.min_lat,
-            bbox.max_lon,
-            bbox.max_lat,
+            bbox.min_lon - GRID_LON_DEG,
+            bbox.min_lat - GRID_LAT_DEG,
+            bbox.max_lon + GRID_LON_DEG,
+            bbox.max_lat + GRID_LAT_DEG,
         )))
         .await?;
     let pins = rows
         .iter()
         .map(present::public_pin)
+        .filter(|p| {
+            p.as_ref().map_or(true, |p| {
+                (bbox.min_lon..=bbox.max_lon).contains(&p.lon)
+                    && (bbox.min_lat..=bbox.max_lat).contains(&p.lat)
+            })
+        })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(Json::<Vec<PublicPin>>(pins).into_response())
 }

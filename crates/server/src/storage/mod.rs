@@ -14,6 +14,7 @@ mod dialogues;
 mod followup;
 mod named;
 mod pins;
+mod points;
 mod sessions;
 mod staff;
 mod stats;

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiBase, Attempt, Moderation};
 use crate::components::map_view::MapView;
-use crate::components::pin_layer::{PinLayer, PinSet};
+use crate::components::pin_layer::{PinLayer, PinSet, PinSource};
 use crate::components::staff::Selection;
 use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
@@ -132,7 +132,7 @@ pub fn PlannerView(
             <div class="tk-editor-map tk-planner-map" node_ref=map_box>
                 <MapView basemap=basemap viewport=viewport>
                     <HotspotLayer viewport=viewport spots=spots />
-                    <PinLayer viewport=viewport pins=pin_set on_select=select />
+                    <PinLayer viewport=viewport source=PinSource::Listed(pin_set.into()) on_select=select />
                 </MapView>
             </div>
             {move || selected.get().and_then(find).map(|p| view! {

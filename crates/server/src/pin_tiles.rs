@@ -1,0 +1,166 @@
+//! The pin tiles' index, kept up to date with the database, and the tiles' answers.
+//!
+//! The index (`pin_index`) is built from one narrow read of the visible pins and rebuilt when
+//! [`Storage::public_version`] has moved, when a tile is asked for (so writes never wait for it
+//! and a server nobody asks for tiles never builds it). While the database is small a rebuild
+//! takes milliseconds and the request waits for it, so every change shows at once. Once a rebuild
+//! takes longer than [`WAIT_FOR_BUILD`] (a few hundred thousand pins), requests are answered from
+//! the index they have while one rebuild runs in the background, and the next rebuild starts no
+//! sooner than the last one took after it ended: at most half of one core goes to rebuilding
+//! however fast pins come in, and a change shows within about two rebuilds.
+//!
+//! Each tile's answer is encoded and compressed once per index and kept (up to
+//! [`MAX_ANSWERS`] tiles). Its `ETag` is a hash of its bytes, so a change elsewhere, an agree
+//! (not in tiles) or a restart of the server leaves it valid: browsers get `304`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use trygghetskarta_shared::tile::{encode, FORMAT_VERSION};
+
+use crate::encoded::{Encoded, Levels};
+use crate::error::{ApiResult, AppError};
+use crate::pin_index::{PinIndex, Point};
+use crate::storage::Storage;
+
+/// A rebuild expected to take at most this long is waited for.
+pub const WAIT_FOR_BUILD: Duration = Duration::from_millis(250);
+/// Tile answers kept per index; beyond it the cache starts again.
+pub const MAX_ANSWERS: usize = 20_000;
+
+/// `application/octet-stream`: the format is described in docs/API.md.
+pub const CONTENT_TYPE: &str = "application/octet-stream";
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// One built index with its answers.
+pub struct Built {
+    pub version: u64,
+    pub index: PinIndex,
+    /// How long reading and building took.
+    pub took: Duration,
+    answers: Mutex<HashMap<(u8, u32, u32), Arc<Encoded>>>,
+}
+
+impl Built {
+    /// Tile `z/x/y`'s answer (checked with [`PinIndex::check`]), made on the first request.
+    pub fn answer(&self, z: u8, x: u32, y: u32) -> ApiResult<Arc<Encoded>> {
+        if let Some(a) = locked(&self.answers).get(&(z, x, y)) {
+            return Ok(a.clone());
+        }
+        let bytes = encode(&self.index.tile(z, x, y));
+        let hash = Sha256::digest(&bytes);
+        let etag = format!("t{FORMAT_VERSION}-{}", hex::encode(&hash[..9]));
+        let levels = Levels {
+            gzip: 9,
+            brotli: 11,
+        };
+        let answer = Arc::new(Encoded::new(bytes, CONTENT_TYPE, &etag, levels)?);
+        let mut answers = locked(&self.answers);
+        if answers.len() >= MAX_ANSWERS {
+            answers.clear();
+        }
+        answers.insert((z, x, y), answer.clone());
+        Ok(answer)
+    }
+}
+
+#[derive(Default)]
+struct Schedule {
+    /// A background rebuild is waiting or running.
+    pending: bool,
+    /// When the last build ended.
+    ended: Option<Instant>,
+}
+
+#[derive(Default)]
+pub struct Tiles {
+    current: RwLock<Option<Arc<Built>>>,
+    building: tokio::sync::Mutex<()>,
+    schedule: Mutex<Schedule>,
+}
+
+impl Tiles {
+    fn current(&self) -> Option<Arc<Built>> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The index to answer from now (see the module's description).
+    pub async fn index(self: &Arc<Self>, db: &Storage) -> ApiResult<Arc<Built>> {
+        match self.current() {
+            Some(b) if b.version == db.public_version() => Ok(b),
+            Some(b) if b.took > WAIT_FOR_BUILD => {
+                self.rebuild_later(db.clone());
+                Ok(b)
+            }
+            _ => self.rebuild(db).await,
+        }
+    }
+
+    /// Builds the index for the database's current version, unless another request has just
+    /// done so. One build at a time.
+    pub async fn rebuild(&self, db: &Storage) -> ApiResult<Arc<Built>> {
+        let _one = self.building.lock().await;
+        // Read the version before the rows: a change committed meanwhile makes the next request
+        // build again, never passes an old index off as new.
+        let version = db.public_version();
+        if let Some(b) = self.current().filter(|b| b.version == version) {
+            return Ok(b);
+        }
+        let started = Instant::now();
+        let mut points = Vec::new();
+        db.for_each_public_point(|lat, lon, category, time_of_day, status| {
+            points.extend(Point::new(lat, lon, category, time_of_day, status));
+        })
+        .await?;
+        let index = tokio::task::spawn_blocking(move || PinIndex::build(points))
+            .await
+            .map_err(AppError::internal)?;
+        let built = Arc::new(Built {
+            version,
+            index,
+            took: started.elapsed(),
+            answers: Mutex::default(),
+        });
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(built.clone());
+        locked(&self.schedule).ended = Some(Instant::now());
+        tracing::debug!(
+            pins = built.index.pins(),
+            places = built.index.places(),
+            ms = built.took.as_millis() as u64,
+            "pin tile index built"
+        );
+        Ok(built)
+    }
+
+    /// Starts one background rebuild, once the last build has been over for as long as it
+    /// took.
+    fn rebuild_later(self: &Arc<Self>, db: Storage) {
+        let wait = {
+            let mut s = locked(&self.schedule);
+            if s.pending {
+                return;
+            }
+            s.pending = true;
+            let took = self.current().map_or(Duration::ZERO, |b| b.took);
+            s.ended.map_or(Duration::ZERO, |e| {
+                (e + took).saturating_duration_since(Instant::now())
+            })
+        };
+        let this = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            if let Err(e) = this.rebuild(&db).await {
+                tracing::warn!(error = %e, "pin tile index rebuild failed");
+            }
+            locked(&this.schedule).pending = false;
+        });
+    }
+}

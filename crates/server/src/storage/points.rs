@@ -1,0 +1,31 @@
+//! The visible pins' positions and public codes, for the pin tiles' index (`pin_index`). One
+//! narrow query read as it streams, so a million pins cost no more than their five columns.
+
+use futures_util::TryStreamExt;
+use sqlx::Row;
+
+use super::Storage;
+
+impl Storage {
+    /// Calls `each(lat, lon, category, time_of_day, status)` for every visible pin (exact
+    /// positions: the caller snaps them).
+    pub async fn for_each_public_point(
+        &self,
+        mut each: impl FnMut(f64, f64, &str, &str, &str) + Send,
+    ) -> Result<(), sqlx::Error> {
+        let mut rows = sqlx::query(
+            "SELECT lat, lon, category, time_of_day, status FROM pins WHERE hidden = 0",
+        )
+        .fetch(self.pool());
+        while let Some(row) = rows.try_next().await? {
+            each(
+                row.try_get(0)?,
+                row.try_get(1)?,
+                row.try_get(2)?,
+                row.try_get(3)?,
+                row.try_get(4)?,
+            );
+        }
+        Ok(())
+    }
+}
