@@ -2,14 +2,15 @@
 //! exporting 10 000 and 100 000 pins as GeoJSON, CSV and XLSX, and computing hotspots.
 //!
 //! `scripts/bench-export.sh` (or `make bench-export`) builds the release server and runs
-//! `cargo run --release -p trygghetskarta-server --example export_bench -- [COUNTS...]`.
+//! `cargo run --release -p trygghetskarta-server --example export_bench -- [COUNTS...]`;
+//! `BACKEND=postgres` runs it on a throwaway PostgreSQL cluster (fsync on).
 //! Every measurement starts a fresh server, so its peak resident memory (VmHWM) belongs to
 //! that one request.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use support::{start, synthetic};
+use support::{fresh_db, start, synthetic};
 use trygghetskarta_server::storage::NewUser;
 use trygghetskarta_server::{password, Storage};
 
@@ -79,12 +80,13 @@ async fn main() {
         counts
     };
     let bin = support::release_bin();
+    println!("{}:\n", support::backend_name());
     println!("| pins | request | time (ms) | size (MB) | peak RSS idle → after (MiB) |");
     println!("|---:|---|---:|---:|---:|");
     for n in counts {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
-        let db = format!("sqlite://{}", dir.path().join("bench.db").display());
+        let db = fresh_db(dir.path());
         let storage = Storage::open(&db).await.unwrap();
         storage.import_pins(&synthetic(n)).await.unwrap();
         let hash = password::hash(PASSWORD).unwrap();

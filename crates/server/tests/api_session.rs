@@ -142,13 +142,13 @@ async fn sessions_survive_a_server_restart() {
         .login("x", "anna", "a long enough secret")
         .await
         .cookie();
-    let url = format!("sqlite://{}", first.dir.path().join("test.db").display());
     first.db.close().await;
-    let db = Storage::open(&url).await.unwrap();
+    let db = Storage::open(&first.url).await.unwrap();
     let restarted = TestApp {
         router: app(AppState::new(db.clone(), AppConfig::default())),
         db,
         dir: first.dir,
+        url: first.url,
     };
     let me = whoami(&restarted, &cookie).await;
     assert_eq!(me.status, StatusCode::OK);
