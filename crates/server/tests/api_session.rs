@@ -169,3 +169,16 @@ async fn a_disabled_account_cannot_log_in_and_loses_its_sessions() {
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
     assert_eq!(again.json()["error"]["code"], "login_failed");
 }
+
+#[tokio::test]
+async fn the_user_name_is_not_case_sensitive() {
+    let app = TestApp::new().await;
+    app.add_staff("anna", "planner").await;
+    let res = app.login("x", "ANNA", "a long enough secret").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.json()["username"], "anna");
+    // Disabling "Anna" is disabling anna.
+    assert!(app.db.set_user_disabled("Anna", true).await.unwrap());
+    let again = app.login("x", "anna", "a long enough secret").await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+}

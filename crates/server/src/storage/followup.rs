@@ -677,14 +677,13 @@ impl Storage {
 
     /// Which actions each dialogue is linked to: `(dialogue, action)` pairs.
     pub async fn dialogue_actions(&self) -> Result<Vec<(String, String)>, sqlx::Error> {
-        let pairs: Vec<(Id, Id)> =
-            on!(self.pool(), |p| {
-                sqlx::query_as(
+        let pairs: Vec<(Id, Id)> = on!(self.pool(), |p| {
+            sqlx::query_as(
             "SELECT dialogue_id, action_id FROM action_dialogues ORDER BY dialogue_id, action_id",
         )
         .fetch_all(p)
         .await
-            })?;
+        })?;
         Ok(pairs.into_iter().map(|(d, a)| (d.0, a.0)).collect())
     }
 

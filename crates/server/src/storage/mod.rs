@@ -55,7 +55,7 @@ pub use sessions::{SessionRow, UserRow};
 pub use shared::RateWindow;
 pub use staff::{Change, ExportRow, ModerationRow, Order, PinPoint};
 pub use stats::{summer_time, AnswerGroup, CellGroup, DayGroup};
-pub use types::{Date, Id, Maybe, Stamp, Time};
+pub use types::{Date, Id, Maybe, Name, Stamp, Time};
 pub use users::{CreateUserError, NewUser};
 pub use writer::WriteStats;
 

@@ -1,4 +1,4 @@
-use super::{on, Storage, Time};
+use super::{on, Name, Storage, Time};
 
 /// A staff account as the login needs it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -28,7 +28,7 @@ impl Storage {
         on!(self.pool(), |p| sqlx::query_as(
             "SELECT id, username, password_hash, role, disabled FROM users WHERE username = $1",
         )
-        .bind(username)
+        .bind(Name::of(username))
         .fetch_optional(p)
         .await)
     }

@@ -7,6 +7,7 @@
 //! | [`Time`]        | `INTEGER` Unix seconds      | `timestamptz` |
 //! | [`Date`]        | `TEXT` `YYYY-MM-DD`         | `date`        |
 //! | [`Stamp`]       | `TEXT` RFC 3339 UTC         | `timestamptz` |
+//! | [`Name`]        | `TEXT COLLATE NOCASE`       | `citext`      |
 //! | [`Maybe<T>`]    | the same, or `NULL`         |               |
 //!
 //! Binds take these types (`.bind(Id::of(&id))`, `.bind(Time(now))`); row structs keep their
@@ -69,6 +70,18 @@ pub struct Stamp(pub String);
 impl From<Stamp> for String {
     fn from(s: Stamp) -> String {
         s.0
+    }
+}
+
+/// A name compared without case (a user name), as a bind: SQLite's column is `COLLATE NOCASE`;
+/// PostgreSQL's is `citext`, and the value must be `citext` too (compared with `text`, PostgreSQL
+/// would compare case-sensitively).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(pub String);
+
+impl Name {
+    pub fn of(s: &str) -> Name {
+        Name(s.to_owned())
     }
 }
 
@@ -150,6 +163,7 @@ sqlite_as!(Id, String, |v| v.0.clone(), |s| Id(s));
 sqlite_as!(Time, i64, |v| v.0, |s| Time(s));
 sqlite_as!(Date, String, |v| v.0.clone(), |s| Date(s));
 sqlite_as!(Stamp, String, |v| v.0.clone(), |s| Stamp(s));
+sqlite_as!(Name, String, |v| v.0.clone(), |s| Name(s));
 
 /// PostgreSQL: a type with a fixed OID, binary encoding through `$wire`.
 macro_rules! postgres_as {
@@ -172,6 +186,20 @@ postgres_as!(Id, 2950, 2951);
 postgres_as!(Time, 1184, 1185);
 postgres_as!(Stamp, 1184, 1185);
 postgres_as!(Date, 1082, 1182);
+
+impl Type<Postgres> for Name {
+    fn type_info() -> PgTypeInfo {
+        // An extension's type: looked up by name once per connection.
+        PgTypeInfo::with_name("citext")
+    }
+}
+
+impl Encode<'_, Postgres> for Name {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        buf.extend_from_slice(self.0.as_bytes());
+        Ok(IsNull::No)
+    }
+}
 
 fn parse_uuid(s: &str) -> Result<uuid::Uuid, BoxDynError> {
     s.parse::<uuid::Uuid>()

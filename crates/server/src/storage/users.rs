@@ -1,4 +1,4 @@
-use super::{on, Conn, Maybe, Sql, Stamp, Storage, Time};
+use super::{on, Conn, Maybe, Name, Sql, Stamp, Storage, Time};
 
 /// A staff account about to be created. The password is already hashed.
 #[derive(Debug, Clone)]
@@ -32,7 +32,7 @@ impl Storage {
                         "INSERT INTO users (username, password_hash, role, created_at)
                          VALUES ($1, $2, $3, $4) RETURNING id",
                     )
-                    .bind(&username)
+                    .bind(Name::of(&username))
                     .bind(&password_hash)
                     .bind(&role)
                     .bind(Stamp(created_at))
@@ -59,7 +59,7 @@ impl Storage {
         on!(self.pool(), |p| sqlx::query_as(
             "SELECT password_hash, role FROM users WHERE username = $1"
         )
-        .bind(username)
+        .bind(Name::of(username))
         .fetch_optional(p)
         .await)
     }
@@ -70,7 +70,7 @@ async fn end_sessions(c: &mut Conn<'_>, username: &str) -> Result<(), sqlx::Erro
     on!(c, |x| sqlx::query(
         "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)"
     )
-    .bind(username)
+    .bind(Name::of(username))
     .execute(x)
     .await
     .map(|_| ()))
@@ -115,7 +115,7 @@ impl Storage {
                     "UPDATE users SET disabled = $1 WHERE username = $2"
                 )
                 .bind(disabled)
-                .bind(&username)
+                .bind(Name::of(&username))
                 .execute(x)
                 .await?
                 .rows_affected());
@@ -141,7 +141,7 @@ impl Storage {
                     "UPDATE users SET password_hash = $1 WHERE username = $2"
                 )
                 .bind(&password_hash)
-                .bind(&username)
+                .bind(Name::of(&username))
                 .execute(x)
                 .await?
                 .rows_affected());
