@@ -14,6 +14,8 @@
 #   nginx-light, caddy       apt (--test): the deploy/ site files are run and parsed for real
 #   systemd-analyze, openssl apt (--test): the deploy/ units are checked; test certificates
 #   aiosmtpd                 PyPI (--test): a real SMTP server for the mail tests
+#   postgresql               apt (--test): the server's tests and benchmarks run a second time on
+#                            a throwaway PostgreSQL cluster of their own (nothing is started here)
 #   playwright-core          npm, in e2e (--test)
 #   wrk                      apt (--bench): the load generator of `make bench-load`
 #   leaflet, markercluster   npm, in bench (--bench): the comparison page of `make bench`
@@ -87,6 +89,7 @@ if $want_test; then
   command -v caddy >/dev/null || missing+=(caddy)
   command -v systemd-analyze >/dev/null || missing+=(systemd)
   command -v openssl >/dev/null || missing+=(openssl)
+  [ -x /usr/lib/postgresql/15/bin/initdb ] && command -v psql >/dev/null || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

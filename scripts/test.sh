@@ -18,8 +18,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (widget for wasm32, all targets)"
 cargo clippy -p trygghetskarta --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
-step "native tests"
+step "native tests (server on SQLite)"
 cargo test --workspace --locked
+
+step "server tests again on PostgreSQL (each test process starts its own throwaway cluster)"
+TK_TEST_DB=postgres cargo test -p trygghetskarta-server --locked --tests
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p trygghetskarta --target wasm32-unknown-unknown --test web --locked

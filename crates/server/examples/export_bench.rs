@@ -3,14 +3,15 @@
 //! lägesbild's aggregates (`/api/staff/stats`), first and warm answers.
 //!
 //! `scripts/bench-export.sh` (or `make bench-export`) builds the release server and runs
-//! `cargo run --release -p trygghetskarta-server --example export_bench -- [COUNTS...]`.
+//! `cargo run --release -p trygghetskarta-server --example export_bench -- [COUNTS...]`;
+//! `BACKEND=postgres` runs it on a throwaway PostgreSQL cluster (fsync on).
 //! Every measurement starts a fresh server, so its peak resident memory (VmHWM) belongs to
 //! that one request.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use support::{start, synthetic};
+use support::{fresh_db, start, synthetic};
 use trygghetskarta_server::storage::NewUser;
 use trygghetskarta_server::{password, Storage};
 
@@ -130,13 +131,14 @@ async fn measure(
 async fn main() {
     let counts = support::counts(&[10_000, 100_000]);
     let bin = support::release_bin();
+    println!("{}:\n", support::backend_name());
     println!("| pins | request | time (ms) | size (MB) | peak RSS idle → after (MiB) |");
     println!("|---:|---|---:|---:|---:|");
     let mut stats_dbs = Vec::new();
     for n in counts {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
-        let db = format!("sqlite://{}", dir.path().join("bench.db").display());
+        let db = fresh_db(dir.path());
         let storage = Storage::open(&db).await.unwrap();
         storage.import_pins(&synthetic(n)).await.unwrap();
         let hash = password::hash(PASSWORD).unwrap();

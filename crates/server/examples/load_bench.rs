@@ -8,12 +8,13 @@
 //! - agrees on one hot pin (every request a new device), then the count is checked to be exact;
 //! - `GET /api/pins` with 10 000 and 100 000 stored pins, gzip as browsers ask for it.
 //!
-//! Environment: `BENCH_SECONDS` (default 10), `BENCH_CONNECTIONS` (default 32).
+//! Environment: `BENCH_SECONDS` (default 10), `BENCH_CONNECTIONS` (default 32), `BACKEND`
+//! (`postgres` runs the same scenarios on a throwaway PostgreSQL cluster with fsync on).
 
 use std::path::Path;
 use std::process::Command;
 
-use support::{start, synthetic};
+use support::{fresh_db, start, synthetic};
 use trygghetskarta_server::Storage;
 
 #[path = "support/mod.rs"]
@@ -177,6 +178,7 @@ const MANY: &str = "1000000000";
 async fn main() {
     let bin = support::release_bin();
     let limits = ["--pins-per-10-min", MANY, "--agrees-per-10-min", MANY];
+    println!("{}:\n", support::backend_name());
     println!(
         "| scenario | requests/s | p50 (ms) | p99 (ms) | answers | check |\n|---|---:|---:|---:|---|---|"
     );
@@ -184,7 +186,7 @@ async fn main() {
     // New pins.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
-    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let db = fresh_db(dir.path());
     let metrics_at = format!(
         "127.0.0.1:{}",
         std::net::TcpListener::bind("127.0.0.1:0")
@@ -233,7 +235,7 @@ async fn main() {
     // Agrees on one hot pin.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
-    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let db = fresh_db(dir.path());
     let storage = Storage::open(&db).await.unwrap();
     let hot = synthetic(1).remove(0);
     let pin = hot.id.clone();
@@ -271,7 +273,7 @@ async fn main() {
     for n in [10_000, 100_000] {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
-        let db = format!("sqlite://{}", dir.path().join("bench.db").display());
+        let db = fresh_db(dir.path());
         let storage = Storage::open(&db).await.unwrap();
         storage.import_pins(&synthetic(n)).await.unwrap();
         storage.close().await;

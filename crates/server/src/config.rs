@@ -14,7 +14,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/trygghetskarta.db";
 #[command(
     name = "trygghetskarta-server",
     version,
-    about = "Trygghetskartan API server: serves the widget and the /api endpoints, stores data in SQLite."
+    about = "Trygghetskartan API server: serves the widget and the /api endpoints, stores data in SQLite or PostgreSQL."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -27,9 +27,17 @@ pub struct Cli {
 
 #[derive(Debug, Args, Clone)]
 pub struct DbArgs {
-    /// SQLite database URL. The file is created (WAL mode) if missing; its directory must exist.
+    /// The database: sqlite://FILE (created in WAL mode if missing; its directory must exist)
+    /// or postgres://USER:PASSWORD@HOST:PORT/DATABASE (an existing, empty or Trygghetskartan
+    /// database; for more than one server process). Tables are created and migrated at start.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
+    /// Connections to the database this process keeps at most: PostgreSQL, all of them
+    /// (default 16; mind max_connections over all processes); SQLite, the readers beside the
+    /// one writer (default 8).
+    #[arg(long, env = "DATABASE_POOL_SIZE", global = true,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_pool_size: Option<u32>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -136,8 +144,19 @@ pub enum Command {
     /// FILE.br and FILE.gz beside each), so they are served precompressed. `make build` runs it.
     Precompress { dir: PathBuf },
     /// Replace the database with the backup FILE. The server must be stopped; the database it
-    /// replaces is kept beside it as NAME.before-restore-TIME.
+    /// replaces is kept beside it as NAME.before-restore-TIME. (PostgreSQL: use pg_restore.)
     Restore { file: PathBuf },
+    /// Copy an SQLite database into an empty PostgreSQL database: pins, agrees, moderation
+    /// history, dialogues, actions, places, accounts, e-mail waiting, export log (not staff
+    /// sessions). Stop the server first; the SQLite file is left as it was.
+    Migrate {
+        /// The SQLite database, e.g. sqlite://data/trygghetskarta.db.
+        #[arg(long)]
+        from: String,
+        /// The PostgreSQL database, which must be empty, e.g. postgres://tk@localhost/tk.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -73,9 +73,9 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Storage, config: AppConfig) -> Self {
         AppState {
+            limiter: Arc::new(ratelimit::RateLimiter::for_storage(&db)),
             db,
             config: Arc::new(config),
-            limiter: Arc::default(),
             http: reqwest::Client::builder()
                 .user_agent(tiles::USER_AGENT)
                 .timeout(std::time::Duration::from_secs(10))

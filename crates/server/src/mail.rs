@@ -1,8 +1,9 @@
 //! Opt-in e-mail to residents about their pin: what the mail says (a pure function with a golden
 //! test), the unsubscribe link's token, and the mailer task that sends what the database queued.
 //!
-//! A state change puts the mail into `mail_outbox` in the same transaction; the mailer sends it
-//! through the configured SMTP relay and deletes it. A failed send is retried with backoff
+//! A state change puts the mail into `mail_outbox` in the same transaction; the mailer claims it
+//! (so that with several server processes only one sends it), sends it through the configured
+//! SMTP relay and deletes it. A failed send is retried with backoff
 //! (1 minute, doubling, at most an hour) for up to two days; it never holds up the state change.
 
 use std::time::Duration;
@@ -162,11 +163,14 @@ pub fn spawn_mailer(db: Storage, config: MailConfig) {
 
 /// After this many failed sends (about two days of backoff) a mail is given up on.
 const MAX_ATTEMPTS: i64 = 55;
+/// Seconds a mailer holds the mail it is sending: other mailers (other server processes on
+/// the same PostgreSQL) leave it alone; if this one dies meanwhile, it is sent after that.
+const LEASE_SECS: i64 = 600;
 
 async fn send_due(db: &Storage, config: &MailConfig) -> Result<(), sqlx::Error> {
     loop {
         let now = now_unix();
-        let due = db.due_mail(now, 50).await?;
+        let due = db.claim_mail(now, 50, LEASE_SECS).await?;
         if due.is_empty() {
             return Ok(());
         }

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
-use trygghetskarta_server::config::{Cli, Command, RateLimits, ServeArgs, TileSource, UserCommand};
+use trygghetskarta_server::config::{
+    Cli, Command, DbArgs, RateLimits, ServeArgs, TileSource, UserCommand,
+};
 use trygghetskarta_server::proxy::TrustedProxies;
 use trygghetskarta_server::ratelimit::Limit;
 use trygghetskarta_server::storage::{self, NewUser, ServerLock};
@@ -36,7 +38,8 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        None | Some(Command::Serve) => serve(&cli.db.database_url, cli.serve).await,
+        None | Some(Command::Serve) => serve(&cli.db, cli.serve).await,
+        Some(Command::Migrate { from, to }) => migrate(&from, &to).await,
         Some(Command::User(UserCommand::Add { name, role })) => {
             user_add(&cli.db.database_url, &name, &role).await
         }
@@ -86,7 +89,30 @@ async fn restore(database_url: &str, file: &std::path::Path) -> Result<(), Strin
     Ok(())
 }
 
-async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+/// Copies an SQLite database into an empty PostgreSQL one (the SQLite server must be stopped).
+async fn migrate(from: &str, to: &str) -> Result<(), String> {
+    if storage::is_postgres(from) || !storage::is_postgres(to) {
+        return Err(
+            "migrate copies SQLite into PostgreSQL: --from sqlite://FILE --to postgres://…".into(),
+        );
+    }
+    let _lock = ServerLock::acquire(from)
+        .map_err(|e| format!("{e}; migrate only while the server is stopped"))?;
+    let source = Storage::open(from).await.map_err(|e| e.to_string())?;
+    let target = Storage::open(to).await.map_err(|e| e.to_string())?;
+    let copied = storage::migrate(&source, &target).await;
+    source.close().await;
+    target.close().await;
+    let copied = copied?;
+    for (table, rows) in &copied.tables {
+        println!("{table:<18} {rows:>9} rows");
+    }
+    println!("copied into PostgreSQL; start the server with DATABASE_URL set to it");
+    Ok(())
+}
+
+async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), String> {
+    let database_url = db_args.database_url.as_str();
     let limits = serve_limits(&args);
     let index = args.static_dir.join("index.html");
     if !index.is_file() {
@@ -139,7 +165,7 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         (None, Some(_)) => return Err("--mail-from needs --smtp-url".to_owned()),
     };
     let lock = ServerLock::acquire(database_url)?;
-    let db = Storage::open(database_url)
+    let db = Storage::open_with(database_url, db_args.database_pool_size)
         .await
         .map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(args.bind)

@@ -94,8 +94,9 @@ impl Tiles {
 
     /// The index to answer from now (see the module's description).
     pub async fn index(self: &Arc<Self>, db: &Storage) -> ApiResult<Arc<Built>> {
+        let version = db.public_version().await?;
         match self.current() {
-            Some(b) if b.version == db.public_version() => Ok(b),
+            Some(b) if b.version == version => Ok(b),
             Some(b) if b.took > WAIT_FOR_BUILD => {
                 self.rebuild_later(db.clone());
                 Ok(b)
@@ -110,7 +111,7 @@ impl Tiles {
         let _one = self.building.lock().await;
         // Read the version before the rows: a change committed meanwhile makes the next request
         // build again, never passes an old index off as new.
-        let version = db.public_version();
+        let version = db.public_version().await?;
         if let Some(b) = self.current().filter(|b| b.version == version) {
             return Ok(b);
         }

@@ -4,7 +4,9 @@
 //! with, moderated or deleted. So the JSON is made once per [`Storage::public_version`], compressed
 //! once as gzip and Brotli, and answered with an `ETag` (a browser that has it gets `304`).
 //! One request rebuilds it while the others wait for that build rather than each querying the
-//! database (a resident who has just sent a pin sees it on the next load).
+//! database (a resident who has just sent a pin sees it on the next load). With PostgreSQL the
+//! version is the database's, so every server process sees every other's changes at once; the
+//! `ETag` is a hash of the list, the same from every process.
 
 use std::sync::{Arc, RwLock};
 
@@ -23,22 +25,10 @@ pub struct Built {
     answer: Encoded,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Cache {
     current: RwLock<Option<Arc<Built>>>,
     building: tokio::sync::Mutex<()>,
-    /// Distinguishes this process's versions from another run's.
-    nonce: String,
-}
-
-impl Default for Cache {
-    fn default() -> Self {
-        Cache {
-            current: RwLock::default(),
-            building: tokio::sync::Mutex::default(),
-            nonce: crate::random_token(6),
-        }
-    }
 }
 
 impl Cache {
@@ -49,24 +39,25 @@ impl Cache {
 
     /// The current list, building it if the database has changed since.
     pub async fn get(&self, db: &Storage) -> ApiResult<Arc<Built>> {
-        if let Some(built) = self.fresh(db.public_version()) {
+        if let Some(built) = self.fresh(db.public_version().await?) {
             return Ok(built);
         }
         let _one_builder = self.building.lock().await;
         // Read the version before the rows: a change committed meanwhile makes the next request
         // build again, never serves an old list as new.
-        let version = db.public_version();
+        let version = db.public_version().await?;
         if let Some(built) = self.fresh(version) {
             return Ok(built);
         }
         let rows = db.public_pins(None).await?;
-        let etag = format!("{}-{version}", self.nonce);
         let built = tokio::task::spawn_blocking(move || -> ApiResult<Built> {
             let pins = rows
                 .iter()
                 .map(present::public_pin)
                 .collect::<ApiResult<Vec<_>>>()?;
             let json = serde_json::to_vec(&pins).map_err(AppError::internal)?;
+            // The same list has the same tag in every process and after a restart.
+            let etag = hex::encode(&<sha2::Sha256 as sha2::Digest>::digest(&json)[..12]);
             let levels = Levels { gzip: 6, brotli: 5 };
             Ok(Built {
                 version,

@@ -29,13 +29,25 @@ pub async fn run(db: &Storage, now: i64, months: u32) -> Result<u64, sqlx::Error
     db.purge_texts_before(cutoff).await
 }
 
-/// Runs [`run`] now and then every 24 hours.
+/// Runs [`run`] once per UTC day for the whole installation: every hour (and at start) this
+/// process tries to claim today's run in the database, and only the first claim of a day runs
+/// it, whichever server process (on a shared PostgreSQL) makes it.
 pub fn spawn_daily(db: Storage, months: u32) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every.tick().await;
-            match run(&db, crate::time::now_unix(), months).await {
+            let now = crate::time::now_unix();
+            match db.claim_daily("retention", now.div_euclid(86_400)).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "retention: cannot claim today's run");
+                    continue;
+                }
+            }
+            tracing::info!(months, "retention: today's run is this process's");
+            match run(&db, now, months).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(pins = n, months, "retention: deleted old comments"),
                 Err(e) => tracing::warn!(error = %e, "retention run failed"),

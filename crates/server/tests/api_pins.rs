@@ -474,9 +474,10 @@ async fn an_acknowledged_pin_survives_a_restart() {
         app.post_json("/api/pins", &body).await.status,
         StatusCode::CREATED
     );
-    let url = format!("sqlite://{}", app.dir.path().join("test.db").display());
     app.db.close().await;
-    let reopened = trygghetskarta_server::Storage::open(&url).await.unwrap();
+    let reopened = trygghetskarta_server::Storage::open(&app.url)
+        .await
+        .unwrap();
     assert!(reopened
         .pin(body["id"].as_str().unwrap())
         .await

@@ -142,13 +142,13 @@ async fn sessions_survive_a_server_restart() {
         .login("x", "anna", "a long enough secret")
         .await
         .cookie();
-    let url = format!("sqlite://{}", first.dir.path().join("test.db").display());
     first.db.close().await;
-    let db = Storage::open(&url).await.unwrap();
+    let db = Storage::open(&first.url).await.unwrap();
     let restarted = TestApp {
         router: app(AppState::new(db.clone(), AppConfig::default())),
         db,
         dir: first.dir,
+        url: first.url,
     };
     let me = whoami(&restarted, &cookie).await;
     assert_eq!(me.status, StatusCode::OK);
@@ -168,4 +168,17 @@ async fn a_disabled_account_cannot_log_in_and_loses_its_sessions() {
     let again = app.login("x", "dora", "a long enough secret").await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
     assert_eq!(again.json()["error"]["code"], "login_failed");
+}
+
+#[tokio::test]
+async fn the_user_name_is_not_case_sensitive() {
+    let app = TestApp::new().await;
+    app.add_staff("anna", "planner").await;
+    let res = app.login("x", "ANNA", "a long enough secret").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.json()["username"], "anna");
+    // Disabling "Anna" is disabling anna.
+    assert!(app.db.set_user_disabled("Anna", true).await.unwrap());
+    let again = app.login("x", "anna", "a long enough secret").await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
 }

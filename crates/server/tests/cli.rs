@@ -1,6 +1,8 @@
 //! The real binary: start-up failures are one clear line and a non-zero exit, never a panic;
 //! `user add` stores an argon2id hash.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -64,7 +66,7 @@ fn a_missing_database_directory_is_a_clear_error() {
 #[test]
 fn a_missing_widget_build_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/x.db", dir.path().display());
+    let url = common::db_url(dir.path(), "x.db");
     let missing = dir.path().join("dist-missing").display().to_string();
     let out = run(
         &[
@@ -86,7 +88,7 @@ fn a_port_in_use_is_a_clear_error() {
     let addr = taken.local_addr().unwrap().to_string();
     let dir = tempfile::tempdir().unwrap();
     let dist = dist_in(dir.path());
-    let url = format!("sqlite://{}/x.db", dir.path().display());
+    let url = common::db_url(dir.path(), "x.db");
     let out = run(
         &[
             "--database-url",
@@ -125,8 +127,7 @@ fn help_lists_every_option_with_its_environment_variable() {
 #[test]
 fn user_add_stores_an_argon2id_hash_and_refuses_duplicates_and_short_passwords() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("users.db");
-    let url = format!("sqlite://{}", db.display());
+    let url = common::db_url(dir.path(), "users.db");
 
     let out = run(
         &[
@@ -205,7 +206,7 @@ fn user_add_stores_an_argon2id_hash_and_refuses_duplicates_and_short_passwords()
 #[test]
 fn user_list_disable_enable_and_passwd() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("users.db").display());
+    let url = common::db_url(dir.path(), "users.db");
     let db = ["--database-url", url.as_str()];
     let ok = |out: Output| {
         assert!(

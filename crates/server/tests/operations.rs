@@ -1,4 +1,5 @@
-//! The server as the kommun's IT runs it: the real binary, real sockets, a real SQLite file.
+//! The server as the kommun's IT runs it: the real binary, real sockets, a real database (the
+//! backend under test; backups are SQLite's).
 //! A crash loses nothing acknowledged, SIGTERM lets requests finish, slow clients are dropped
 //! while others are served, and backups taken under load restore everything.
 
@@ -8,14 +9,11 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::db_url;
 use common::process::{self, cli, http, report, HttpResponse, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const MANY: &str = "1000000";
-
-fn db_url(dir: &std::path::Path, name: &str) -> String {
-    format!("sqlite://{}", dir.join(name).display())
-}
 
 /// Public pin ids the server has now.
 async fn public_ids(server: &Server) -> HashSet<String> {
@@ -136,7 +134,7 @@ async fn sigterm_stops_accepting_finishes_requests_in_flight_and_exits_0() {
     let res = process::read_response(&mut conn).await.unwrap();
     assert_eq!(res.status, 201, "{}", res.body);
     assert_eq!(server.wait_exit(Duration::from_secs(10)), Some(0));
-    // Checkpointed: the database file alone holds the pin (no WAL left behind).
+    // SQLite: checkpointed, the database file alone holds the pin (no WAL left behind).
     let wal = dir.path().join("term.db-wal");
     assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0);
     let again = Server::start(dir.path(), &db, &[]);
@@ -278,6 +276,9 @@ async fn beyond_the_connection_cap_clients_wait_instead_of_exhausting_the_server
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_during_writes_restores_every_pin_acknowledged_before_it() {
+    if common::sqlite_only("backup and restore of the database file; PostgreSQL: pg_dump") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let db = db_url(dir.path(), "live.db");
     let server = Server::start(dir.path(), &db, &["--pins-per-10-min", MANY]);

@@ -1,5 +1,10 @@
-//! What the benchmarks share: synthetic pins and starting the release server.
+//! What the benchmarks share: synthetic pins, the database of the backend under test, and
+//! starting the release server.
 #![allow(dead_code)]
+
+/// The throwaway PostgreSQL cluster the tests use, here with fsync on.
+#[path = "../../tests/common/pg.rs"]
+pub mod pg;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -7,6 +12,33 @@ use std::process::{Child, Command, Stdio};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use trygghetskarta_server::storage::PinRow;
+
+/// The backend under test: `BACKEND=postgres` for PostgreSQL (a durable throwaway cluster of
+/// this process's own), else SQLite.
+pub fn postgres() -> bool {
+    matches!(
+        std::env::var("BACKEND").as_deref(),
+        Ok("postgres" | "postgresql")
+    )
+}
+
+/// "SQLite" or "PostgreSQL", for the results.
+pub fn backend_name() -> &'static str {
+    if postgres() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    }
+}
+
+/// A new, empty database of the backend under test.
+pub fn fresh_db(dir: &Path) -> String {
+    if postgres() {
+        pg::durable_cluster().new_database()
+    } else {
+        format!("sqlite://{}", dir.join("bench.db").display())
+    }
+}
 
 /// The release build of the server, which the benchmark scripts build first.
 pub fn release_bin() -> PathBuf {

@@ -120,7 +120,7 @@ async fn create(
     // A retry of a stored report is answered without counting against the limit: over the
     // limit, it is still answered; under it, its count is given back.
     let limit = state.config.limits.pins;
-    if let Err(retry_after_secs) = state.limiter.check(ip, "pins", limit, now) {
+    if let Err(retry_after_secs) = state.limiter.check(ip, "pins", limit, now).await? {
         return match state.db.pin(&pin.id.to_string()).await? {
             Some(existing) => retry_answer(&pin, existing),
             None => Err(AppError::TooManyRequests { retry_after_secs }),
@@ -142,7 +142,7 @@ async fn create(
             }),
         )),
         Inserted::Existing(row) => {
-            state.limiter.uncount(ip, "pins", limit, now);
+            state.limiter.uncount(ip, "pins", limit, now).await?;
             retry_answer(&pin, row)
         }
     }
@@ -212,6 +212,7 @@ async fn agree(
     state
         .limiter
         .check(ip, "agrees", state.config.limits.agrees, now)
+        .await?
         .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
     let device_hash = hex::encode(Sha256::digest(req.device_id.as_bytes()));
     let count = match state.db.agree(&id, &device_hash, now).await? {

@@ -55,16 +55,21 @@ async fn login(
             limits.logins,
             now,
         )
+        .await?
         .map_err(too_many)?;
     // Someone guessing this account from many addresses: only browsers it has logged in from
     // before may go on trying until the window ends.
     let key = state.device_key().await?;
-    if let Err(retry) = state.limiter.exhausted(
-        Subject::Account(name),
-        ACCOUNT_FAILURES,
-        limits.account_logins,
-        now,
-    ) {
+    if let Err(retry) = state
+        .limiter
+        .exhausted(
+            Subject::Account(name),
+            ACCOUNT_FAILURES,
+            limits.account_logins,
+            now,
+        )
+        .await?
+    {
         let known = auth::cookie(&parts, auth::DEVICE_COOKIE)
             .is_some_and(|token| auth::device_known(&key, token, name, now));
         if !known {
@@ -84,18 +89,24 @@ async fn login(
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         known => {
-            state.limiter.record(
-                Subject::Addr(client.ip),
-                ADDRESS_FAILURES,
-                limits.logins,
-                now,
-            );
-            let failures = state.limiter.record(
-                Subject::Account(name),
-                ACCOUNT_FAILURES,
-                limits.account_logins,
-                now,
-            );
+            state
+                .limiter
+                .record(
+                    Subject::Addr(client.ip),
+                    ADDRESS_FAILURES,
+                    limits.logins,
+                    now,
+                )
+                .await?;
+            let failures = state
+                .limiter
+                .record(
+                    Subject::Account(name),
+                    ACCOUNT_FAILURES,
+                    limits.account_logins,
+                    now,
+                )
+                .await?;
             if failures == limits.account_logins.max {
                 // No addresses in the log; the name only if it is an account (an attacker's
                 // made-up names are not worth writing down).

@@ -1,46 +1,62 @@
 //! The only module that speaks SQL. Everything above it works with plain Rust values.
 //!
-//! SQLite is the embedded default: one file, WAL journal, `synchronous=FULL` so that a row the
-//! API has acknowledged survives a power cut. PostgreSQL will come in behind the same functions.
+//! Two backends behind the same functions ([`backend`]):
 //!
-//! **Writes never fail because another request was writing.** Every write goes through one
-//! writer task that owns the only writing connection ([`writer`]): it takes whatever jobs are
-//! waiting, runs them in one `BEGIN IMMEDIATE` transaction (each job inside its own savepoint,
-//! so one failing job undoes only itself), commits, and only then answers each job (group
-//! commit: one disk flush for many pins, and `201` still means on disk). Reads use a pool of
-//! `query_only` connections, which in WAL mode never wait for the writer.
+//! - **SQLite** is the embedded default: one file, WAL journal, `synchronous=FULL` so that a row
+//!   the API has acknowledged survives a power cut. **Writes never fail because another request
+//!   was writing**: every write goes through one writer task that owns the only writing
+//!   connection ([`writer`]): it takes whatever jobs are waiting, runs them in one
+//!   `BEGIN IMMEDIATE` transaction (each job inside its own savepoint, so one failing job undoes
+//!   only itself), commits, and only then answers each job (group commit: one disk flush for many
+//!   pins, and `201` still means on disk). Reads use a pool of `query_only` connections, which in
+//!   WAL mode never wait for the writer.
+//! - **PostgreSQL** (`postgres://…`), for a kommun that runs it, and for more than one server
+//!   process: each write job is its own transaction on the pool (PostgreSQL serialises writers
+//!   row by row and group-commits by itself); jobs that read before they write lock the rows
+//!   first, in id order, so two processes neither lose a count nor deadlock.
 
+mod backend;
 mod dialogues;
 mod followup;
+mod migrate;
 mod named;
 mod pins;
 mod points;
+mod postgres;
 mod sessions;
+mod shared;
 mod staff;
 mod stats;
+mod types;
 mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::postgres::PgPool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, SqlitePool};
 
+pub use backend::Kind;
+pub(crate) use backend::{on, Conn, Either, Pool, Sql};
 pub use dialogues::DialogueRow;
 pub use followup::{
     ActionFull, ActionRow, ActionWrite, Answer, FollowUp, MailMaker, MailRow, OutcomeRow,
     StatusWrite, KEEP_AFTER_CLOSED_SECS,
 };
+pub use migrate::{migrate, Copied};
 pub use named::{NamedPlaceRow, SavePlaceError};
 pub use pins::{Agreed, Inserted, PinRow};
 pub use sessions::{SessionRow, UserRow};
+pub use shared::RateWindow;
 pub use staff::{Change, ExportRow, ModerationRow, Order, PinPoint};
 pub use stats::{summer_time, AnswerGroup, CellGroup, DayGroup};
+pub use types::{Date, Id, Maybe, Name, Stamp, Time};
 pub use users::{CreateUserError, NewUser, UserSummary};
 pub use writer::WriteStats;
 
@@ -48,17 +64,32 @@ pub use writer::WriteStats;
 /// commands, or a second server by mistake) before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Read connections to SQLite, connections to PostgreSQL, unless told otherwise.
+pub const DEFAULT_SQLITE_POOL: u32 = 8;
+pub const DEFAULT_POSTGRES_POOL: u32 = 16;
+
 /// Handle to the database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Storage {
-    pool: SqlitePool,
-    writer: writer::Writer,
-    path: std::sync::Arc<Path>,
-    /// Bumped after every committed change to what the public sees of pins, so the public pin
-    /// list can be cached until the next one.
-    public_version: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    backend: Backend,
     /// Woken when mail is queued, so the mailer sends at once.
-    mail: std::sync::Arc<tokio::sync::Notify>,
+    mail: Arc<tokio::sync::Notify>,
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite {
+        pool: SqlitePool,
+        writer: writer::Writer,
+        path: Arc<Path>,
+        /// Bumped after every committed change to what the public sees of pins, so the public
+        /// pin list can be cached until the next one (one process owns the file).
+        public_version: Arc<AtomicU64>,
+    },
+    Postgres {
+        pool: PgPool,
+        stats: Arc<writer::Counters>,
+    },
 }
 
 /// Why the database could not be opened; each variant prints as one line for the operator.
@@ -78,8 +109,22 @@ pub enum OpenError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// The connection options every connection to `url` uses, and the database file.
+/// Whether `url` names a PostgreSQL database (`postgres://` or `postgresql://`).
+pub fn is_postgres(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// The connection options every connection to the SQLite `url` uses, and the database file.
 fn options(url: &str) -> Result<(SqliteConnectOptions, PathBuf), OpenError> {
+    if is_postgres(url) {
+        return Err(OpenError::BadUrl {
+            url: url.to_owned(),
+            source: sqlx::Error::Configuration(
+                "this needs an SQLite database (sqlite://FILE)".into(),
+            ),
+        });
+    }
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|source| OpenError::BadUrl {
             url: url.to_owned(),
@@ -105,8 +150,29 @@ fn options(url: &str) -> Result<(SqliteConnectOptions, PathBuf), OpenError> {
 
 impl Storage {
     /// Opens (creating if needed) the database at `url`, runs pending migrations and starts the
-    /// writer.
+    /// writer. `sqlite://FILE` or `postgres://…`.
     pub async fn open(url: &str) -> Result<Storage, OpenError> {
+        Storage::open_with(url, None).await
+    }
+
+    /// [`Storage::open`] with `pool_size` connections (SQLite: readers; PostgreSQL: all).
+    pub async fn open_with(url: &str, pool_size: Option<u32>) -> Result<Storage, OpenError> {
+        let backend = if is_postgres(url) {
+            let size = pool_size.unwrap_or(DEFAULT_POSTGRES_POOL);
+            Backend::Postgres {
+                pool: postgres::open(url, size).await?,
+                stats: Arc::default(),
+            }
+        } else {
+            Storage::open_sqlite(url, pool_size.unwrap_or(DEFAULT_SQLITE_POOL)).await?
+        };
+        Ok(Storage {
+            backend,
+            mail: Default::default(),
+        })
+    }
+
+    async fn open_sqlite(url: &str, readers: u32) -> Result<Backend, OpenError> {
         let (options, path) = options(url)?;
         let open_error = |source| OpenError::Open {
             path: path.display().to_string(),
@@ -118,74 +184,96 @@ impl Storage {
             .connect()
             .await
             .map_err(open_error)?;
-        sqlx::migrate!("./migrations").run(&mut conn).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(readers.max(1))
             .connect_with(options.pragma("query_only", "ON"))
             .await
             .map_err(open_error)?;
-        Ok(Storage {
+        Ok(Backend::Sqlite {
             pool,
             writer: writer::Writer::start(conn),
             path: path.into(),
             public_version: Default::default(),
-            mail: Default::default(),
         })
     }
 
-    /// The read pool. Writes go through [`Storage::write`].
-    pub(crate) fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// Which backend this is.
+    pub fn kind(&self) -> Kind {
+        match &self.backend {
+            Backend::Sqlite { .. } => Kind::Sqlite,
+            Backend::Postgres { .. } => Kind::Postgres,
+        }
     }
 
-    /// Runs `job` on the writer's connection inside the current group transaction and returns
-    /// its result once that transaction is committed. An error from `job` undoes only `job`.
+    /// The read pool. Writes go through [`Storage::write`].
+    pub(crate) fn pool(&self) -> Pool<'_> {
+        match &self.backend {
+            Backend::Sqlite { pool, .. } => Either::Sqlite(pool),
+            Backend::Postgres { pool, .. } => Either::Postgres(pool),
+        }
+    }
+
+    /// Runs `job` in a write transaction and returns its result once that transaction is
+    /// committed; an error from `job` undoes only `job`. SQLite: on the writer's connection,
+    /// inside the current group transaction. PostgreSQL: in a transaction of its own.
     pub(crate) async fn write<T, F>(&self, job: F) -> Result<T, sqlx::Error>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T, sqlx::Error>>
-            + Send
-            + 'static,
+        F: for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Result<T, sqlx::Error>> + Send + 'static,
     {
-        self.writer.run(job).await
+        self.write_with(true, job).await
     }
 
-    /// One statement as a write job; returns what it did.
-    pub(crate) async fn write_one(
-        &self,
-        query: sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'static>>,
-    ) -> Result<sqlx::sqlite::SqliteQueryResult, sqlx::Error> {
-        self.write(move |c| Box::pin(async move { query.execute(&mut *c).await }))
-            .await
-    }
-
-    /// One statement with `RETURNING` as a write job; the row it returned, if any.
-    pub(crate) async fn write_returning<T>(
-        &self,
-        query: sqlx::query::QueryAs<
-            'static,
-            sqlx::Sqlite,
-            T,
-            sqlx::sqlite::SqliteArguments<'static>,
-        >,
-    ) -> Result<Option<T>, sqlx::Error>
+    /// [`Storage::write`] for a job whose statements are each complete on their own (one
+    /// statement, or a write and then a read): PostgreSQL runs it without a transaction around
+    /// it (one round trip instead of three).
+    pub(crate) async fn write1<T, F>(&self, job: F) -> Result<T, sqlx::Error>
     where
-        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin + 'static,
+        T: Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Result<T, sqlx::Error>> + Send + 'static,
     {
-        self.write(move |c| Box::pin(async move { query.fetch_optional(&mut *c).await }))
-            .await
+        self.write_with(false, job).await
     }
 
-    /// Which version of the public pins the database holds (see [`Storage::public_changed`]).
-    pub fn public_version(&self) -> u64 {
-        self.public_version
-            .load(std::sync::atomic::Ordering::Acquire)
+    /// [`Storage::write`] (`atomic`) or [`Storage::write1`].
+    pub(crate) async fn write_with<T, F>(&self, atomic: bool, job: F) -> Result<T, sqlx::Error>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Result<T, sqlx::Error>> + Send + 'static,
+    {
+        match &self.backend {
+            Backend::Sqlite { writer, .. } => {
+                writer
+                    .run(move |c: &mut sqlx::SqliteConnection| job(Either::Sqlite(c)))
+                    .await
+            }
+            Backend::Postgres { pool, stats } => postgres::write(pool, stats, job, atomic).await,
+        }
+    }
+
+    /// Which version of the public pins the database holds: it changes after every committed
+    /// change to what the public sees of pins. PostgreSQL: a sequence every server process
+    /// bumps, so a pin posted to one is at once in every other's list.
+    pub async fn public_version(&self) -> Result<u64, sqlx::Error> {
+        match &self.backend {
+            Backend::Sqlite { public_version, .. } => Ok(public_version.load(Ordering::Acquire)),
+            Backend::Postgres { pool, .. } => postgres::public_version(pool).await,
+        }
     }
 
     /// Marks a committed change to public pins (called after the write has committed).
-    pub(crate) fn public_changed(&self) {
-        self.public_version
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    pub(crate) async fn public_changed(&self) {
+        match &self.backend {
+            Backend::Sqlite { public_version, .. } => {
+                public_version.fetch_add(1, Ordering::AcqRel);
+            }
+            Backend::Postgres { pool, .. } => {
+                if let Err(e) = postgres::bump_public_version(pool).await {
+                    tracing::warn!(error = %e, "could not bump the public pin version");
+                }
+            }
+        }
     }
 
     /// Tells the mailer that mail may be waiting.
@@ -201,29 +289,57 @@ impl Storage {
     /// Whether the database answers a query (for `/api/health`): a reader, and the writer too
     /// (a writer stuck behind another process's lock, or stopped, means writes would fail).
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(self.pool()).await?;
-        self.write(|c| {
-            Box::pin(async move { sqlx::query("SELECT 1").execute(&mut *c).await.map(|_| ()) })
+        on!(self.pool(), |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ()))?;
+        self.write1(|mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query("SELECT 1").execute(x).await.map(|_| ()))
+            })
         })
         .await
     }
 
-    /// How the writer has been doing (for metrics).
+    /// How writing has been doing (for metrics).
     pub fn write_stats(&self) -> WriteStats {
-        self.writer.stats()
+        match &self.backend {
+            Backend::Sqlite { writer, .. } => writer.stats(),
+            Backend::Postgres { stats, .. } => stats.snapshot(),
+        }
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The database file (SQLite).
+    pub fn path(&self) -> Option<&Path> {
+        match &self.backend {
+            Backend::Sqlite { path, .. } => Some(path),
+            Backend::Postgres { .. } => None,
+        }
     }
 
-    /// Finishes the queued writes, checkpoints the WAL into the database file and closes every
-    /// connection. Writes after this fail.
+    /// Finishes the queued writes, checkpoints the WAL into the database file (SQLite) and
+    /// closes every connection. Writes after this fail.
     pub async fn close(&self) {
-        self.writer.close().await;
-        self.pool.close().await;
+        match &self.backend {
+            Backend::Sqlite { pool, writer, .. } => {
+                writer.close().await;
+                pool.close().await;
+            }
+            Backend::Postgres { pool, .. } => pool.close().await,
+        }
     }
+}
+
+/// Time a write took, for the metrics.
+fn micros_since(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)
+}
+
+/// The message for SQLite-only commands run against PostgreSQL.
+fn postgres_backup_hint() -> String {
+    "the database is PostgreSQL: back it up with pg_dump and restore with pg_restore \
+     (docs/OPERATIONS.md, \"Backups\")"
+        .to_owned()
 }
 
 /// A consistent copy of the database at `url`, taken while a server may be running and writing:
@@ -231,6 +347,9 @@ impl Storage {
 /// `PRAGMA integrity_check`, flushed to disk, and only then given its name; an existing `target`
 /// is never overwritten. Returns the number of pins in the copy.
 pub async fn backup(url: &str, target: &Path) -> Result<i64, String> {
+    if is_postgres(url) {
+        return Err(postgres_backup_hint());
+    }
     if target.exists() {
         return Err(format!(
             "{} exists already; a backup never overwrites a file",
@@ -303,6 +422,9 @@ pub async fn check_file(file: &Path) -> Result<i64, String> {
 /// `NAME.before-restore-UNIX`; its WAL and shared-memory files are removed so they cannot be
 /// applied to the restored file. Returns the name the old database was kept under.
 pub async fn restore(url: &str, from: &Path, now: i64) -> Result<Option<PathBuf>, String> {
+    if is_postgres(url) {
+        return Err(postgres_backup_hint());
+    }
     let (_, path) = options(url).map_err(|e| e.to_string())?;
     check_file(from).await?;
     let partial = partial_name(&path);
@@ -347,16 +469,20 @@ fn sync_dir(file: &Path) {
     }
 }
 
-/// Held by a running server for its database file, so that a second server, or a restore, on
+/// Held by a running server for its SQLite file, so that a second server, or a restore, on
 /// the same file is refused instead of corrupting it. The lock is the operating system's (a
-/// `flock` on `NAME.lock`) and ends with the process, however it ends.
+/// `flock` on `NAME.lock`) and ends with the process, however it ends. PostgreSQL is made for
+/// many server processes: there the lock holds nothing.
 #[derive(Debug)]
 pub struct ServerLock {
-    _file: std::fs::File,
+    _file: Option<std::fs::File>,
 }
 
 impl ServerLock {
     pub fn acquire(url: &str) -> Result<ServerLock, String> {
+        if is_postgres(url) {
+            return Ok(ServerLock { _file: None });
+        }
         let (_, path) = options(url).map_err(|e| e.to_string())?;
         let lock = PathBuf::from(format!("{}.lock", path.display()));
         let file = std::fs::OpenOptions::new()
@@ -366,7 +492,7 @@ impl ServerLock {
             .open(&lock)
             .map_err(|e| format!("cannot open {}: {e}", lock.display()))?;
         match file.try_lock() {
-            Ok(()) => Ok(ServerLock { _file: file }),
+            Ok(()) => Ok(ServerLock { _file: Some(file) }),
             Err(std::fs::TryLockError::WouldBlock) => Err(format!(
                 "another trygghetskarta-server is using {} (stop it first)",
                 path.display()

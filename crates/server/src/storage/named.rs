@@ -1,10 +1,11 @@
 //! Places staff name, and staff accounts' dates (last login, "since last meeting").
 
-use super::Storage;
+use super::{on, Date, Id, Maybe, Sql, Storage, Time};
 
 /// A named place as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct NamedPlaceRow {
+    #[sqlx(try_from = "Id")]
     pub id: String,
     pub name: String,
     pub lat: f64,
@@ -12,7 +13,9 @@ pub struct NamedPlaceRow {
     pub radius_m: Option<f64>,
     /// JSON ring.
     pub polygon: Option<String>,
+    #[sqlx(try_from = "Time")]
     pub created_at: i64,
+    #[sqlx(try_from = "Time")]
     pub updated_at: i64,
 }
 
@@ -25,11 +28,16 @@ pub enum SavePlaceError {
     Db(#[from] sqlx::Error),
 }
 
+/// Places by name, case-insensitively (`COLLATE NOCASE` / `citext`).
+const NAMED_PLACES: Sql = Sql {
+    sqlite: "SELECT * FROM named_places ORDER BY name COLLATE NOCASE",
+    postgres: "SELECT * FROM named_places ORDER BY name",
+};
+
 impl Storage {
     pub async fn named_places(&self) -> Result<Vec<NamedPlaceRow>, sqlx::Error> {
-        sqlx::query_as("SELECT * FROM named_places ORDER BY name COLLATE NOCASE")
-            .fetch_all(self.pool())
-            .await
+        let sql = NAMED_PLACES.of(self.kind());
+        on!(self.pool(), |p| sqlx::query_as(sql).fetch_all(p).await)
     }
 
     /// Creates or replaces a named place; `Ok(false)`: no place with this id to replace.
@@ -41,34 +49,36 @@ impl Storage {
         let p = p.clone();
         let name = p.name.clone();
         let done = self
-            .write(move |c| {
+            .write1(move |mut c| {
                 Box::pin(async move {
-                    let q = if insert {
-                        sqlx::query(
-                            "INSERT INTO named_places (name, lat, lon, radius_m, polygon,
-                                updated_at, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        )
+                    let sql = if insert {
+                        "INSERT INTO named_places (name, lat, lon, radius_m, polygon,
+                            updated_at, id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
                     } else {
-                        sqlx::query(
-                            "UPDATE named_places SET name = ?, lat = ?, lon = ?, radius_m = ?,
-                                polygon = ?, updated_at = ? WHERE id = ?",
-                        )
+                        "UPDATE named_places SET name = $1, lat = $2, lon = $3, radius_m = $4,
+                            polygon = $5, updated_at = $6 WHERE id = $7"
                     };
-                    let q = q
-                        .bind(&p.name)
-                        .bind(p.lat)
-                        .bind(p.lon)
-                        .bind(p.radius_m)
-                        .bind(&p.polygon)
-                        .bind(p.updated_at)
-                        .bind(&p.id);
-                    let q = if insert { q.bind(p.created_at) } else { q };
-                    q.execute(&mut *c).await
+                    on!(c, |x| {
+                        let q = sqlx::query(sql)
+                            .bind(&p.name)
+                            .bind(p.lat)
+                            .bind(p.lon)
+                            .bind(p.radius_m)
+                            .bind(&p.polygon)
+                            .bind(Time(p.updated_at))
+                            .bind(Id::of(&p.id));
+                        let q = if insert {
+                            q.bind(Time(p.created_at))
+                        } else {
+                            q
+                        };
+                        q.execute(x).await.map(|r| r.rows_affected())
+                    })
                 })
             })
             .await;
         match done {
-            Ok(r) => Ok(r.rows_affected() == 1),
+            Ok(n) => Ok(n == 1),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                 Err(SavePlaceError::NameTaken(name))
             }
@@ -77,31 +87,47 @@ impl Storage {
     }
 
     pub async fn delete_named_place(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let id = id.to_owned();
         let done = self
-            .write_one(sqlx::query("DELETE FROM named_places WHERE id = ?").bind(id.to_owned()))
+            .write1(move |mut c| {
+                Box::pin(async move {
+                    on!(c, |x| sqlx::query("DELETE FROM named_places WHERE id = $1")
+                        .bind(Id::of(&id))
+                        .execute(x)
+                        .await
+                        .map(|r| r.rows_affected()))
+                })
+            })
             .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     /// Notes a successful login.
     pub async fn logged_in(&self, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
-        self.write_one(
-            sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
-                .bind(now)
-                .bind(user_id),
-        )
-        .await?;
-        Ok(())
+        self.write1(move |mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query(
+                    "UPDATE users SET last_login_at = $1 WHERE id = $2"
+                )
+                .bind(Time(now))
+                .bind(user_id)
+                .execute(x)
+                .await
+                .map(|_| ()))
+            })
+        })
+        .await
     }
 
     /// The "since last meeting" date of a staff member.
     pub async fn since_date(&self, user_id: i64) -> Result<Option<String>, sqlx::Error> {
-        let row: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT since_date FROM users WHERE id = ?")
-                .bind(user_id)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(row.and_then(|(d,)| d))
+        let row: Option<(Maybe<Date>,)> = on!(self.pool(), |p| sqlx::query_as(
+            "SELECT since_date FROM users WHERE id = $1"
+        )
+        .bind(user_id)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.and_then(|(d,)| d.into()))
     }
 
     pub async fn set_since_date(
@@ -109,12 +135,18 @@ impl Storage {
         user_id: i64,
         date: Option<String>,
     ) -> Result<(), sqlx::Error> {
-        self.write_one(
-            sqlx::query("UPDATE users SET since_date = ? WHERE id = ?")
-                .bind(date)
-                .bind(user_id),
-        )
-        .await?;
-        Ok(())
+        self.write1(move |mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query(
+                    "UPDATE users SET since_date = $1 WHERE id = $2"
+                )
+                .bind(date.clone().map(Date))
+                .bind(user_id)
+                .execute(x)
+                .await
+                .map(|_| ()))
+            })
+        })
+        .await
     }
 }

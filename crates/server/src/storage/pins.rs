@@ -1,8 +1,11 @@
-use super::Storage;
+use sqlx::QueryBuilder;
+
+use super::{on, Id, Storage, Time};
 
 /// A pin as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct PinRow {
+    #[sqlx(try_from = "Id")]
     pub id: String,
     pub lat: f64,
     pub lon: f64,
@@ -11,6 +14,7 @@ pub struct PinRow {
     pub comment: Option<String>,
     pub place_description: Option<String>,
     pub delete_token: String,
+    #[sqlx(try_from = "Time")]
     pub created_at: i64,
     pub agree_count: i64,
     pub hidden: bool,
@@ -40,13 +44,16 @@ pub enum Agreed {
 
 const INSERT_NEW: &str = "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
         place_description, delete_token, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (id) DO NOTHING
      RETURNING *";
 
+/// Pins per statement when importing (13 values each, well under PostgreSQL's 65 535).
+const IMPORT_CHUNK: usize = 1000;
+
 impl Storage {
     /// Inserts the pin unless its id exists; either way returns the stored row. The row is
-    /// committed (and, with synchronous=FULL, on disk) before this returns.
+    /// committed (and on disk) before this returns.
     pub async fn insert_pin(&self, row: &PinRow) -> Result<Inserted, sqlx::Error> {
         self.insert_pin_subscribed(row, None).await
     }
@@ -59,11 +66,12 @@ impl Storage {
         email: Option<String>,
     ) -> Result<Inserted, sqlx::Error> {
         let row = row.clone();
+        // Without an address the insert is one statement (and a read when it was a retry).
         let out = self
-            .write(move |c| {
+            .write_with(email.is_some(), move |mut c| {
                 Box::pin(async move {
-                    let inserted: Option<PinRow> = sqlx::query_as(INSERT_NEW)
-                        .bind(&row.id)
+                    let inserted: Option<PinRow> = on!(c, |x| sqlx::query_as(INSERT_NEW)
+                        .bind(Id::of(&row.id))
                         .bind(row.lat)
                         .bind(row.lon)
                         .bind(&row.category)
@@ -71,33 +79,35 @@ impl Storage {
                         .bind(&row.comment)
                         .bind(&row.place_description)
                         .bind(&row.delete_token)
-                        .bind(row.created_at)
-                        .fetch_optional(&mut *c)
-                        .await?;
+                        .bind(Time(row.created_at))
+                        .fetch_optional(x)
+                        .await)?;
                     if let Some(stored) = inserted {
                         if let Some(email) = email {
-                            sqlx::query(
+                            on!(c, |x| sqlx::query(
                                 "INSERT INTO pin_subscriptions (pin_id, email, created_at)
-                                 VALUES (?, ?, ?)",
+                                 VALUES ($1, $2, $3)",
                             )
-                            .bind(&row.id)
-                            .bind(email)
-                            .bind(row.created_at)
-                            .execute(&mut *c)
-                            .await?;
+                            .bind(Id::of(&row.id))
+                            .bind(&email)
+                            .bind(Time(row.created_at))
+                            .execute(x)
+                            .await
+                            .map(|_| ()))?;
                         }
                         return Ok(Inserted::New(stored));
                     }
-                    let stored: PinRow = sqlx::query_as("SELECT * FROM pins WHERE id = ?")
-                        .bind(&row.id)
-                        .fetch_one(&mut *c)
-                        .await?;
+                    let stored: PinRow =
+                        on!(c, |x| sqlx::query_as("SELECT * FROM pins WHERE id = $1")
+                            .bind(Id::of(&row.id))
+                            .fetch_one(x)
+                            .await)?;
                     Ok(Inserted::Existing(stored))
                 })
             })
             .await?;
         if matches!(out, Inserted::New(_)) {
-            self.public_changed();
+            self.public_changed().await;
         }
         Ok(out)
     }
@@ -106,47 +116,50 @@ impl Storage {
     pub async fn import_pins(&self, rows: &[PinRow]) -> Result<u64, sqlx::Error> {
         let rows = rows.to_vec();
         let n = self
-            .write(move |c| {
+            .write(move |mut c| {
                 Box::pin(async move {
                     let mut n = 0;
-                    for row in &rows {
-                        n += sqlx::query(
-                            "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
-                            place_description, delete_token, created_at, agree_count, hidden,
-                            comment_approved, hidden_reason)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                         ON CONFLICT (id) DO NOTHING",
-                        )
-                        .bind(&row.id)
-                        .bind(row.lat)
-                        .bind(row.lon)
-                        .bind(&row.category)
-                        .bind(&row.time_of_day)
-                        .bind(&row.comment)
-                        .bind(&row.place_description)
-                        .bind(&row.delete_token)
-                        .bind(row.created_at)
-                        .bind(row.agree_count)
-                        .bind(row.hidden)
-                        .bind(row.comment_approved)
-                        .bind(&row.hidden_reason)
-                        .execute(&mut *c)
-                        .await?
-                        .rows_affected();
+                    for chunk in rows.chunks(IMPORT_CHUNK) {
+                        n += on!(c, |x| {
+                            let mut q = QueryBuilder::new(
+                                "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
+                                    place_description, delete_token, created_at, agree_count,
+                                    hidden, comment_approved, hidden_reason) ",
+                            );
+                            q.push_values(chunk, |mut b, row| {
+                                b.push_bind(Id::of(&row.id))
+                                    .push_bind(row.lat)
+                                    .push_bind(row.lon)
+                                    .push_bind(row.category.clone())
+                                    .push_bind(row.time_of_day.clone())
+                                    .push_bind(row.comment.clone())
+                                    .push_bind(row.place_description.clone())
+                                    .push_bind(row.delete_token.clone())
+                                    .push_bind(Time(row.created_at))
+                                    .push_bind(row.agree_count)
+                                    .push_bind(row.hidden)
+                                    .push_bind(row.comment_approved)
+                                    .push_bind(row.hidden_reason.clone());
+                            });
+                            q.push(" ON CONFLICT (id) DO NOTHING");
+                            q.build().execute(x).await?.rows_affected()
+                        });
                     }
                     Ok(n)
                 })
             })
             .await?;
-        self.public_changed();
+        self.public_changed().await;
         Ok(n)
     }
 
     pub async fn pin(&self, id: &str) -> Result<Option<PinRow>, sqlx::Error> {
-        sqlx::query_as("SELECT * FROM pins WHERE id = ?")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
+        on!(self.pool(), |p| sqlx::query_as(
+            "SELECT * FROM pins WHERE id = $1"
+        )
+        .bind(Id::of(id))
+        .fetch_optional(p)
+        .await)
     }
 
     /// Visible pins whose exact position lies in the box, oldest first.
@@ -155,45 +168,50 @@ impl Storage {
         bbox: Option<(f64, f64, f64, f64)>,
     ) -> Result<Vec<PinRow>, sqlx::Error> {
         let (min_lon, min_lat, max_lon, max_lat) = bbox.unwrap_or((-180.0, -90.0, 180.0, 90.0));
-        sqlx::query_as(
-            "SELECT * FROM pins WHERE hidden = 0 AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?
+        on!(self.pool(), |p| {
+            sqlx::query_as(
+            "SELECT * FROM pins WHERE NOT hidden AND lon BETWEEN $1 AND $2 AND lat BETWEEN $3 AND $4
              ORDER BY created_at, id",
         )
         .bind(min_lon)
         .bind(max_lon)
         .bind(min_lat)
         .bind(max_lat)
-        .fetch_all(self.pool())
+        .fetch_all(p)
         .await
+        })
     }
 
     /// Deletes the pin, and the sender's text from its moderation history.
     pub async fn delete_pin(&self, id: &str) -> Result<bool, sqlx::Error> {
         let id = id.to_owned();
         let deleted = self
-            .write(move |c| {
+            .write(move |mut c| {
                 Box::pin(async move {
-                    let done = sqlx::query("DELETE FROM pins WHERE id = ?")
-                        .bind(&id)
-                        .execute(&mut *c)
-                        .await?;
-                    sqlx::query(
+                    let done = on!(c, |x| sqlx::query("DELETE FROM pins WHERE id = $1")
+                        .bind(Id::of(&id))
+                        .execute(x)
+                        .await?
+                        .rows_affected());
+                    on!(c, |x| sqlx::query(
                         "UPDATE moderation_log SET before = NULL, after = NULL
-                     WHERE pin_id = ? AND action = 'edit_comment'",
+                         WHERE pin_id = $1 AND action = 'edit_comment'",
                     )
-                    .bind(&id)
-                    .execute(&mut *c)
-                    .await?;
-                    Ok(done.rows_affected() == 1)
+                    .bind(Id::of(&id))
+                    .execute(x)
+                    .await
+                    .map(|_| ()))?;
+                    Ok(done == 1)
                 })
             })
             .await?;
-        self.public_changed();
+        self.public_changed().await;
         Ok(deleted)
     }
 
     /// Counts one agree per device (hashed id) on a visible pin. The check and the count are
-    /// one write job, so N devices agreeing at once count exactly N.
+    /// one write job (on PostgreSQL holding the pin's row), so N devices agreeing at once count
+    /// exactly N, also across server processes.
     pub async fn agree(
         &self,
         pin_id: &str,
@@ -202,50 +220,52 @@ impl Storage {
     ) -> Result<Agreed, sqlx::Error> {
         let (pin_id, device_hash) = (pin_id.to_owned(), device_hash.to_owned());
         let out = self
-            .write(move |c| {
+            .write(move |mut c| {
                 Box::pin(async move {
-                    let exists: Option<(i64,)> =
-                        sqlx::query_as("SELECT agree_count FROM pins WHERE id = ? AND hidden = 0")
-                            .bind(&pin_id)
-                            .fetch_optional(&mut *c)
-                            .await?;
+                    let select = c
+                        .kind()
+                        .locking("SELECT agree_count FROM pins WHERE id = $1 AND NOT hidden");
+                    let exists: Option<(i64,)> = on!(c, |x| sqlx::query_as(&select)
+                        .bind(Id::of(&pin_id))
+                        .fetch_optional(x)
+                        .await)?;
                     let Some((count,)) = exists else {
                         return Ok(Agreed::NoSuchPin);
                     };
-                    let inserted = sqlx::query(
-                        "INSERT INTO pin_agrees (pin_id, device_hash, created_at) VALUES (?, ?, ?)
-                     ON CONFLICT DO NOTHING",
+                    let inserted = on!(c, |x| sqlx::query(
+                        "INSERT INTO pin_agrees (pin_id, device_hash, created_at)
+                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                     )
-                    .bind(&pin_id)
+                    .bind(Id::of(&pin_id))
                     .bind(&device_hash)
-                    .bind(now)
-                    .execute(&mut *c)
+                    .bind(Time(now))
+                    .execute(x)
                     .await?
-                    .rows_affected();
+                    .rows_affected());
                     if inserted == 0 {
                         return Ok(Agreed::AlreadyCounted(count));
                     }
-                    let (count,): (i64,) = sqlx::query_as(
-                        "UPDATE pins SET agree_count = agree_count + 1 WHERE id = ?
-                     RETURNING agree_count",
+                    let (count,): (i64,) = on!(c, |x| sqlx::query_as(
+                        "UPDATE pins SET agree_count = agree_count + 1 WHERE id = $1
+                         RETURNING agree_count",
                     )
-                    .bind(&pin_id)
-                    .fetch_one(&mut *c)
-                    .await?;
+                    .bind(Id::of(&pin_id))
+                    .fetch_one(x)
+                    .await)?;
                     Ok(Agreed::Counted(count))
                 })
             })
             .await?;
         if matches!(out, Agreed::Counted(_)) {
-            self.public_changed();
+            self.public_changed().await;
         }
         Ok(out)
     }
 
     pub async fn count_pins(&self) -> Result<i64, sqlx::Error> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pins")
-            .fetch_one(self.pool())
-            .await?;
+        let (n,): (i64,) = on!(self.pool(), |p| sqlx::query_as("SELECT COUNT(*) FROM pins")
+            .fetch_one(p)
+            .await)?;
         Ok(n)
     }
 }

@@ -4,6 +4,7 @@
 use futures_util::TryStreamExt;
 use sqlx::Row;
 
+use super::backend::on;
 use super::Storage;
 
 impl Storage {
@@ -13,19 +14,20 @@ impl Storage {
         &self,
         mut each: impl FnMut(f64, f64, &str, &str, &str) + Send,
     ) -> Result<(), sqlx::Error> {
-        let mut rows = sqlx::query(
-            "SELECT lat, lon, category, time_of_day, status FROM pins WHERE hidden = 0",
-        )
-        .fetch(self.pool());
-        while let Some(row) = rows.try_next().await? {
-            each(
-                row.try_get(0)?,
-                row.try_get(1)?,
-                row.try_get(2)?,
-                row.try_get(3)?,
-                row.try_get(4)?,
-            );
-        }
-        Ok(())
+        const SQL: &str =
+            "SELECT lat, lon, category, time_of_day, status FROM pins WHERE NOT hidden";
+        on!(self.pool(), |p| {
+            let mut rows = sqlx::query(SQL).fetch(p);
+            while let Some(row) = rows.try_next().await? {
+                each(
+                    row.try_get(0)?,
+                    row.try_get(1)?,
+                    row.try_get(2)?,
+                    row.try_get(3)?,
+                    row.try_get(4)?,
+                );
+            }
+            Ok(())
+        })
     }
 }

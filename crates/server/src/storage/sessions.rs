@@ -1,4 +1,4 @@
-use super::Storage;
+use super::{on, Name, Storage, Time};
 
 /// A staff account as the login needs it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -17,18 +17,20 @@ pub struct SessionRow {
     pub username: String,
     pub role: String,
     pub disabled: bool,
+    #[sqlx(try_from = "Time")]
     pub created_at: i64,
+    #[sqlx(try_from = "Time")]
     pub last_seen_at: i64,
 }
 
 impl Storage {
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, username, password_hash, role, disabled FROM users WHERE username = ?",
+        on!(self.pool(), |p| sqlx::query_as(
+            "SELECT id, username, password_hash, role, disabled FROM users WHERE username = $1",
         )
-        .bind(username)
-        .fetch_optional(self.pool())
-        .await
+        .bind(Name::of(username))
+        .fetch_optional(p)
+        .await)
     }
 
     pub async fn create_session(
@@ -37,46 +39,65 @@ impl Storage {
         user_id: i64,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        self.write_one(
-            sqlx::query(
-                "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at)
-                 VALUES (?, ?, ?, ?)",
-            )
-            .bind(token_hash.to_owned())
-            .bind(user_id)
-            .bind(now)
-            .bind(now),
-        )
-        .await?;
-        Ok(())
-    }
-
-    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT s.user_id, u.username, u.role, u.disabled, s.created_at, s.last_seen_at
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
-        )
-        .bind(token_hash)
-        .fetch_optional(self.pool())
+        let token_hash = token_hash.to_owned();
+        self.write1(move |mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at)
+                     VALUES ($1, $2, $3, $3)",
+                )
+                .bind(&token_hash)
+                .bind(user_id)
+                .bind(Time(now))
+                .execute(x)
+                .await
+                .map(|_| ()))
+            })
+        })
         .await
     }
 
-    pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
-        self.write_one(
-            sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
-                .bind(now)
-                .bind(token_hash.to_owned()),
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+        on!(self.pool(), |p| sqlx::query_as(
+            "SELECT s.user_id, u.username, u.role, u.disabled, s.created_at, s.last_seen_at
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
         )
-        .await?;
-        Ok(())
+        .bind(token_hash)
+        .fetch_optional(p)
+        .await)
+    }
+
+    pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+        let token_hash = token_hash.to_owned();
+        self.write1(move |mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query(
+                    "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2"
+                )
+                .bind(Time(now))
+                .bind(&token_hash)
+                .execute(x)
+                .await
+                .map(|_| ()))
+            })
+        })
+        .await
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
-        self.write_one(
-            sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash.to_owned()),
-        )
-        .await?;
-        Ok(())
+        let token_hash = token_hash.to_owned();
+        self.write1(move |mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query(
+                    "DELETE FROM sessions WHERE token_hash = $1"
+                )
+                .bind(&token_hash)
+                .execute(x)
+                .await
+                .map(|_| ()))
+            })
+        })
+        .await
     }
 
     /// Removes sessions idle since `idle_before` or created before `created_before`.
@@ -85,13 +106,18 @@ impl Storage {
         idle_before: i64,
         created_before: i64,
     ) -> Result<u64, sqlx::Error> {
-        let done = self
-            .write_one(
-                sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
-                    .bind(idle_before)
-                    .bind(created_before),
-            )
-            .await?;
-        Ok(done.rows_affected())
+        self.write1(move |mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query(
+                    "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2"
+                )
+                .bind(Time(idle_before))
+                .bind(Time(created_before))
+                .execute(x)
+                .await
+                .map(|r| r.rows_affected()))
+            })
+        })
+        .await
     }
 }

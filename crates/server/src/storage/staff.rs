@@ -2,17 +2,18 @@
 //! log, and retention.
 
 use futures_util::{Stream, StreamExt};
-use sqlx::sqlite::SqliteConnection;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{Database, QueryBuilder};
 use trygghetskarta_shared::ModerationAction;
 
-use super::{PinRow, Storage};
+use super::{on, Conn, Id, Kind, PinRow, Storage, Time};
 use crate::filter::PinFilter;
 
 /// A moderation event as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ModerationRow {
+    #[sqlx(try_from = "Id")]
     pub pin_id: String,
+    #[sqlx(try_from = "Time")]
     pub at: i64,
     pub actor: String,
     pub action: String,
@@ -25,6 +26,7 @@ pub struct ModerationRow {
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ExportRow {
+    #[sqlx(try_from = "Time")]
     pub at: i64,
     pub actor: String,
     pub format: String,
@@ -53,6 +55,7 @@ pub enum Order {
 /// What hotspots need of a pin.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct PinPoint {
+    #[sqlx(try_from = "Id")]
     pub id: String,
     pub lat: f64,
     pub lon: f64,
@@ -61,58 +64,97 @@ pub struct PinPoint {
     pub agree_count: i64,
 }
 
-fn filtered<'a>(f: &PinFilter, order: Order) -> QueryBuilder<'a, Sqlite> {
-    filtered_columns("*", f, order)
+fn filtered<'a, DB: Binds>(kind: Kind, f: &PinFilter, order: Order) -> QueryBuilder<'a, DB> {
+    filtered_columns(kind, "SELECT *", f, order)
 }
 
-fn filtered_columns<'a>(columns: &str, f: &PinFilter, order: Order) -> QueryBuilder<'a, Sqlite> {
-    let mut q = QueryBuilder::new(format!("SELECT {columns} FROM pins WHERE 1 = 1"));
+/// `select` (e.g. `SELECT *`) of the pins `f` matches, in `order`.
+fn filtered_columns<'a, DB: Binds>(
+    kind: Kind,
+    select: &str,
+    f: &PinFilter,
+    order: Order,
+) -> QueryBuilder<'a, DB> {
+    let mut q = QueryBuilder::new(format!("{select} FROM pins WHERE 1 = 1"));
     push_filter(&mut q, f);
-    q.push(match order {
-        // rowid breaks ties in insertion order and lets SQLite read the created_at index in
-        // order instead of sorting.
-        Order::Oldest => " ORDER BY created_at, rowid",
-        Order::Newest => " ORDER BY created_at DESC, rowid DESC",
+    // Ties in time go in insertion order: SQLite's rowid (which also lets it read the
+    // created_at index in order instead of sorting), PostgreSQL's `seq` (index (created_at,
+    // seq)), which `migrate` copies from the rowid.
+    q.push(match (order, kind) {
+        (Order::Oldest, Kind::Sqlite) => " ORDER BY created_at, rowid",
+        (Order::Newest, Kind::Sqlite) => " ORDER BY created_at DESC, rowid DESC",
+        (Order::Oldest, Kind::Postgres) => " ORDER BY created_at, seq",
+        (Order::Newest, Kind::Postgres) => " ORDER BY created_at DESC, seq DESC",
     });
     q
 }
 
+/// What the filter queries bind, for query builders of either backend.
+pub(super) trait Binds: Database {
+    fn bind_time(q: &mut QueryBuilder<'_, Self>, v: Time);
+    fn bind_text(q: &mut QueryBuilder<'_, Self>, v: &'static str);
+    fn bind_f64(q: &mut QueryBuilder<'_, Self>, v: f64);
+}
+
+macro_rules! binds {
+    ($($db:ty),*) => {$(
+        impl Binds for $db {
+            fn bind_time(q: &mut QueryBuilder<'_, Self>, v: Time) {
+                q.push_bind(v);
+            }
+            fn bind_text(q: &mut QueryBuilder<'_, Self>, v: &'static str) {
+                q.push_bind(v);
+            }
+            fn bind_f64(q: &mut QueryBuilder<'_, Self>, v: f64) {
+                q.push_bind(v);
+            }
+        }
+    )*};
+}
+binds!(sqlx::Sqlite, sqlx::Postgres);
+
+/// ` AND column IN ($n, …)`.
+fn push_in<DB: Binds>(q: &mut QueryBuilder<'_, DB>, column: &str, values: &[&'static str]) {
+    q.push(format!(" AND {column} IN ("));
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        DB::bind_text(q, v);
+    }
+    q.push(")");
+}
+
 /// The filter's conditions (everything but the area's polygon, which is tested on the rows).
-pub(super) fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &PinFilter) {
+pub(super) fn push_filter<DB: Binds>(q: &mut QueryBuilder<'_, DB>, f: &PinFilter) {
     if !f.include_hidden {
-        q.push(" AND hidden = 0");
+        q.push(" AND NOT hidden");
     }
     if let Some(from) = f.from {
-        q.push(" AND created_at >= ").push_bind(from);
+        q.push(" AND created_at >= ");
+        DB::bind_time(q, Time(from));
     }
     if let Some(until) = f.until {
-        q.push(" AND created_at < ").push_bind(until);
+        q.push(" AND created_at < ");
+        DB::bind_time(q, Time(until));
     }
     if !f.categories.is_empty() {
-        q.push(" AND category IN (");
-        let mut list = q.separated(", ");
-        for c in &f.categories {
-            list.push_bind(c.code());
-        }
-        q.push(")");
+        let codes: Vec<_> = f.categories.iter().map(|c| c.code()).collect();
+        push_in(q, "category", &codes);
     }
     if !f.times.is_empty() {
-        q.push(" AND time_of_day IN (");
-        let mut list = q.separated(", ");
-        for t in &f.times {
-            list.push_bind(t.code());
-        }
-        q.push(")");
+        let codes: Vec<_> = f.times.iter().map(|t| t.code()).collect();
+        push_in(q, "time_of_day", &codes);
     }
     if let Some((min_lon, min_lat, max_lon, max_lat)) = f.query_box() {
-        q.push(" AND lon BETWEEN ")
-            .push_bind(min_lon)
-            .push(" AND ")
-            .push_bind(max_lon)
-            .push(" AND lat BETWEEN ")
-            .push_bind(min_lat)
-            .push(" AND ")
-            .push_bind(max_lat);
+        q.push(" AND lon BETWEEN ");
+        DB::bind_f64(q, min_lon);
+        q.push(" AND ");
+        DB::bind_f64(q, max_lon);
+        q.push(" AND lat BETWEEN ");
+        DB::bind_f64(q, min_lat);
+        q.push(" AND ");
+        DB::bind_f64(q, max_lat);
     }
 }
 
@@ -123,10 +165,11 @@ impl Storage {
         f: &PinFilter,
         order: Order,
     ) -> Result<Vec<PinRow>, sqlx::Error> {
-        let rows: Vec<PinRow> = filtered(f, order)
+        let kind = self.kind();
+        let rows: Vec<PinRow> = on!(self.pool(), |p| filtered(kind, f, order)
             .build_query_as()
-            .fetch_all(self.pool())
-            .await?;
+            .fetch_all(p)
+            .await)?;
         Ok(rows
             .into_iter()
             .filter(|r| f.keeps_at(r.lat, r.lon))
@@ -136,14 +179,17 @@ impl Storage {
     /// Position, category, time and agrees of every pin the filter matches (for hotspots:
     /// a fraction of the memory of whole rows).
     pub async fn pin_points(&self, f: &PinFilter) -> Result<Vec<PinPoint>, sqlx::Error> {
-        let rows: Vec<PinPoint> = filtered_columns(
-            "id, lat, lon, category, time_of_day, agree_count",
+        let kind = self.kind();
+        let columns = "SELECT id, lat, lon, category, time_of_day, agree_count";
+        let rows: Vec<PinPoint> = on!(self.pool(), |p| filtered_columns(
+            kind,
+            columns,
             f,
-            Order::Oldest,
+            Order::Oldest
         )
         .build_query_as()
-        .fetch_all(self.pool())
-        .await?;
+        .fetch_all(p)
+        .await)?;
         Ok(rows
             .into_iter()
             .filter(|p| f.keeps_at(p.lat, p.lon))
@@ -151,26 +197,64 @@ impl Storage {
     }
 
     /// The pins the filter matches, oldest first, read from the database as they are consumed
-    /// (at most `buffer` rows ahead), for exports of any size.
+    /// (at most `buffer` rows ahead), for exports of any size. Both drivers stream the rows off
+    /// the socket as they are taken (PostgreSQL's server waits while the consumer does), so
+    /// memory stays flat.
     pub fn stream_pins(
         &self,
         f: PinFilter,
         buffer: usize,
     ) -> impl Stream<Item = Result<PinRow, sqlx::Error>> + Send + 'static {
         let (tx, rx) = tokio::sync::mpsc::channel(buffer);
-        let pool = self.pool().clone();
+        let db = self.clone();
         tokio::spawn(async move {
-            let mut q = filtered(&f, Order::Oldest);
-            let mut rows = q.build_query_as::<PinRow>().fetch(&pool);
-            while let Some(row) = rows.next().await {
-                let keep = row.as_ref().map_or(true, |r| f.keeps_at(r.lat, r.lon));
-                // A closed receiver means the download was dropped: stop reading.
-                if keep && tx.send(row).await.is_err() {
-                    break;
+            let kind = db.kind();
+            on!(db.pool(), |p| {
+                let mut q = filtered(kind, &f, Order::Oldest);
+                let mut rows = q.build_query_as::<PinRow>().fetch(p);
+                while let Some(row) = rows.next().await {
+                    let keep = row.as_ref().map_or(true, |r| f.keeps_at(r.lat, r.lon));
+                    // A closed receiver means the download was dropped: stop reading.
+                    if keep && tx.send(row).await.is_err() {
+                        break;
+                    }
                 }
-            }
+            })
         });
         tokio_stream::wrappers::ReceiverStream::new(rx)
+    }
+
+    /// How the database reads the pins `f` matches (staff lists, hotspots and exports), and the
+    /// public list: its `EXPLAIN` (PostgreSQL, after `ANALYZE`) or `EXPLAIN QUERY PLAN` (SQLite)
+    /// lines, for docs/OPERATIONS.md and the index test.
+    pub async fn query_plans(&self, f: &PinFilter) -> Result<[String; 2], sqlx::Error> {
+        let kind = self.kind();
+        let (explain, detail) = match kind {
+            Kind::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
+            Kind::Postgres => ("EXPLAIN ", 0),
+        };
+        if kind == Kind::Postgres {
+            on!(self.pool(), |p| sqlx::query("ANALYZE pins")
+                .execute(p)
+                .await
+                .map(|_| ()))?;
+        }
+        let public = format!(
+            "{explain}SELECT * FROM pins WHERE NOT hidden AND lon BETWEEN -180 AND 180
+             AND lat BETWEEN -90 AND 90 ORDER BY created_at, id"
+        );
+        let staff = format!("{explain}SELECT *");
+        let lines = |rows: Vec<String>| rows.join("\n");
+        on!(self.pool(), |p| {
+            use sqlx::Row;
+            let mut q = filtered_columns(kind, &staff, f, Order::Oldest);
+            let staff = q.build().fetch_all(p).await?;
+            let public = sqlx::query(&public).fetch_all(p).await?;
+            let text = |rows: &[_]| -> Result<Vec<String>, sqlx::Error> {
+                rows.iter().map(|r: &_| Row::try_get(r, detail)).collect()
+            };
+            Ok([lines(text(&staff)?), lines(text(&public)?)])
+        })
     }
 
     /// Applies a moderation change and records it, in one transaction. `None`: no such pin.
@@ -183,18 +267,22 @@ impl Storage {
     ) -> Result<Option<PinRow>, sqlx::Error> {
         let (id, actor) = (id.to_owned(), actor.to_owned());
         let out = self
-            .write(move |c| Box::pin(moderate_in(c, id, actor, now, change)))
+            .write(move |mut c| {
+                Box::pin(async move { moderate_in(&mut c, id, actor, now, change).await })
+            })
             .await?;
-        self.public_changed();
+        self.public_changed().await;
         Ok(out)
     }
 
     /// A pin's moderation history, oldest first.
     pub async fn moderation_history(&self, id: &str) -> Result<Vec<ModerationRow>, sqlx::Error> {
-        sqlx::query_as("SELECT * FROM moderation_log WHERE pin_id = ? ORDER BY id")
-            .bind(id)
-            .fetch_all(self.pool())
-            .await
+        on!(self.pool(), |p| sqlx::query_as(
+            "SELECT * FROM moderation_log WHERE pin_id = $1 ORDER BY id"
+        )
+        .bind(Id::of(id))
+        .fetch_all(p)
+        .await)
     }
 
     /// Records the start of an export; returns its log id.
@@ -205,20 +293,23 @@ impl Storage {
         filters: &str,
         now: i64,
     ) -> Result<i64, sqlx::Error> {
-        let (id,): (i64,) = self
-            .write_returning(
-                sqlx::query_as(
-                    "INSERT INTO export_log (at, actor, format, filters) VALUES (?, ?, ?, ?)
+        let (actor, format, filters) = (actor.to_owned(), format.to_owned(), filters.to_owned());
+        self.write1(move |mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query_as(
+                    "INSERT INTO export_log (at, actor, format, filters) VALUES ($1, $2, $3, $4)
                      RETURNING id",
                 )
-                .bind(now)
-                .bind(actor.to_owned())
-                .bind(format.to_owned())
-                .bind(filters.to_owned()),
-            )
-            .await?
-            .ok_or(sqlx::Error::RowNotFound)?;
-        Ok(id)
+                .bind(Time(now))
+                .bind(&actor)
+                .bind(&format)
+                .bind(&filters)
+                .fetch_one(x)
+                .await
+                .map(|(id,): (i64,)| id))
+            })
+        })
+        .await
     }
 
     pub async fn finish_export(
@@ -227,69 +318,83 @@ impl Storage {
         rows: u64,
         completed: bool,
     ) -> Result<(), sqlx::Error> {
-        self.write_one(
-            sqlx::query("UPDATE export_log SET rows = ?, completed = ? WHERE id = ?")
-                .bind(i64::try_from(rows).unwrap_or(i64::MAX))
+        let rows = i64::try_from(rows).unwrap_or(i64::MAX);
+        self.write1(move |mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query(
+                    "UPDATE export_log SET rows = $1, completed = $2 WHERE id = $3"
+                )
+                .bind(rows)
                 .bind(completed)
-                .bind(id),
-        )
-        .await?;
-        Ok(())
+                .bind(id)
+                .execute(x)
+                .await
+                .map(|_| ()))
+            })
+        })
+        .await
     }
 
     /// The latest exports, newest first.
     pub async fn export_log(&self, limit: i64) -> Result<Vec<ExportRow>, sqlx::Error> {
-        sqlx::query_as(
+        on!(self.pool(), |p| sqlx::query_as(
             "SELECT at, actor, format, filters, rows, completed FROM export_log
-             ORDER BY id DESC LIMIT ?",
+             ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(self.pool())
-        .await
+        .fetch_all(p)
+        .await)
     }
 
     /// Retention: removes comments and place descriptions of pins created before `cutoff`
     /// (and the comment text in their moderation history, and in history older than that).
     /// Category, time of day and location stay. Returns how many pins lost text.
     pub async fn purge_texts_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
-        self.write(move |c| {
-            Box::pin(async move {
-                let done = sqlx::query(
-                    "UPDATE pins SET comment = NULL, place_description = NULL, comment_approved = 0
-                     WHERE created_at < ? AND (comment IS NOT NULL OR place_description IS NOT NULL)",
-                )
-                .bind(cutoff)
-                .execute(&mut *c)
-                .await?;
-                sqlx::query(
-                    "UPDATE moderation_log SET before = NULL, after = NULL
-                     WHERE action = 'edit_comment' AND (before IS NOT NULL OR after IS NOT NULL)
-                       AND (at < ? OR pin_id IN (SELECT id FROM pins WHERE created_at < ?))",
-                )
-                .bind(cutoff)
-                .bind(cutoff)
-                .execute(&mut *c)
-                .await?;
-                Ok(done.rows_affected())
+        let n = self
+            .write(move |mut c| {
+                Box::pin(async move {
+                    let done = on!(c, |x| sqlx::query(
+                        "UPDATE pins SET comment = NULL, place_description = NULL,
+                            comment_approved = FALSE
+                         WHERE created_at < $1
+                           AND (comment IS NOT NULL OR place_description IS NOT NULL)",
+                    )
+                    .bind(Time(cutoff))
+                    .execute(x)
+                    .await?
+                    .rows_affected());
+                    on!(c, |x| sqlx::query(
+                        "UPDATE moderation_log SET before = NULL, after = NULL
+                         WHERE action = 'edit_comment' AND (before IS NOT NULL OR after IS NOT NULL)
+                           AND (at < $1 OR pin_id IN (SELECT id FROM pins WHERE created_at < $1))",
+                    )
+                    .bind(Time(cutoff))
+                    .execute(x)
+                    .await
+                    .map(|_| ()))?;
+                    Ok(done)
+                })
             })
-        })
-        .await
-        .inspect(|_| self.public_changed())
+            .await?;
+        self.public_changed().await;
+        Ok(n)
     }
 }
 
-/// The moderation step as one write job: read the pin, change it, record the change.
+/// The moderation step as one write job: read the pin (holding it), change it, record the
+/// change.
 async fn moderate_in(
-    c: &mut SqliteConnection,
+    c: &mut Conn<'_>,
     id: String,
     actor: String,
     now: i64,
     change: Change,
 ) -> Result<Option<PinRow>, sqlx::Error> {
-    let Some(pin): Option<PinRow> = sqlx::query_as("SELECT * FROM pins WHERE id = ?")
-        .bind(&id)
-        .fetch_optional(&mut *c)
-        .await?
+    let select = c.kind().locking("SELECT * FROM pins WHERE id = $1");
+    let Some(pin): Option<PinRow> = on!(c, |x| sqlx::query_as(&select)
+        .bind(Id::of(&id))
+        .fetch_optional(x)
+        .await)?
     else {
         return Ok(None);
     };
@@ -300,12 +405,15 @@ async fn moderate_in(
     let (action, reason, before, after) = match change {
         Change::Hide { reason } | Change::Restore { reason } => {
             let hide = is_hide;
-            sqlx::query("UPDATE pins SET hidden = ?, hidden_reason = ? WHERE id = ?")
-                .bind(hide)
-                .bind(hide.then_some(&reason))
-                .bind(&id)
-                .execute(&mut *c)
-                .await?;
+            on!(c, |x| sqlx::query(
+                "UPDATE pins SET hidden = $1, hidden_reason = $2 WHERE id = $3"
+            )
+            .bind(hide)
+            .bind(hide.then_some(&reason))
+            .bind(Id::of(&id))
+            .execute(x)
+            .await
+            .map(|_| ()))?;
             let action = if hide {
                 ModerationAction::Hide
             } else {
@@ -315,11 +423,14 @@ async fn moderate_in(
         }
         Change::Approve | Change::Unapprove => {
             let approve = change == Change::Approve;
-            sqlx::query("UPDATE pins SET comment_approved = ? WHERE id = ?")
-                .bind(approve)
-                .bind(&id)
-                .execute(&mut *c)
-                .await?;
+            on!(c, |x| sqlx::query(
+                "UPDATE pins SET comment_approved = $1 WHERE id = $2"
+            )
+            .bind(approve)
+            .bind(Id::of(&id))
+            .execute(x)
+            .await
+            .map(|_| ()))?;
             let action = if approve {
                 ModerationAction::Approve
             } else {
@@ -333,11 +444,14 @@ async fn moderate_in(
             )
         }
         Change::EditComment { comment } => {
-            sqlx::query("UPDATE pins SET comment = ? WHERE id = ?")
-                .bind(&comment)
-                .bind(&id)
-                .execute(&mut *c)
-                .await?;
+            on!(c, |x| sqlx::query(
+                "UPDATE pins SET comment = $1 WHERE id = $2"
+            )
+            .bind(&comment)
+            .bind(Id::of(&id))
+            .execute(x)
+            .await
+            .map(|_| ()))?;
             (
                 ModerationAction::EditComment,
                 None,
@@ -346,22 +460,23 @@ async fn moderate_in(
             )
         }
     };
-    sqlx::query(
+    on!(c, |x| sqlx::query(
         "INSERT INTO moderation_log (pin_id, at, actor, action, reason, before, after)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(&id)
-    .bind(now)
+    .bind(Id::of(&id))
+    .bind(Time(now))
     .bind(&actor)
     .bind(action.code())
-    .bind(reason)
-    .bind(before)
-    .bind(after)
-    .execute(&mut *c)
-    .await?;
-    let updated: PinRow = sqlx::query_as("SELECT * FROM pins WHERE id = ?")
-        .bind(&id)
-        .fetch_one(&mut *c)
-        .await?;
+    .bind(&reason)
+    .bind(&before)
+    .bind(&after)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    let updated: PinRow = on!(c, |x| sqlx::query_as("SELECT * FROM pins WHERE id = $1")
+        .bind(Id::of(&id))
+        .fetch_one(x)
+        .await)?;
     Ok(Some(updated))
 }

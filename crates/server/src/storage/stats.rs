@@ -1,15 +1,17 @@
-//! The lägesbild's aggregates, counted by SQLite (`GROUP BY`), so that 100 000 pins cost a few
-//! thousand groups rather than 100 000 rows through the driver.
+//! The lägesbild's aggregates, counted by the database (`GROUP BY`), so that 100 000 pins cost a
+//! few thousand groups rather than 100 000 rows through the driver.
 //!
 //! Pins are grouped by their **local** day: the Unix time plus Stockholm's offset, which the
 //! query computes from the EU summer-time rule (last Sunday of March to last Sunday of October,
 //! 01:00 UTC) for the years around the data. With an area filter (whose polygon SQLite cannot
 //! test) the groups are also split by an 11 m cell, and cells outside the area are dropped.
+//! The same rule on both backends (rather than PostgreSQL's own time zones), so both count the
+//! same days.
 
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
-use super::staff::push_filter;
-use super::Storage;
+use super::staff::{push_filter, Binds};
+use super::{on, Kind, Storage, Time};
 use crate::filter::PinFilter;
 
 /// Pins of one local day, category, time of day and state (in one fine cell when asked).
@@ -69,50 +71,71 @@ pub fn summer_time(year: i16) -> (i64, i64) {
 /// Years whose summer time the query knows; pins outside them count as winter time.
 const YEARS: std::ops::RangeInclusive<i16> = 2015..=2045;
 
+/// A time column as Unix seconds.
+fn unix(kind: Kind, column: &str) -> String {
+    match kind {
+        Kind::Sqlite => column.to_owned(),
+        Kind::Postgres => format!("CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"),
+    }
+}
+
 /// `(created_at + offset) / 86400` as SQL, with its binds pushed.
-fn push_local_day(q: &mut QueryBuilder<'_, Sqlite>) {
-    q.push("((created_at + 3600 + CASE");
+fn push_local_day<DB: Binds>(kind: Kind, q: &mut QueryBuilder<'_, DB>) {
+    q.push(format!("(({} + 3600 + CASE", unix(kind, "created_at")));
     for y in YEARS {
         let (start, end) = summer_time(y);
-        q.push(" WHEN created_at >= ")
-            .push_bind(start)
-            .push(" AND created_at < ")
-            .push_bind(end)
-            .push(" THEN 3600");
+        q.push(" WHEN created_at >= ");
+        DB::bind_time(q, Time(start));
+        q.push(" AND created_at < ");
+        DB::bind_time(q, Time(end));
+        q.push(" THEN 3600");
     }
     q.push(" ELSE 0 END) / 86400)");
 }
 
-fn push_cell(q: &mut QueryBuilder<'_, Sqlite>, (dlat, dlon): (f64, f64)) {
+/// The cell's centre: whole cells counted towards zero (SQLite's `CAST AS INTEGER`, which
+/// PostgreSQL would round, hence `trunc`).
+fn push_cell<DB: Binds>(kind: Kind, q: &mut QueryBuilder<'_, DB>, (dlat, dlon): (f64, f64)) {
+    let whole = |column: &str, d: f64| match kind {
+        Kind::Sqlite => format!("CAST({column} / {d} AS INTEGER)"),
+        Kind::Postgres => format!("trunc({column} / CAST({d} AS DOUBLE PRECISION))"),
+    };
     q.push(format!(
-        "(CAST(lat / {dlat} AS INTEGER) + 0.5) * {dlat} AS cell_lat, \
-         (CAST(lon / {dlon} AS INTEGER) + 0.5) * {dlon} AS cell_lon"
+        "({} + 0.5) * {dlat} AS cell_lat, ({} + 0.5) * {dlon} AS cell_lon",
+        whole("lat", dlat),
+        whole("lon", dlon)
     ));
 }
 
 fn no_cell() -> &'static str {
-    "0.0 AS cell_lat, 0.0 AS cell_lon"
+    "CAST(0 AS DOUBLE PRECISION) AS cell_lat, CAST(0 AS DOUBLE PRECISION) AS cell_lon"
 }
 
 impl Storage {
     /// Pins per local day, category, time of day and state.
     pub async fn day_groups(&self, f: &PinFilter) -> Result<Vec<DayGroup>, sqlx::Error> {
         let cells = f.area.is_some();
-        let mut q = QueryBuilder::new("SELECT ");
-        push_local_day(&mut q);
-        q.push(" AS day, category, time_of_day, status, COUNT(*) AS count, SUM(agree_count) AS agrees, ");
-        if cells {
-            push_cell(&mut q, FINE);
-        } else {
-            q.push(no_cell());
-        }
-        q.push(" FROM pins WHERE 1 = 1");
-        push_filter(&mut q, f);
-        q.push(" GROUP BY day, category, time_of_day, status");
-        if cells {
-            q.push(", cell_lat, cell_lon");
-        }
-        let rows: Vec<DayGroup> = q.build_query_as().fetch_all(self.pool()).await?;
+        let kind = self.kind();
+        let rows: Vec<DayGroup> = on!(self.pool(), |p| {
+            let mut q = QueryBuilder::new("SELECT ");
+            push_local_day(kind, &mut q);
+            q.push(
+                " AS day, category, time_of_day, status, COUNT(*) AS count, \
+                 CAST(SUM(agree_count) AS BIGINT) AS agrees, ",
+            );
+            if cells {
+                push_cell(kind, &mut q, FINE);
+            } else {
+                q.push(no_cell());
+            }
+            q.push(" FROM pins WHERE 1 = 1");
+            push_filter(&mut q, f);
+            q.push(" GROUP BY day, category, time_of_day, status");
+            if cells {
+                q.push(", cell_lat, cell_lon");
+            }
+            q.build_query_as().fetch_all(p).await?
+        });
         Ok(rows
             .into_iter()
             .filter(|g| !cells || f.keeps_at(g.cell_lat, g.cell_lon))
@@ -121,12 +144,15 @@ impl Storage {
 
     /// Pins per cell (coarse; fine when an area filter cuts along its edge).
     pub async fn cell_groups(&self, f: &PinFilter) -> Result<Vec<CellGroup>, sqlx::Error> {
-        let mut q = QueryBuilder::new("SELECT ");
-        push_cell(&mut q, if f.area.is_some() { FINE } else { COARSE });
-        q.push(", COUNT(*) AS count FROM pins WHERE 1 = 1");
-        push_filter(&mut q, f);
-        q.push(" GROUP BY cell_lat, cell_lon");
-        let rows: Vec<CellGroup> = q.build_query_as().fetch_all(self.pool()).await?;
+        let kind = self.kind();
+        let rows: Vec<CellGroup> = on!(self.pool(), |p| {
+            let mut q = QueryBuilder::new("SELECT ");
+            push_cell(kind, &mut q, if f.area.is_some() { FINE } else { COARSE });
+            q.push(", COUNT(*) AS count FROM pins WHERE 1 = 1");
+            push_filter(&mut q, f);
+            q.push(" GROUP BY cell_lat, cell_lon");
+            q.build_query_as().fetch_all(p).await?
+        });
         Ok(rows
             .into_iter()
             .filter(|g| f.keeps_at(g.cell_lat, g.cell_lon))
@@ -136,22 +162,29 @@ impl Storage {
     /// Answered pins per party and hours to the first answer and to done.
     pub async fn answer_groups(&self, f: &PinFilter) -> Result<Vec<AnswerGroup>, sqlx::Error> {
         let cells = f.area.is_some();
-        let mut q = QueryBuilder::new(
-            "SELECT response_party AS party, (first_response_at - created_at) / 3600 AS answer_hours,
-                    (done_at - created_at) / 3600 AS done_hours, COUNT(*) AS count, ",
-        );
-        if cells {
-            push_cell(&mut q, FINE);
-        } else {
-            q.push(no_cell());
-        }
-        q.push(" FROM pins WHERE first_response_at IS NOT NULL");
-        push_filter(&mut q, f);
-        q.push(" GROUP BY party, answer_hours, done_hours");
-        if cells {
-            q.push(", cell_lat, cell_lon");
-        }
-        let rows: Vec<AnswerGroup> = q.build_query_as().fetch_all(self.pool()).await?;
+        let kind = self.kind();
+        let created = unix(kind, "created_at");
+        let rows: Vec<AnswerGroup> = on!(self.pool(), |p| {
+            let mut q = QueryBuilder::new(format!(
+                "SELECT response_party AS party,
+                        ({} - {created}) / 3600 AS answer_hours,
+                        ({} - {created}) / 3600 AS done_hours, COUNT(*) AS count, ",
+                unix(kind, "first_response_at"),
+                unix(kind, "done_at"),
+            ));
+            if cells {
+                push_cell(kind, &mut q, FINE);
+            } else {
+                q.push(no_cell());
+            }
+            q.push(" FROM pins WHERE first_response_at IS NOT NULL");
+            push_filter(&mut q, f);
+            q.push(" GROUP BY party, answer_hours, done_hours");
+            if cells {
+                q.push(", cell_lat, cell_lon");
+            }
+            q.build_query_as().fetch_all(p).await?
+        });
         Ok(rows
             .into_iter()
             .filter(|g| !cells || f.keeps_at(g.cell_lat, g.cell_lon))

@@ -1,6 +1,4 @@
-use sqlx::sqlite::SqliteConnection;
-
-use super::Storage;
+use super::{on, Conn, Maybe, Name, Sql, Stamp, Storage, Time};
 
 /// A staff account about to be created. The password is already hashed.
 #[derive(Debug, Clone)]
@@ -21,20 +19,31 @@ pub enum CreateUserError {
 
 impl Storage {
     pub async fn create_user(&self, user: &NewUser<'_>) -> Result<i64, CreateUserError> {
+        let (username, password_hash, role, created_at) = (
+            user.username.to_owned(),
+            user.password_hash.to_owned(),
+            user.role.to_owned(),
+            user.created_at.to_owned(),
+        );
         let result = self
-            .write_one(
-                sqlx::query(
-                    "INSERT INTO users (username, password_hash, role, created_at)
-                     VALUES (?, ?, ?, ?)",
-                )
-                .bind(user.username.to_owned())
-                .bind(user.password_hash.to_owned())
-                .bind(user.role.to_owned())
-                .bind(user.created_at.to_owned()),
-            )
+            .write1(move |mut c| {
+                Box::pin(async move {
+                    on!(c, |x| sqlx::query_as(
+                        "INSERT INTO users (username, password_hash, role, created_at)
+                         VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(Name::of(&username))
+                    .bind(&password_hash)
+                    .bind(&role)
+                    .bind(Stamp(created_at))
+                    .fetch_one(x)
+                    .await
+                    .map(|(id,): (i64,)| id))
+                })
+            })
             .await;
         match result {
-            Ok(done) => Ok(done.last_insert_rowid()),
+            Ok(id) => Ok(id),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                 Err(CreateUserError::Exists(user.username.to_owned()))
             }
@@ -47,20 +56,24 @@ impl Storage {
         &self,
         username: &str,
     ) -> Result<Option<(String, String)>, sqlx::Error> {
-        sqlx::query_as("SELECT password_hash, role FROM users WHERE username = ?")
-            .bind(username)
-            .fetch_optional(self.pool())
-            .await
+        on!(self.pool(), |p| sqlx::query_as(
+            "SELECT password_hash, role FROM users WHERE username = $1"
+        )
+        .bind(Name::of(username))
+        .fetch_optional(p)
+        .await)
     }
 }
 
 /// Logs an account out everywhere.
-async fn end_sessions(c: &mut SqliteConnection, username: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)")
-        .bind(username)
-        .execute(&mut *c)
-        .await?;
-    Ok(())
+async fn end_sessions(c: &mut Conn<'_>, username: &str) -> Result<(), sqlx::Error> {
+    on!(c, |x| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)"
+    )
+    .bind(Name::of(username))
+    .execute(x)
+    .await
+    .map(|_| ()))
 }
 
 /// A staff account as `user list` shows it.
@@ -69,18 +82,24 @@ pub struct UserSummary {
     pub username: String,
     pub role: String,
     pub disabled: bool,
+    #[sqlx(try_from = "Stamp")]
     pub created_at: String,
+    #[sqlx(try_from = "Maybe<Time>")]
     pub last_login_at: Option<i64>,
 }
 
+/// Accounts by name, case-insensitively (the name column is `COLLATE NOCASE` / `citext`).
+const LIST_USERS: Sql = Sql {
+    sqlite: "SELECT username, role, disabled, created_at, last_login_at FROM users
+             ORDER BY username COLLATE NOCASE",
+    postgres: "SELECT username, role, disabled, created_at, last_login_at FROM users
+               ORDER BY username",
+};
+
 impl Storage {
     pub async fn list_users(&self) -> Result<Vec<UserSummary>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT username, role, disabled, created_at, last_login_at FROM users
-             ORDER BY username COLLATE NOCASE",
-        )
-        .fetch_all(self.pool())
-        .await
+        let sql = LIST_USERS.of(self.kind());
+        on!(self.pool(), |p| sqlx::query_as(sql).fetch_all(p).await)
     }
 
     /// Disables or enables an account; disabling ends its sessions. False: no such user.
@@ -90,17 +109,20 @@ impl Storage {
         disabled: bool,
     ) -> Result<bool, sqlx::Error> {
         let username = username.to_owned();
-        self.write(move |c| {
+        self.write(move |mut c| {
             Box::pin(async move {
-                let done = sqlx::query("UPDATE users SET disabled = ? WHERE username = ?")
-                    .bind(disabled)
-                    .bind(&username)
-                    .execute(&mut *c)
-                    .await?;
+                let done = on!(c, |x| sqlx::query(
+                    "UPDATE users SET disabled = $1 WHERE username = $2"
+                )
+                .bind(disabled)
+                .bind(Name::of(&username))
+                .execute(x)
+                .await?
+                .rows_affected());
                 if disabled {
-                    end_sessions(c, &username).await?;
+                    end_sessions(&mut c, &username).await?;
                 }
-                Ok(done.rows_affected() == 1)
+                Ok(done == 1)
             })
         })
         .await
@@ -113,15 +135,18 @@ impl Storage {
         password_hash: &str,
     ) -> Result<bool, sqlx::Error> {
         let (username, password_hash) = (username.to_owned(), password_hash.to_owned());
-        self.write(move |c| {
+        self.write(move |mut c| {
             Box::pin(async move {
-                let done = sqlx::query("UPDATE users SET password_hash = ? WHERE username = ?")
-                    .bind(&password_hash)
-                    .bind(&username)
-                    .execute(&mut *c)
-                    .await?;
-                end_sessions(c, &username).await?;
-                Ok(done.rows_affected() == 1)
+                let done = on!(c, |x| sqlx::query(
+                    "UPDATE users SET password_hash = $1 WHERE username = $2"
+                )
+                .bind(&password_hash)
+                .bind(Name::of(&username))
+                .execute(x)
+                .await?
+                .rows_affected());
+                end_sessions(&mut c, &username).await?;
+                Ok(done == 1)
             })
         })
         .await
@@ -133,18 +158,23 @@ impl Storage {
     pub async fn secret(&self, name: &str) -> Result<[u8; 32], sqlx::Error> {
         let mut fresh = [0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut fresh);
-        let (value,): (Vec<u8>,) = self
-            .write_returning(
-                // The no-op update makes RETURNING give the stored value when it exists.
-                sqlx::query_as(
-                    "INSERT INTO secrets (name, value) VALUES (?, ?)
-                     ON CONFLICT (name) DO UPDATE SET value = value RETURNING value",
-                )
-                .bind(name.to_owned())
-                .bind(fresh.to_vec()),
-            )
-            .await?
-            .ok_or(sqlx::Error::RowNotFound)?;
+        let name_owned = name.to_owned();
+        let value: Vec<u8> = self
+            .write1(move |mut c| {
+                Box::pin(async move {
+                    // The no-op update makes RETURNING give the stored value when it exists.
+                    on!(c, |x| sqlx::query_as(
+                        "INSERT INTO secrets (name, value) VALUES ($1, $2)
+                         ON CONFLICT (name) DO UPDATE SET value = secrets.value RETURNING value",
+                    )
+                    .bind(&name_owned)
+                    .bind(fresh.to_vec())
+                    .fetch_one(x)
+                    .await
+                    .map(|(v,): (Vec<u8>,)| v))
+                })
+            })
+            .await?;
         value
             .try_into()
             .map_err(|_| sqlx::Error::Protocol(format!("secret {name:?} is not 32 bytes")))

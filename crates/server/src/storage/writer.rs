@@ -44,12 +44,35 @@ pub(super) struct Writer {
     stats: Arc<Counters>,
 }
 
+/// Write totals since start (both backends count into these).
 #[derive(Debug, Default)]
-struct Counters {
+pub(super) struct Counters {
     commits: AtomicU64,
     jobs: AtomicU64,
     failed_commits: AtomicU64,
     commit_micros: AtomicU64,
+}
+
+impl Counters {
+    /// One transaction of `jobs` jobs that took `micros`, committed or not.
+    pub(super) fn record(&self, jobs: u64, micros: u64, committed: bool) {
+        self.commit_micros.fetch_add(micros, Ordering::Relaxed);
+        self.jobs.fetch_add(jobs, Ordering::Relaxed);
+        if committed {
+            self.commits.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.failed_commits.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    pub(super) fn snapshot(&self) -> WriteStats {
+        WriteStats {
+            commits: self.commits.load(Ordering::Relaxed),
+            jobs: self.jobs.load(Ordering::Relaxed),
+            failed_commits: self.failed_commits.load(Ordering::Relaxed),
+            commit_micros: self.commit_micros.load(Ordering::Relaxed),
+        }
+    }
 }
 
 /// Totals since start, for the metrics endpoint.
@@ -115,13 +138,7 @@ impl Writer {
     }
 
     pub(super) fn stats(&self) -> WriteStats {
-        let s = &self.stats;
-        WriteStats {
-            commits: s.commits.load(Ordering::Relaxed),
-            jobs: s.jobs.load(Ordering::Relaxed),
-            failed_commits: s.failed_commits.load(Ordering::Relaxed),
-            commit_micros: s.commit_micros.load(Ordering::Relaxed),
-        }
+        self.stats.snapshot()
     }
 }
 
@@ -201,18 +218,14 @@ async fn commit_group(conn: &mut SqliteConnection, batch: Vec<Job>, stats: &Coun
         delivers.extend(deliver);
     }
     let commit = exec(conn, "COMMIT").await;
-    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    stats.commit_micros.fetch_add(micros, Ordering::Relaxed);
-    stats.jobs.fetch_add(n, Ordering::Relaxed);
+    stats.record(n, super::micros_since(started), commit.is_ok());
     match commit {
         Ok(()) => {
-            stats.commits.fetch_add(1, Ordering::Relaxed);
             for deliver in delivers {
                 deliver(Ok(()));
             }
         }
         Err(e) => {
-            stats.failed_commits.fetch_add(1, Ordering::Relaxed);
             let why = e.to_string();
             tracing::error!(error = %why, jobs = n, "commit failed");
             let _ = exec(conn, "ROLLBACK").await;

@@ -1,4 +1,7 @@
-//! Test harness: a real SQLite file in a fresh temporary directory and the real router.
+//! Test harness: a real database and the real router. The backend is SQLite (a file in a
+//! fresh temporary directory) unless `TK_TEST_DB=postgres`, then a fresh database in this test
+//! process's own throwaway PostgreSQL cluster (`pg.rs`). `scripts/test.sh` runs the server's
+//! tests once per backend.
 #![allow(dead_code)]
 
 use axum::body::Body;
@@ -14,6 +17,35 @@ pub struct TestApp {
     pub router: Router,
     pub db: Storage,
     pub dir: tempfile::TempDir,
+    /// The database's URL (to open it again, or to start the binary on it).
+    pub url: String,
+}
+
+/// Whether this run tests PostgreSQL (`TK_TEST_DB=postgres`) rather than SQLite.
+pub fn postgres() -> bool {
+    matches!(
+        std::env::var("TK_TEST_DB").as_deref(),
+        Ok("postgres" | "postgresql")
+    )
+}
+
+/// A new, empty database of the backend under test: `sqlite://DIR/NAME`, or a fresh database
+/// in this process's PostgreSQL cluster.
+pub fn db_url(dir: &std::path::Path, name: &str) -> String {
+    if postgres() {
+        pg::cluster().new_database()
+    } else {
+        format!("sqlite://{}", dir.join(name).display())
+    }
+}
+
+/// For tests of what only SQLite has (its file, backups, the server lock): says so and
+/// returns true when the run is PostgreSQL's, so the test can end there.
+pub fn sqlite_only(what: &str) -> bool {
+    if postgres() {
+        eprintln!("SQLite only ({what}): covered by the SQLite run");
+    }
+    postgres()
 }
 
 impl TestApp {
@@ -24,11 +56,16 @@ impl TestApp {
     /// `make_config` gets the temporary directory, e.g. to place a widget build in it.
     pub async fn with_config(make_config: impl FnOnce(&std::path::Path) -> AppConfig) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let url = db_url(dir.path(), "test.db");
         let db = Storage::open(&url).await.unwrap();
         let config = make_config(dir.path());
         let router = app(AppState::new(db.clone(), config));
-        TestApp { router, db, dir }
+        TestApp {
+            router,
+            db,
+            dir,
+            url,
+        }
     }
 
     pub async fn request(&self, req: Request<Body>) -> Response {
@@ -222,5 +259,6 @@ impl Response {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
+pub mod pg;
 pub mod process;
 pub mod smtp;

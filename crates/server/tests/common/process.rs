@@ -25,11 +25,18 @@ pub struct Server {
     pub child: Child,
     pub addr: SocketAddr,
     pub url: String,
+    /// What the server logged (standard error), also passed on to the test's.
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
-    /// Starts the binary on a free port with the database `db` (a `sqlite://` URL).
+    /// Starts the binary on a free port with the database `db` (`sqlite://` or `postgres://`).
     pub fn start(dir: &Path, db: &str, extra: &[&str]) -> Server {
+        Server::start_logging(dir, db, extra, "warn")
+    }
+
+    /// [`Server::start`] with `RUST_LOG` set to `filter`.
+    pub fn start_logging(dir: &Path, db: &str, extra: &[&str], filter: &str) -> Server {
         let dist = dist_in(dir);
         let mut child = Command::new(BIN)
             .args([
@@ -41,12 +48,23 @@ impl Server {
             ])
             .arg(&dist)
             .args(extra)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", filter)
             .env_remove("DATABASE_URL")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let keep = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                let mut log = keep.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let url = loop {
@@ -66,7 +84,12 @@ impl Server {
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
         let addr = url.trim_start_matches("http://").parse().unwrap();
-        Server { child, addr, url }
+        Server {
+            child,
+            addr,
+            url,
+            log,
+        }
     }
 
     /// SIGKILL: no chance to flush anything.

@@ -1,0 +1,107 @@
+//! The PostgreSQL side of [`super::Storage`]: the pool, write transactions and the shared
+//! public-pin version.
+
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use futures_util::future::BoxFuture;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection};
+
+use super::writer::Counters;
+use super::{Conn, Either, OpenError};
+
+/// Opens a pool of `size` connections to `url` and runs the PostgreSQL migrations (several
+/// server processes starting at once are safe: sqlx takes an advisory lock for them).
+pub(super) async fn open(url: &str, size: u32) -> Result<PgPool, OpenError> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|source| OpenError::BadUrl {
+            url: redact(url),
+            source,
+        })?
+        .application_name("trygghetskarta-server")
+        .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_secs(2));
+    let pool = PgPoolOptions::new()
+        .max_connections(size.max(2))
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await
+        .map_err(|source| OpenError::Open {
+            path: redact(url),
+            source,
+        })?;
+    sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+    Ok(pool)
+}
+
+/// The URL without its password, for messages.
+pub(super) fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((user_info, host)) if user_info.contains(':') => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}{}", &rest[authority_end..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Runs `job` on a pooled connection, in a transaction of its own when `transaction`; a job
+/// that fails is rolled back.
+pub(super) async fn write<T, F>(
+    pool: &PgPool,
+    stats: &Counters,
+    job: F,
+    transaction: bool,
+) -> Result<T, sqlx::Error>
+where
+    T: Send + 'static,
+    F: for<'c> FnOnce(Conn<'c>) -> BoxFuture<'c, Result<T, sqlx::Error>> + Send + 'static,
+{
+    let started = Instant::now();
+    let mut conn = pool.acquire().await?;
+    let out = if transaction {
+        let mut tx = conn.begin().await?;
+        match job(Either::Postgres(&mut *tx)).await {
+            Ok(value) => tx.commit().await.map(|()| value),
+            // Dropping the transaction rolls it back.
+            Err(e) => Err(e),
+        }
+    } else {
+        job(Either::Postgres(&mut *conn)).await
+    };
+    stats.record(1, super::micros_since(started), out.is_ok());
+    out
+}
+
+/// The public pins' version: the `public_version` sequence's current value.
+pub(super) async fn public_version(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    let (v,): (i64,) = sqlx::query_as("SELECT last_value FROM public_version")
+        .fetch_one(pool)
+        .await?;
+    Ok(v as u64)
+}
+
+/// Bumps the version, after the change has committed: a list built before the bump is built
+/// again on the next request, in every process.
+pub(super) async fn bump_public_version(pool: &PgPool) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT nextval('public_version')")
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(
+            super::redact("postgres://tk:hemligt@db.arboga.se:5432/tk?sslmode=require"),
+            "postgres://tk:***@db.arboga.se:5432/tk?sslmode=require"
+        );
+        assert_eq!(super::redact("postgres://tk@db/tk"), "postgres://tk@db/tk");
+    }
+}

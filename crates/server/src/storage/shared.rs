@@ -1,0 +1,178 @@
+//! What several server processes on one PostgreSQL must share beyond the data: the rate
+//! limiter's day key and counters (`ratelimit.rs` keeps them in memory with SQLite, where one
+//! process owns the file), and which daily tasks have run.
+//!
+//! The rate tables are `UNLOGGED`: never in the write-ahead log or a replica, emptied by a
+//! crash, and left out of backups made with `pg_dump --no-unlogged-table-data`
+//! (docs/OPERATIONS.md). Counters are keyed by HMAC(day key, address); the key row is deleted
+//! when the next UTC day's key is made, and with it any way back to an address.
+
+use super::{on, Kind, Storage};
+
+/// A client's window in one bucket, as the shared limiter counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct RateWindow {
+    /// When the window began, Unix seconds.
+    pub started: i64,
+    pub count: i64,
+    /// The request that returned this window was over the limit (not counted).
+    pub refused: bool,
+}
+
+fn postgres_only(what: &str) -> sqlx::Error {
+    sqlx::Error::Configuration(format!("{what} is kept in the database only on PostgreSQL").into())
+}
+
+impl Storage {
+    /// The rate limiter's key for UTC day `day`: the stored one, or `fresh` if this process is
+    /// the first to ask today. Keys and counters of other days are deleted first.
+    pub async fn rate_key(&self, day: i64, fresh: [u8; 32]) -> Result<[u8; 32], sqlx::Error> {
+        if self.kind() != Kind::Postgres {
+            return Err(postgres_only("the rate limiter's key"));
+        }
+        let key: Vec<u8> = self
+            .write(move |mut c| {
+                Box::pin(async move {
+                    on!(c, |x| sqlx::query("DELETE FROM rate_keys WHERE day <> $1")
+                        .bind(day)
+                        .execute(x)
+                        .await
+                        .map(|_| ()))?;
+                    on!(c, |x| sqlx::query(
+                        "DELETE FROM rate_windows WHERE day <> $1"
+                    )
+                    .bind(day)
+                    .execute(x)
+                    .await
+                    .map(|_| ()))?;
+                    on!(c, |x| sqlx::query_as(
+                        "INSERT INTO rate_keys (day, key) VALUES ($1, $2)
+                         ON CONFLICT (day) DO UPDATE SET key = rate_keys.key RETURNING key",
+                    )
+                    .bind(day)
+                    .bind(fresh.to_vec())
+                    .fetch_one(x)
+                    .await
+                    .map(|(k,): (Vec<u8>,)| k))
+                })
+            })
+            .await?;
+        key.try_into()
+            .map_err(|_| sqlx::Error::Protocol("the rate key is not 32 bytes".into()))
+    }
+
+    /// Counts one request of `client` in `bucket` at `now` unless its window already holds
+    /// `cap`; a window `window` seconds old starts again. Returns the window afterwards (with
+    /// `refused` when it was full). One statement, so concurrent requests from any process
+    /// count exactly.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn rate_hit(
+        &self,
+        client: [u8; 16],
+        bucket: &'static str,
+        day: i64,
+        now: i64,
+        window: i64,
+        cap: i64,
+    ) -> Result<RateWindow, sqlx::Error> {
+        if self.kind() != Kind::Postgres {
+            return Err(postgres_only("a rate counter"));
+        }
+        self.write1(move |mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query_as(
+                    "INSERT INTO rate_windows AS w (client, bucket, day, started, count, refused)
+                     VALUES ($1, $2, $3, $4, LEAST(1, $6), $6 < 1)
+                     ON CONFLICT (client, bucket) DO UPDATE SET
+                        day = $3,
+                        started = CASE WHEN $4 - w.started >= $5 THEN $4 ELSE w.started END,
+                        count = CASE WHEN $4 - w.started >= $5 THEN LEAST(1, $6)
+                                     WHEN w.count >= $6 THEN w.count
+                                     ELSE w.count + 1 END,
+                        refused = CASE WHEN $4 - w.started >= $5 THEN $6 < 1
+                                       ELSE w.count >= $6 END
+                     RETURNING started, count, refused",
+                )
+                .bind(client.to_vec())
+                .bind(bucket)
+                .bind(day)
+                .bind(now)
+                .bind(window)
+                .bind(cap)
+                .fetch_one(x)
+                .await)
+            })
+        })
+        .await
+    }
+
+    /// Takes back one counted request (it was a retry) if its window is still running.
+    pub async fn rate_uncount(
+        &self,
+        client: [u8; 16],
+        bucket: &'static str,
+        now: i64,
+        window: i64,
+    ) -> Result<(), sqlx::Error> {
+        if self.kind() != Kind::Postgres {
+            return Err(postgres_only("a rate counter"));
+        }
+        self.write1(move |mut c| {
+            Box::pin(async move {
+                on!(c, |x| sqlx::query(
+                    "UPDATE rate_windows SET count = GREATEST(count - 1, 0)
+                     WHERE client = $1 AND bucket = $2 AND $3 - started < $4",
+                )
+                .bind(client.to_vec())
+                .bind(bucket)
+                .bind(now)
+                .bind(window)
+                .execute(x)
+                .await
+                .map(|_| ()))
+            })
+        })
+        .await
+    }
+
+    /// The window of `client` in `bucket`, if any.
+    pub async fn rate_window(
+        &self,
+        client: [u8; 16],
+        bucket: &'static str,
+    ) -> Result<Option<RateWindow>, sqlx::Error> {
+        if self.kind() != Kind::Postgres {
+            return Err(postgres_only("a rate counter"));
+        }
+        on!(self.pool(), |p| sqlx::query_as(
+            "SELECT started, count, refused FROM rate_windows WHERE client = $1 AND bucket = $2"
+        )
+        .bind(client.to_vec())
+        .bind(bucket)
+        .fetch_optional(p)
+        .await)
+    }
+
+    /// Claims the run of the daily `task` for UTC day `day`: true for exactly one caller per
+    /// day, whichever server process asks first.
+    pub async fn claim_daily(&self, task: &str, day: i64) -> Result<bool, sqlx::Error> {
+        let task = task.to_owned();
+        let claimed: Option<(i64,)> = self
+            .write1(move |mut c| {
+                Box::pin(async move {
+                    on!(c, |x| sqlx::query_as(
+                        "INSERT INTO daily_runs (task, day) VALUES ($1, $2)
+                         ON CONFLICT (task) DO UPDATE SET day = excluded.day
+                            WHERE daily_runs.day < excluded.day
+                         RETURNING day",
+                    )
+                    .bind(&task)
+                    .bind(day)
+                    .fetch_optional(x)
+                    .await)
+                })
+            })
+            .await?;
+        Ok(claimed.is_some())
+    }
+}

@@ -1,0 +1,82 @@
+//! The indexes the filters, hotspots, exports and the public list need are there and used: the
+//! database's own plan (`EXPLAIN` / `EXPLAIN QUERY PLAN`) for those queries over 20 000 pins,
+//! on the backend under test.
+
+mod common;
+
+use common::TestApp;
+use trygghetskarta_server::filter;
+use trygghetskarta_server::storage::{Kind, PinRow};
+
+fn pins(n: usize) -> Vec<PinRow> {
+    (0..n)
+        .map(|i| PinRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            lat: 59.30 + (i % 997) as f64 * 0.0002,
+            lon: 15.60 + (i % 991) as f64 * 0.0004,
+            category: ["traffic", "drugs", "lighting"][i % 3].into(),
+            time_of_day: "night".into(),
+            comment: None,
+            place_description: None,
+            delete_token: "t".repeat(64),
+            // One pin an hour over two and a bit years.
+            created_at: 1_735_686_000 + i as i64 * 3600,
+            agree_count: 0,
+            hidden: i % 40 == 0,
+            comment_approved: false,
+            hidden_reason: None,
+            follow_up: Default::default(),
+        })
+        .collect()
+}
+
+async fn plans(app: &TestApp, query: &str) -> [String; 2] {
+    let (f, _) = filter::parse(Some(query), &[], &[]).unwrap();
+    app.db.query_plans(&f).await.unwrap()
+}
+
+#[tokio::test]
+async fn lists_exports_and_the_public_list_read_through_their_indexes() {
+    let app = TestApp::new().await;
+    app.db.import_pins(&pins(20_000)).await.unwrap();
+    let kind = app.db.kind();
+
+    // Everything, oldest first (exports, staff lists, hotspots): read in index order, no sort.
+    let [all, public] = plans(&app, "").await;
+    eprintln!("all pins:\n{all}\npublic list:\n{public}");
+    match kind {
+        Kind::Sqlite => {
+            assert!(all.contains("USING INDEX pins_created_at"), "{all}");
+        }
+        Kind::Postgres => {
+            assert!(all.contains("Index Scan using pins_created"), "{all}");
+            assert!(public.contains("pins_public"), "{public}");
+            assert!(!public.contains("Sort"), "{public}");
+        }
+    }
+    assert!(
+        !all.contains("TEMP B-TREE") && !all.contains("Sort"),
+        "{all}"
+    );
+
+    // A month: only that month's part of the index is read.
+    let [month, _] = plans(&app, "from=2026-03-01&to=2026-03-31").await;
+    eprintln!("one month:\n{month}");
+    match kind {
+        Kind::Sqlite => assert!(
+            month.contains(
+                "SEARCH pins USING INDEX pins_created_at (created_at>? AND created_at<?)"
+            ),
+            "{month}"
+        ),
+        Kind::Postgres => assert!(
+            month.contains("pins_created") && month.contains("Index Cond: ((created_at >="),
+            "{month}"
+        ),
+    }
+
+    // A small map box: the position index.
+    let [map_box, _] = plans(&app, "bbox=15.80,59.38,15.81,59.39").await;
+    eprintln!("a map box:\n{map_box}");
+    assert!(map_box.contains("pins_position"), "{map_box}");
+}
