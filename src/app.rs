@@ -113,6 +113,19 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     if let Some(id) = crate::dom::query_param("dialog").filter(|_| sections.dialogues) {
         dialogue_section.show(format!("tk-dialog-{id}"));
     }
+    // Upcoming sessions are what the medborgarlöfte offers residents: their list opens by itself
+    // once there are any (its part is fetched when the list arrives, after the map's own files).
+    let dialogues_shown = StoredValue::new(false);
+    Effect::new(move |_| {
+        let any = dialogues.with(|d| {
+            d.as_ref()
+                .is_some_and(|r| r.as_ref().is_ok_and(|v| !v.is_empty()))
+        });
+        if any && !dialogues_shown.get_value() {
+            dialogues_shown.set_value(true);
+            dialogue_section.open.set(true);
+        }
+    });
     let updates_section = Section::new();
 
     report.start(base);

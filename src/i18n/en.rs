@@ -21,7 +21,7 @@ pub static STRINGS: Strings = Strings {
     new_answer: "New answer",
     new_answer_one: "You have 1 new answer to your pins",
     new_answers_many: "You have {n} new answers to your pins",
-    show_my_pins: "Show",
+    show_my_pins: "Show my reports",
     notify_question: "Would you like an e-mail when something happens with your pin?",
     notify_email_label: "Your e-mail address",
     notify_privacy: "The address is only used to tell you what happens with this pin. It is never shown to anyone or handed out, and it is deleted at the latest 30 days after the matter is closed. Every e-mail has a link to stop them.",

@@ -21,7 +21,7 @@ pub static STRINGS: Strings = Strings {
     new_answer: "Nytt svar",
     new_answer_one: "Du har 1 nytt svar på dina markeringar",
     new_answers_many: "Du har {n} nya svar på dina markeringar",
-    show_my_pins: "Visa",
+    show_my_pins: "Visa mina markeringar",
     notify_question: "Vill du få ett mejl när något händer med din markering?",
     notify_email_label: "Din e-postadress",
     notify_privacy: "Adressen används bara för att berätta vad som händer med den här markeringen. Den visas aldrig för någon, lämnas aldrig ut och raderas senast 30 dagar efter att ärendet är avslutat. Varje mejl har en länk för att sluta få mejl.",
