@@ -35,7 +35,7 @@ impl Api {
             .http
             .post(format!("{}/api/session", self.base))
             .header("content-type", "application/json")
-            .body((&json!({"username": user, "password": PASSWORD})).to_string())
+            .body(json!({"username": user, "password": PASSWORD}).to_string())
             .send()
             .await
             .unwrap();
@@ -58,7 +58,7 @@ impl Api {
         }
         let res = req
             .header("content-type", "application/json")
-            .body((&body).to_string())
+            .body(body.to_string())
             .send()
             .await
             .unwrap();
@@ -342,7 +342,7 @@ async fn a_copy_into_postgresql_answers_every_export_and_feed_byte_for_byte() {
     )
     .await;
 
-    let paths = readings(&pins, &[ahead.clone(), held.clone()], &[action.clone()]);
+    let paths = readings(&pins, &[ahead.clone(), held.clone()], std::slice::from_ref(&action));
     let mut before = Vec::new();
     for p in &paths {
         let (status, body) = api.get(p, &planner).await;

@@ -125,10 +125,14 @@ fn nginx(dir: &Path, upstreams: &[SocketAddr]) -> Nginx {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("nginx (scripts/setup.sh --test installs nginx-light)");
-    let url = format!("https://127.0.0.1:{tls}");
+    // Stopped by its Drop from here on, whether it starts or not.
+    let proxy = Nginx {
+        child,
+        url: format!("https://127.0.0.1:{tls}"),
+    };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", tls)).is_ok() {
-            return Nginx { child, url };
+            return proxy;
         }
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -294,9 +294,9 @@ impl Storage {
             .await
             .map(|_| ()))?;
         self.write1(|mut c| {
-            Box::pin(async move {
-                on!(c, |x| sqlx::query("SELECT 1").execute(x).await.map(|_| ()))
-            })
+            Box::pin(
+                async move { on!(c, |x| sqlx::query("SELECT 1").execute(x).await.map(|_| ())) },
+            )
         })
         .await
     }

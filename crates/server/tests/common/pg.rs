@@ -137,12 +137,13 @@ impl Cluster {
             data = data.display(),
             dir = dir.display(),
         );
+        // `setsid --fork`: the command we wait for returns at once, the watchdog lives on.
         Command::new("setsid")
-            .args(["sh", "-c", &script])
+            .args(["--fork", "sh", "-c", &script])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .spawn()
+            .status()
             .expect("the cluster's watchdog");
         Cluster { dir, port }
     }
