@@ -342,7 +342,11 @@ async fn a_copy_into_postgresql_answers_every_export_and_feed_byte_for_byte() {
     )
     .await;
 
-    let paths = readings(&pins, &[ahead.clone(), held.clone()], std::slice::from_ref(&action));
+    let paths = readings(
+        &pins,
+        &[ahead.clone(), held.clone()],
+        std::slice::from_ref(&action),
+    );
     let mut before = Vec::new();
     for p in &paths {
         let (status, body) = api.get(p, &planner).await;
