@@ -20,6 +20,16 @@ pub fn update_id(id: &uuid::Uuid) -> String {
     format!("tk-update-{id}")
 }
 
+/// Scrolls to an action's entry in "Vad händer?" and focuses it (the map's action marker and
+/// the pin card's "Ingår i åtgärden" link lead there). The lookup also searches the widget's
+/// shadow root, where a plain `#fragment` link would not reach.
+pub fn go_to_update(id: &uuid::Uuid) {
+    if let Some(el) = crate::dom::by_id(&update_id(id)) {
+        el.scroll_into_view();
+        let _ = el.focus();
+    }
+}
+
 #[component]
 pub fn ActionLayer(actions: Actions, viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
     let strings = use_strings();
@@ -68,19 +78,14 @@ pub fn ActionLayer(actions: Actions, viewport: RwSignal<Option<Viewport>>) -> im
                     a.title,
                     s.action_state(a.state).to_lowercase()
                 );
-                let target = update_id(&a.id);
+                let id = a.id;
                 view! {
                     <button
                         type="button"
                         class=format!("tk-marker tk-action-marker tk-action-marker--{}", a.state.code())
                         style=style
                         aria-label=label
-                        on:click=move |_| {
-                            if let Some(el) = crate::dom::by_id(&target) {
-                                el.scroll_into_view();
-                                let _ = el.focus();
-                            }
-                        }
+                        on:click=move |_| go_to_update(&id)
                     >
                         <svg class="tk-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                             <path d="M5 2h2v1h11l-2 4 2 4H7v11H5z"></path>

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::state::ReportState;
 use crate::api::ApiBase;
-use crate::components::action_layer::Actions;
+use crate::components::action_layer::{go_to_update, update_id, Actions};
 use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
 use crate::i18n::fill;
@@ -89,12 +89,19 @@ pub fn Answer(pin: PublicPin) -> impl IntoView {
                         <footer>{format!("{} {}, {}", s.answer_from, s.party(r.party), r.date)}</footer>
                     </blockquote>
                 })}
-                {move || action().map(|a| view! {
+                {move || action().map(|a| {
+                    let id = a.id;
+                    view! {
                     <p class="tk-answer-action">
-                        {s.part_of_action} ": " <strong>{a.title}</strong>
+                        {s.part_of_action} ": "
+                        <a class="tk-answer-action-link" href=format!("#{}", update_id(&id))
+                            on:click=move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                go_to_update(&id);
+                            }><strong>{a.title}</strong></a>
                         {format!(" ({})", s.action_state(a.state).to_lowercase())}
                     </p>
-                })}
+                }})}
             </div>
         }
     })
