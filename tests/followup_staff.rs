@@ -9,12 +9,12 @@ use trygghetskarta::model::action_form::{
 };
 use trygghetskarta::model::answer::{BulkSelection, StatusForm};
 use trygghetskarta_shared::followup::MAX_RESPONSE_CHARS;
+use trygghetskarta_shared::staff::Count;
 use trygghetskarta_shared::{
     Action, ActionParty, ActionState, Category, Dialogue, DialogueKind, DialogueOrganiser,
     DialogueOutcome, DialogueStatus, Hotspot, NoActionReason, Party, PinStatus, PublicResponse,
     StaffPin, TimeOfDay,
 };
-use trygghetskarta_shared::staff::Count;
 use uuid::Uuid;
 
 fn pin() -> StaffPin {
@@ -208,7 +208,10 @@ fn the_action_form_names_the_first_field_to_fix() {
     f.cancel_reason = "Bostadsbolaget gör det själva.".into();
     let input = f.to_input(true).unwrap();
     assert_eq!(input.party_name.as_deref(), Some("Arboga Bostäder"));
-    assert_eq!(input.cancel_reason.as_deref(), Some("Bostadsbolaget gör det själva."));
+    assert_eq!(
+        input.cancel_reason.as_deref(),
+        Some("Bostadsbolaget gör det själva.")
+    );
     assert_eq!((input.lat, input.lon, input.area), (59.39, 15.84, None));
     assert_eq!(input.starts_on.as_deref(), Some("2027-06-01"));
     // The reason and the other party's name go only with their state and party.
@@ -305,7 +308,10 @@ fn session(ends_at: &str) -> Dialogue {
 #[test]
 fn times_with_offsets_become_seconds_and_a_session_closes_once_it_has_ended() {
     assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
-    assert_eq!(unix_seconds("2027-05-11T19:30:00+02:00"), Some(1_810_056_600));
+    assert_eq!(
+        unix_seconds("2027-05-11T19:30:00+02:00"),
+        Some(1_810_056_600)
+    );
     assert_eq!(
         unix_seconds("2027-05-11T17:30:00.250Z"),
         unix_seconds("2027-05-11T19:30:00+02:00")

@@ -296,7 +296,13 @@ pub async fn save_action(
 ) -> Result<Action, ApiError> {
     match id {
         None => send_json(Request::post(&base.url("/api/actions")), input).await,
-        Some(id) => send_json(Request::put(&base.url(&format!("/api/actions/{id}"))), input).await,
+        Some(id) => {
+            send_json(
+                Request::put(&base.url(&format!("/api/actions/{id}"))),
+                input,
+            )
+            .await
+        }
     }
 }
 

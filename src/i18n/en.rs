@@ -247,7 +247,7 @@ pub static STRINGS: Strings = Strings {
     section_not_found_heading: "Page not found",
     section_not_found: "There is no such part of the staff view. Choose one of the parts in the menu above.",
     lagesbild_intro: "The selection and where reports gather. Charts over time, comparisons and a printable report will come here.",
-    atgarder_intro: "The action plan will come here: what the kommun and the police do, where, and how it goes.",
+    atgarder_intro: "The action plan: what the municipality, the police and others do, where, and how it goes. Title, description, place, state and progress notes are public in “What is happening?”.",
     sort_label: "Sort",
     sort_newest: "Newest first",
     sort_agreed: "Most agreed",

@@ -245,7 +245,7 @@ pub static STRINGS: Strings = Strings {
     section_not_found_heading: "Sidan finns inte",
     section_not_found: "Det finns ingen sådan del av personalvyn. Välj en av delarna i menyn ovan.",
     lagesbild_intro: "Urvalet och var markeringarna samlas. Diagram över tid, jämförelser och en utskrivbar rapport kommer här.",
-    atgarder_intro: "Här kommer handlingsplanens åtgärder: vad kommunen och polisen gör, var, och hur det går.",
+    atgarder_intro: "Handlingsplanens åtgärder: vad kommunen, polisen och andra gör, var, och hur det går. Rubrik, beskrivning, plats, läge och lägesrapporter visas för alla i ”Vad händer?”.",
     sort_label: "Sortera",
     sort_newest: "Nyast först",
     sort_agreed: "Flest håller med",

@@ -71,7 +71,10 @@ impl Default for ActionForm {
 
 /// A ring of `[lon, lat]` without its closing point.
 fn open_ring(ring: &[[f64; 2]]) -> Vec<LonLat> {
-    let mut out: Vec<LonLat> = ring.iter().map(|[lon, lat]| LonLat::lat_lon(*lat, *lon)).collect();
+    let mut out: Vec<LonLat> = ring
+        .iter()
+        .map(|[lon, lat]| LonLat::lat_lon(*lat, *lon))
+        .collect();
     if out.len() > 1 && out.first() == out.last() {
         out.pop();
     }
@@ -108,8 +111,10 @@ impl ActionForm {
     /// "Skapa åtgärd här": a new action over a hotspot: its outline as the area (its centre
     /// when the pins lie on a line), its pins, its name as the title.
     pub fn from_hotspot(h: &Hotspot, name: &str) -> ActionForm {
-        let mut f = ActionForm::default();
-        f.title = name.chars().take(MAX_ACTION_TITLE_CHARS).collect();
+        let mut f = ActionForm {
+            title: name.chars().take(MAX_ACTION_TITLE_CHARS).collect(),
+            ..ActionForm::default()
+        };
         f.use_hotspot(h);
         f
     }
@@ -186,7 +191,9 @@ impl ActionForm {
             return Err(("title", "too_long"));
         }
         let party_name = match self.party {
-            ActionParty::Other => Some(trimmed(&self.party_name).ok_or(("party_name", "required"))?),
+            ActionParty::Other => {
+                Some(trimmed(&self.party_name).ok_or(("party_name", "required"))?)
+            }
             _ => None,
         };
         if !self.area.is_empty() && self.area.len() < 3 && self.point.is_none() {

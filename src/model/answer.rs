@@ -75,7 +75,10 @@ impl StatusForm {
         }
         let response = self.response.trim().to_owned();
         if response.is_empty()
-            && matches!(reason, Some(NoActionReason::NotOurs | NoActionReason::Other))
+            && matches!(
+                reason,
+                Some(NoActionReason::NotOurs | NoActionReason::Other)
+            )
         {
             return Err(("response", "required"));
         }
