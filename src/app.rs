@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::action_layer::ActionLayer;
+use crate::components::action_layer::{ActionLayer, UpdatesSection};
 use crate::components::dialogue_list::{dialogues_part, DialogueMarkers, DIALOGUES_HEADING};
 use crate::components::header::Header;
 use crate::components::map_view::MapView;
@@ -127,6 +127,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         }
     });
     let updates_section = Section::new();
+    provide_context(UpdatesSection(updates_section));
 
     report.start(base);
 

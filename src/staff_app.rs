@@ -12,7 +12,7 @@ use crate::api::{self, ApiBase};
 use crate::components::header::Header;
 use crate::components::staff::login::LoginForm;
 use crate::components::staff::shell::{provide_staff_state, StaffShell};
-use crate::components::staff::PlanAt;
+use crate::components::staff::{ActionAt, PlanAt};
 use crate::context::{provide_widget, use_strings};
 use crate::geo::basemap::Basemap;
 use crate::model::options::WidgetConfig;
@@ -45,6 +45,7 @@ pub fn StaffApp(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl Int
     let base = expect_context::<ApiBase>();
     let who = RwSignal::new(Who::Checking);
     provide_context(PlanAt(RwSignal::new(None)));
+    provide_context(ActionAt(RwSignal::new(None)));
     // The address (section and selection) is read before the login, so a link a colleague
     // sent opens its selection once logged in.
     provide_staff_state();

@@ -2,9 +2,12 @@
 // ("Vi undersöker"), then link it to an action that is completed; the resident's phone shows
 // "Nytt svar" and the answer, the mail arrives, "Vad händer?" lists the action and the map shows
 // it; an organiser closes a dialogue with its outcome, which residents see. axe-core and the
-// keyboard on the new parts, in Swedish and English.
+// keyboard on the new parts, in Swedish and English. Staff work through /personal: the answer
+// form on a pin's card, Åtgärder, "Stäng med Vad vi hörde", bulk answers ("Svara alla") and
+// "Skapa åtgärd här" on a hotspot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { startServer, startSmtp, launchBrowser, openPage, axeViolations } from '../lib/harness.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -16,6 +19,28 @@ let planner;
 let organiser;
 
 const api = (...args) => server.api(...args);
+const PASSWORD = 'a long enough secret';
+
+/** A staff member's page, logged in, at `path`. */
+async function openStaff(name, path, options = { viewport: { width: 1280, height: 900 } }) {
+  const opened = await openPage(browser, `${server.url}${path}`, options);
+  await opened.page.fill('#tk-login-user', name);
+  await opened.page.fill('#tk-login-password', PASSWORD);
+  await opened.page.click('.tk-login button[type=submit]');
+  await opened.page.locator('.tk-staff-nav').waitFor();
+  // Only the session probe before the login answers 401; nothing after it may fail.
+  opened.errors.length = 0;
+  return opened;
+}
+
+/** Presses Tab until the focused element matches `selector` (keyboard only); fails after `max`. */
+async function tabTo(page, selector, max = 80) {
+  for (let i = 0; i < max; i += 1) {
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
 
 before(async () => {
   smtp = await startSmtp();
@@ -26,6 +51,7 @@ before(async () => {
   browser = await launchBrowser();
   planner = await server.staff('pia', 'planner');
   organiser = await server.staff('olle', 'organiser');
+  await server.staff('adam', 'admin');
 });
 
 after(async () => {
@@ -35,7 +61,7 @@ after(async () => {
 });
 
 test('a resident hears back: state, answer, new-answer badge, e-mail and the action', async () => {
-  const { page, context, errors } = await openPage(browser, `${server.url}/`, PHONE);
+  const { page, context, errors } = await openPage(browser, `${server.url}/`, { ...PHONE, bypassCSP: true });
   await page.waitForSelector('path.tk-kommun');
   await page.tap('.tk-start-report');
   await page.tap('.tk-choose-here');
@@ -53,9 +79,36 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
   const [pin] = await api('GET', '/api/pins');
   assert.ok(!JSON.stringify(pin).includes('example.se'), 'the address is not public');
 
-  // Staff answer it.
-  await api('POST', `/api/staff/pins/${pin.id}/status`, planner,
-    { status: 'investigating', response: 'Vi har bett tekniska förvaltningen titta på belysningen.' });
+  // A planner answers it in /personal: the answer form on the pin's card.
+  const staff = await openStaff('pia', '/personal/markeringar');
+  const card = staff.page.locator(`.tk-pin-list .tk-pin-card[data-pin="${pin.id}"]`);
+  await card.waitFor();
+  assert.match(await card.textContent(), /Mottagen/);
+  assert.match(await card.textContent(), /Inget publikt svar ännu\./);
+  await card.locator('.tk-answer-pin').click();
+  const form = card.locator('.tk-answer-form');
+  assert.match(await form.textContent(), /Skriv inga personuppgifter/, 'the editor says the answer is public');
+  // "Ingen åtgärd" needs a reason: the message is Swedish, beside the field, nothing is stored.
+  await form.getByLabel('Ingen åtgärd').check();
+  await form.locator('.tk-save-answer').click();
+  await form.locator('.tk-field-error:has-text("Välj ett skäl.")').waitFor();
+  await form.getByLabel('Skäl till att ingen åtgärd görs').selectOption('not_ours');
+  await form.locator('.tk-save-answer').click();
+  await form.locator('.tk-field-error:has-text("Skriv i svaret vem det har vidarebefordrats till")').waitFor();
+  assert.equal((await api('GET', `/api/staff/pins/${pin.id}`, planner)).status, 'received');
+  await form.getByLabel('Vi undersöker').check();
+  await form.getByLabel('Publikt svar').fill('Vi har bett tekniska förvaltningen titta på belysningen.');
+  assert.match(await form.locator('.tk-char-count').textContent(), /^944 tecken kvar$/);
+  await form.locator('.tk-save-answer').click();
+  await staff.page.waitForSelector('.tk-answer-status:has-text("Svaret är sparat.")');
+  const answered = staff.page.locator(`.tk-pin-list .tk-pin-card[data-pin="${pin.id}"]`);
+  await answered.locator('.tk-answer-text:has-text("Vi har bett tekniska förvaltningen")').waitFor();
+  assert.match(await answered.textContent(), /Status: Vi undersöker/);
+  assert.match(await answered.textContent(), /Svar från Arboga kommun/);
+  // The history shows the change of state with the answer.
+  await answered.locator('.tk-history').click();
+  await answered.locator('.tk-history-list:has-text("Mottagen → Vi undersöker")').waitFor();
+  assert.match(await answered.locator('.tk-history-list').textContent(), /pia/);
   await page.reload();
   await page.waitForSelector('.tk-new-answers:has-text("Du har 1 nytt svar på dina markeringar")');
   // "Visa mina markeringar" opens the section (a part of its own) at its heading.
@@ -66,10 +119,14 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
   assert.match(await mine.textContent(), /Vi undersöker/);
   assert.match(await mine.textContent(), /Vi har bett tekniska förvaltningen titta på belysningen\./);
   assert.match(await mine.textContent(), /Svar från Arboga kommun/);
+  let violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `Mina markeringar with "Nytt svar": ${violations.join('\n')}`);
   // The marker says its state in its name, and the pin's card shows the answer.
   const marker = page.getByRole('button', { name: 'Dålig belysning, kväll: vi undersöker', exact: true });
   await marker.tap();
   await page.waitForSelector('.tk-selected .tk-answer:has-text("Vi undersöker")');
+  violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `the pin card with an answer: ${violations.join('\n')}`);
   // The next visit, the answer is no longer new.
   await page.reload();
   await page.tap('#tk-mine-heading button');
@@ -77,17 +134,55 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
   assert.equal(await page.locator('.tk-badge--new').count(), 0);
   assert.equal(await page.locator('.tk-new-answers').count(), 0);
 
-  // Linked to an action that is completed: the pin is done, "Vad händer?" lists the action.
-  const where = { lat: pin.lat + 0.001, lon: pin.lon };
-  const action = await api('POST', '/api/actions', planner, {
-    title: 'Ny belysning vid gångtunneln', description: 'Sex nya LED-armaturer.',
-    party: 'kommun', ...where, state: 'planned', pins: [pin.id],
-  });
-  await api('PUT', `/api/actions/${action.id}`, planner, {
-    title: 'Ny belysning vid gångtunneln', description: 'Sex nya LED-armaturer.',
-    party: 'kommun', ...where, state: 'done', pins: [pin.id],
-  });
-  await api('POST', `/api/actions/${action.id}/notes`, planner, { text: 'Armaturerna är på plats.' });
+  // Linked to an action that is completed, through Åtgärder: the pin is done, "Vad händer?"
+  // lists the action.
+  await staff.page.locator('.tk-staff-nav a[data-section="atgarder"]').click();
+  await staff.page.locator('.tk-new-action').click();
+  const editor = staff.page.locator('.tk-action-editor');
+  await staff.page.fill('#tk-a-title', 'Ny belysning vid gångtunneln');
+  await staff.page.fill('#tk-a-description', 'Sex nya LED-armaturer.');
+  // Saving without a place says what is missing.
+  await editor.locator('.tk-save-action').click();
+  await editor.locator('.tk-field-error:has-text("Välj en punkt på kartan")').waitFor();
+  await editor.locator('path.tk-kommun').first().waitFor();
+  await editor.locator('.tk-surface').scrollIntoViewIfNeeded();
+  const box = await editor.locator('.tk-surface').boundingBox();
+  await staff.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2 - 20);
+  await editor.locator('.tk-action-place-state:has-text("En punkt är vald.")').waitFor();
+  // A pasted link to the pin links it.
+  await staff.page.fill('#tk-a-paste', 'inte-ett-id');
+  await editor.locator('.tk-paste-add').click();
+  await editor.locator('.tk-field-error:has-text("Det där är inte id:n för markeringar.")').waitFor();
+  await staff.page.fill('#tk-a-paste', `${server.url}/?pin=${pin.id}`);
+  await editor.locator('.tk-paste-add').click();
+  await editor.locator('.tk-action-pin-count:has-text("1 markeringar är kopplade.")').waitFor();
+  assert.equal(await staff.page.isChecked('#tk-a-update-pins'), true, 'the pins follow by default');
+  await editor.locator('.tk-save-action').click();
+  await staff.page.waitForSelector('.tk-actions-section > .tk-status:has-text("Åtgärden är sparad.")');
+  const [action] = await api('GET', '/api/actions');
+  assert.equal(action.title, 'Ny belysning vid gångtunneln');
+  assert.deepEqual(action.pins, [pin.id]);
+  assert.equal((await api('GET', `/api/staff/pins/${pin.id}`, planner)).status, 'planned');
+  const row = staff.page.locator(`.tk-action[data-action="${action.id}"]`);
+  assert.match(await row.textContent(), /Planerad/);
+  assert.match(await row.textContent(), /1 markeringar ingår/);
+  // Completed, with a progress note.
+  await row.locator('.tk-edit-action').click();
+  await staff.page.fill('#tk-note-text', 'Armaturerna är på plats.');
+  await staff.page.click('.tk-add-note');
+  await staff.page.waitForSelector('.tk-note-list:has-text("Armaturerna är på plats.")');
+  await staff.page.selectOption('#tk-a-state', 'done');
+  await editor.locator('.tk-save-action').click();
+  await staff.page.waitForSelector('.tk-actions-section > .tk-status:has-text("Åtgärden är sparad.")');
+  await row.locator('.tk-action-latest:has-text("Armaturerna är på plats.")').waitFor();
+  assert.match(await row.textContent(), /Genomförd/);
+  // The filter by state.
+  await staff.page.selectOption('#tk-actions-state', 'planned');
+  await staff.page.waitForSelector('.tk-actions-empty');
+  await staff.page.selectOption('#tk-actions-state', 'done');
+  await row.waitFor();
+  assert.deepEqual(staff.errors, []);
+  await staff.context.close();
   await page.reload();
   await page.tap('#tk-mine-heading button');
   await page.tap('#tk-updates-heading button');
@@ -100,6 +195,10 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
   assert.match(await entry.textContent(), /Genomförd/);
   assert.match(await entry.textContent(), /Armaturerna är på plats\./, 'the latest progress note');
   // The action is on the map, and choosing it leads to its entry.
+  // The pin's card links to the action's entry.
+  await page.getByRole('button', { name: 'Dålig belysning, kväll: åtgärdad', exact: true }).tap();
+  await page.locator('.tk-selected .tk-answer-action-link').click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), `tk-update-${action.id}`);
   const flag = page.getByRole('button', { name: 'Åtgärd: Ny belysning vid gångtunneln (genomförd)' });
   // (By keyboard: at this zoom the pin's marker lies over the action's.)
   await flag.focus();
@@ -132,11 +231,28 @@ test('an organiser closes a dialogue with what was heard, and residents see it',
   const action = await api('POST', '/api/actions', organiser, {
     title: 'Klipp buskarna vid gångvägen', party: 'kommun', lat: 59.394, lon: 15.838, state: 'planned',
   });
-  await api('POST', `/api/dialogues/${d.id}/close`, organiser, {
-    summary: 'Många kände sig otrygga på gångvägen bakom stationen på kvällen.',
-    participants: 17, themes: ['lighting', 'drugs'], other_themes: 'Buskage', actions: [action.id],
-  });
-  const { page, context, errors } = await openPage(browser, `${server.url}/?dialog=${d.id}`, { viewport: { width: 1280, height: 900 } });
+  const staff = await openStaff('olle', '/personal/dialoger');
+  const row = staff.page.locator('.tk-dialogue', { hasText: 'Trygghetsvandring vid stationen' });
+  await row.locator('.tk-close-dialogue').click();
+  const form = row.locator('.tk-close-form');
+  await form.getByLabel('Antal deltagare').fill('17');
+  await form.locator('.tk-confirm-close').click();
+  await form.locator('.tk-field-error:has-text("Fyll i det här fältet.")').waitFor();
+  await form.getByLabel('Sammanfattning (publik)').fill('Många kände sig otrygga på gångvägen bakom stationen på kvällen.');
+  await form.getByLabel('Dålig belysning').check();
+  await form.getByLabel('Narkotika').check();
+  await form.getByLabel('Andra teman (fritext)').fill('Buskage');
+  await form.getByLabel('Klipp buskarna vid gångvägen (planerad)').check();
+  await form.locator('.tk-confirm-close').click();
+  await staff.page.waitForSelector('.tk-staff-dialogues > .tk-status:has-text("Dialogen är stängd")');
+  // Closed sessions show their outcome in the staff list, and cannot be closed again.
+  await row.locator('.tk-outcome:has-text("17 deltagare")').waitFor();
+  assert.match(await row.textContent(), /Genomförd/);
+  assert.match(await row.locator('.tk-outcome').textContent(), /Beslutade åtgärder: Klipp buskarna vid gångvägen/);
+  assert.equal(await row.locator('.tk-close-dialogue').count(), 0);
+  assert.deepEqual(staff.errors, []);
+  await staff.context.close();
+  const { page, context, errors } = await openPage(browser, `${server.url}/?dialog=${d.id}`, { viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const closed = page.locator(`#tk-dialog-${d.id}`);
   await closed.waitFor();
   const text = await closed.textContent();
@@ -148,6 +264,8 @@ test('an organiser closes a dialogue with what was heard, and residents see it',
   assert.equal(await page.evaluate(() => document.activeElement?.id), `tk-dialog-${d.id}`, 'the calendar link opens it');
   await page.click('#tk-updates-heading button');
   assert.match(await page.textContent('.tk-update-list'), /Trygghetsvandring vid stationen/);
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `Genomförda dialoger: ${violations.join('\n')}`);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -161,6 +279,9 @@ for (const [name, options] of [
     await page.waitForSelector('path.tk-kommun');
     await page.click('#tk-updates-heading button');
     await page.waitForSelector('.tk-update-list');
+    // "Genomförda dialoger" with what was heard (closed in the test before).
+    const heard = options.locale === 'en-GB' ? 'What we heard' : 'Vad vi hörde';
+    await page.waitForSelector(`.tk-dialogue--closed:has-text("${heard}")`);
     let violations = await axeViolations(page);
     assert.deepEqual(violations, [], violations.join('\n'));
     await page.click('.tk-start-report');
@@ -191,3 +312,138 @@ test('the e-mail opt-in works by keyboard alone', async () => {
   await page.waitForSelector('.tk-status:has-text("Tack!")');
   await context.close();
 });
+
+test('one answer for a hotspot and for the ticked pins, and "Skapa åtgärd här"', async () => {
+  // Four pins about one dark path: a hotspot.
+  const ids = [];
+  for (let i = 0; i < 4; i += 1) {
+    const id = randomUUID();
+    ids.push(id);
+    await api('POST', '/api/pins', null, {
+      id, lat: 59.3905 + i * 0.0002, lon: 15.8290, category: 'lighting', time_of_day: 'night',
+    });
+  }
+  const staff = await openStaff('pia', '/personal/markeringar');
+  const { page } = staff;
+  const spot = page.locator('.tk-hotspot', { hasText: '4 markeringar' });
+  await spot.locator('.tk-answer-hotspot').click();
+  const form = spot.locator('.tk-answer-form');
+  assert.match(await form.textContent(), /Ett svar till 4 markeringar/);
+  await form.getByLabel('Åtgärd planerad').check();
+  await form.getByLabel('Publikt svar').fill('Gångvägen får belysning under hösten.');
+  await form.locator('.tk-save-answer').click();
+  await page.waitForSelector('.tk-answer-status:has-text("4 markeringar har fått svaret.")');
+  for (const id of ids) {
+    const p = await api('GET', `/api/staff/pins/${id}`, planner);
+    assert.equal(p.status, 'planned');
+    assert.equal(p.response.text, 'Gångvägen får belysning under hösten.');
+  }
+  // Two ticked pins in the list get one answer.
+  for (const id of ids.slice(0, 2)) {
+    await page.locator(`.tk-pin-list .tk-pin-card[data-pin="${id}"] .tk-pick-box`).check();
+  }
+  await page.waitForSelector('.tk-bulk-count:has-text("2 markeringar valda")');
+  await page.click('.tk-answer-selected');
+  const bulk = page.locator('.tk-bulk-bar .tk-answer-form');
+  await bulk.getByLabel('Ingen åtgärd').check();
+  await bulk.getByLabel('Skäl till att ingen åtgärd görs').selectOption('duplicate');
+  await bulk.locator('.tk-save-answer').click();
+  await page.waitForSelector('.tk-answer-status:has-text("2 markeringar har fått svaret.")');
+  await page.waitForSelector('.tk-bulk-count:has-text("0 markeringar valda")');
+  for (const [i, id] of ids.entries()) {
+    const p = await api('GET', `/api/staff/pins/${id}`, planner);
+    assert.equal(p.status, i < 2 ? 'no_action' : 'planned');
+    if (i < 2) assert.equal(p.status_reason, 'duplicate');
+  }
+  // "Markera alla N i urvalet" ticks the whole selection, across pages.
+  const total = (await api('GET', '/api/staff/pins', planner)).length;
+  await page.click('.tk-select-all');
+  await page.waitForSelector(`.tk-bulk-count:has-text("${total} markeringar valda")`);
+  await page.click('.tk-select-none');
+  // "Skapa åtgärd här": Åtgärder opens with the hotspot's area, pins and name.
+  await spot.locator('.tk-create-action').click();
+  await page.waitForURL(/\/personal\/atgarder/);
+  await page.waitForSelector('.tk-action-pin-count:has-text("4 markeringar är kopplade.")');
+  assert.notEqual(await page.inputValue('#tk-a-title'), '', 'named after the place');
+  assert.match(await page.textContent('.tk-action-place-state'), /Området har \d+ hörn\.|En punkt är vald\./);
+  await page.click('.tk-save-action');
+  await page.waitForSelector('.tk-actions-section > .tk-status:has-text("Åtgärden är sparad.")');
+  const made = (await api('GET', '/api/actions')).find((a) => a.pins.length === 4);
+  assert.ok(made, 'an action with the hotspot\'s four pins');
+  assert.deepEqual([...made.pins].sort(), [...ids].sort());
+  assert.deepEqual(staff.errors, []);
+  await staff.context.close();
+});
+
+test('the new staff forms work by keyboard alone', async () => {
+  const { page, context, errors } = await openStaff('pia', '/personal/markeringar');
+  // The answer form: open, change the state with the arrows, write, save.
+  const card = page.locator('.tk-pin-list .tk-pin-card').first();
+  await card.locator('.tk-answer-pin').focus();
+  await page.keyboard.press('Enter');
+  await tabTo(page, '.tk-answer-form input[type=radio]:checked');
+  const before = await page.evaluate(() => document.activeElement.value);
+  await page.keyboard.press('ArrowDown');
+  const after = await page.evaluate(() => document.activeElement.value);
+  assert.notEqual(after, before, 'the arrows choose another state');
+  await tabTo(page, '.tk-answer-form textarea');
+  await page.keyboard.type('Vi har tagit emot markeringen.');
+  await tabTo(page, '.tk-answer-form .tk-save-answer');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.tk-answer-status:has-text("Svaret är sparat.")');
+  // The action editor: a new action, its place chosen with Enter on the map.
+  await page.locator('.tk-staff-nav a[data-section="atgarder"]').focus();
+  await page.keyboard.press('Enter');
+  await tabTo(page, '.tk-new-action');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'tk-a-title');
+  await page.keyboard.type('Tangentbordsåtgärd');
+  await page.locator('.tk-action-editor path.tk-kommun').first().waitFor();
+  await tabTo(page, '.tk-action-editor .tk-surface');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.tk-action-place-state:has-text("En punkt är vald.")');
+  await tabTo(page, '.tk-save-action');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.tk-actions-section > .tk-status:has-text("Åtgärden är sparad.")');
+  assert.ok((await api('GET', '/api/actions')).some((a) => a.title === 'Tangentbordsåtgärd'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+for (const [name, options, check] of [
+  ['Swedish', { viewport: { width: 1280, height: 900 }, bypassCSP: true }, 'Svar till invånarna'],
+  ['English', { viewport: { width: 1280, height: 900 }, bypassCSP: true, locale: 'en-GB' }, 'Answer to residents'],
+]) {
+  test(`the new staff views pass axe-core (${name})`, async () => {
+    const now = Date.now();
+    const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+    await api('POST', '/api/dialogues', organiser, {
+      title: `Möte i centrum (${name})`, description: 'Ett möte.',
+      starts_at: iso(now - 5 * 3600e3), ends_at: iso(now - 4 * 3600e3),
+      place_name: 'Medborgarhuset', lat: 59.3939, lon: 15.8372, kind: 'meeting', organiser: 'kommun',
+    });
+    const { page, context, errors } = await openStaff('adam', '/personal/markeringar', options);
+    await page.locator('.tk-pin-list .tk-pin-card').first().locator('.tk-answer-pin').click();
+    await page.locator('.tk-answer-form').first().waitFor();
+    assert.match(await page.textContent('.tk-answer-form'), new RegExp(check));
+    let violations = await axeViolations(page);
+    assert.deepEqual(violations, [], violations.join('\n'));
+    await page.locator('.tk-staff-nav a[data-section="atgarder"]').click();
+    await page.click('.tk-new-action');
+    await page.locator('.tk-action-editor path.tk-kommun').first().waitFor();
+    violations = await axeViolations(page);
+    assert.deepEqual(violations, [], violations.join('\n'));
+    await page.locator('.tk-edit-action').first().click();
+    await page.locator('.tk-action-notes').waitFor();
+    violations = await axeViolations(page);
+    assert.deepEqual(violations, [], violations.join('\n'));
+    await page.locator('.tk-staff-nav a[data-section="dialoger"]').click();
+    await page.locator('.tk-close-dialogue').first().click();
+    await page.locator('.tk-close-form').waitFor();
+    await page.locator('.tk-outcome').first().waitFor();
+    violations = await axeViolations(page);
+    assert.deepEqual(violations, [], violations.join('\n'));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}

@@ -54,6 +54,9 @@ pub enum Attempt {
     /// Creating or changing a staff account (Konton); the message belongs beside the field the
     /// server names.
     Account,
+    /// Återkoppling: answering pins (one or many), saving an action or its note, closing a
+    /// dialogue with "Vad vi hörde"; the message belongs beside the field the server names.
+    Followup,
 }
 
 impl Strings {
@@ -96,6 +99,10 @@ impl Strings {
                 (_, Some("password")) => self.err_password_short,
                 _ => self.err_account,
             },
+            Attempt::Followup => match status {
+                403 => self.err_forbidden,
+                _ => self.followup_field_error(field.unwrap_or_default(), code),
+            },
             Attempt::Login => match status {
                 429 => self.too_many_attempts,
                 401 => self.login_failed,
@@ -115,6 +122,32 @@ impl Strings {
             ("starts_at", _) => self.err_when,
             ("ends_at", _) => self.err_end,
             ("online_url" | "registration_url", _) => self.err_url,
+            _ => self.err_generic,
+        }
+    }
+
+    /// The återkoppling forms' message for a field and an error code: the server's answer, or
+    /// the form's own check before sending (`model::answer`, `model::action_form`).
+    pub fn followup_field_error(&self, field: &str, code: &str) -> &'static str {
+        match (field, code) {
+            ("area", _) => self.err_area,
+            (_, "outside_area") => self.outside_kommun,
+            (_, "too_long") => self.err_too_long,
+            ("reason", _) => self.err_reason_choose,
+            ("response", "required") => self.err_response_required,
+            ("pins", "required") => self.err_pins_choose,
+            ("pins", _) => self.err_pins_missing,
+            ("pin_ids", _) => self.err_pin_ids,
+            ("party_name", _) => self.err_party_name,
+            ("place" | "lat" | "lon", _) => self.err_action_place,
+            ("target_on", "before_start") => self.err_target_before,
+            ("starts_on" | "target_on", _) => self.err_date,
+            ("cancel_reason", _) => self.err_cancel_reason,
+            ("dialogues", _) => self.err_dialogues_missing,
+            ("participants", _) => self.err_participants,
+            (_, "not_ended") => self.err_not_ended,
+            ("title" | "summary" | "text", _) => self.err_required,
+            (_, "required") => self.err_required,
             _ => self.err_generic,
         }
     }

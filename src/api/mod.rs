@@ -301,6 +301,65 @@ pub async fn moderate(base: &ApiBase, id: Uuid, step: Moderation) -> Result<Staf
     }
 }
 
+// --- Återkoppling (staff): answers, actions, closing dialogues ----------------------------------
+
+/// A state and public answer for one pin; the pin as it is now.
+pub async fn set_status(
+    base: &ApiBase,
+    id: Uuid,
+    change: &trygghetskarta_shared::StatusChange,
+) -> Result<StaffPin, ApiError> {
+    let url = base.url(&format!("/api/staff/pins/{id}/status"));
+    send_json(Request::post(&url), change).await
+}
+
+/// One state and answer for many pins (a hotspot, the ticked pins of the list).
+pub async fn set_status_bulk(
+    base: &ApiBase,
+    change: &trygghetskarta_shared::BulkStatusChange,
+) -> Result<trygghetskarta_shared::BulkStatusResult, ApiError> {
+    send_json(Request::post(&base.url("/api/staff/pins/status")), change).await
+}
+
+/// Creates (no id) or changes an action.
+pub async fn save_action(
+    base: &ApiBase,
+    id: Option<Uuid>,
+    input: &trygghetskarta_shared::ActionInput,
+) -> Result<Action, ApiError> {
+    match id {
+        None => send_json(Request::post(&base.url("/api/actions")), input).await,
+        Some(id) => {
+            send_json(
+                Request::put(&base.url(&format!("/api/actions/{id}"))),
+                input,
+            )
+            .await
+        }
+    }
+}
+
+/// A dated, public progress note on an action.
+pub async fn add_action_note(base: &ApiBase, id: Uuid, text: &str) -> Result<Action, ApiError> {
+    let body = trygghetskarta_shared::NoteInput {
+        text: text.to_owned(),
+    };
+    let url = base.url(&format!("/api/actions/{id}/notes"));
+    send_json(Request::post(&url), &body).await
+}
+
+/// Closes an ended session with "Vad vi hörde".
+pub async fn close_dialogue(
+    base: &ApiBase,
+    id: Uuid,
+    body: &trygghetskarta_shared::CloseDialogue,
+) -> Result<Dialogue, ApiError> {
+    let url = base.url(&format!("/api/dialogues/{id}/close"));
+    send_json(Request::post(&url), body).await
+}
+
+// --- end of Återkoppling (staff) ---------------------------------------------------------------
+
 // --- Admins: Konton ------------------------------------------------------------------------
 
 /// Staff accounts with their role, state and last login.

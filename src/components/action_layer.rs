@@ -21,6 +21,26 @@ pub fn update_id(id: &uuid::Uuid) -> String {
     format!("tk-update-{id}")
 }
 
+/// The "Vad händer?" section, in context for links to its entries from elsewhere (the pin
+/// card's "Ingår i åtgärden").
+#[derive(Clone, Copy)]
+pub struct UpdatesSection(pub Section);
+
+/// Opens "Vad händer?" at an action's entry and focuses it (the pin card's "Ingår i åtgärden"
+/// link leads there). The lookup also searches the widget's shadow root, where a plain
+/// `#fragment` link would not reach. Without the section on the page, only the focus.
+pub fn go_to_update(updates: Option<UpdatesSection>, id: &uuid::Uuid) {
+    match updates {
+        Some(UpdatesSection(section)) => section.show(update_id(id)),
+        None => {
+            if let Some(el) = crate::dom::by_id(&update_id(id)) {
+                el.scroll_into_view();
+                let _ = el.focus();
+            }
+        }
+    }
+}
+
 #[component]
 pub fn ActionLayer(
     actions: Actions,

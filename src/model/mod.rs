@@ -1,6 +1,8 @@
 //! Pure view-models: formatting, validation and device-side state the components show.
 
 pub mod accounts;
+pub mod action_form;
+pub mod answer;
 pub mod dialogue;
 pub mod followup;
 pub mod mine;

@@ -106,6 +106,24 @@ async fn every_follow_up_route_knows_who_may_use_it() {
             .len(),
         3
     );
+    // Changing one needs a session too, and changes nothing without it.
+    let one = format!("/api/actions/{}", ids[0]);
+    let mut renamed = action_body(&[]);
+    renamed["title"] = json!("Ändrad utan inloggning");
+    assert_eq!(
+        app.send("PUT", &one, None, &renamed).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get(&one).await.json()["title"],
+        "Ny belysning på Gröna gången"
+    );
+    for who in [&s.planner, &s.organiser, &s.admin] {
+        assert_eq!(
+            app.send("PUT", &one, Some(who), &body).await.status,
+            StatusCode::OK
+        );
+    }
     let note = format!("/api/actions/{}/notes", ids[0]);
     assert_eq!(
         app.send("POST", &note, None, &json!({"text": "x"}))

@@ -343,3 +343,102 @@ fn the_mail_about_a_new_state_matches_its_golden_file() {
         format!("Subject: {subject}\n\n{body}").as_bytes(),
     );
 }
+
+/// Two actions: one over a drawn area by another party, with a formula-looking title, quotes
+/// and a line break; one at a point, cancelled with a reason.
+fn actions_fixture() -> Vec<trygghetskarta_shared::Action> {
+    use trygghetskarta_shared::{Action, ActionNote, ActionParty, ActionState, Category};
+    let id = |s: &str| s.parse().unwrap();
+    vec![
+        Action {
+            id: id("9d2b1c3a-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
+            title: "=Ny belysning i \"tunneln\"".into(),
+            description: "Sex LED-armaturer; klart före jul.\nBostadsbolaget betalar.".into(),
+            party: ActionParty::Other,
+            party_name: Some("Arboga Bostäder".into()),
+            lat: 59.3949,
+            lon: 15.8438,
+            area: Some(vec![
+                [15.8430, 59.3945],
+                [15.8446, 59.3945],
+                [15.8446, 59.3953],
+                [15.8430, 59.3945],
+            ]),
+            starts_on: Some("2026-12-01".into()),
+            target_on: Some("2027-01-31".into()),
+            state: ActionState::Ongoing,
+            cancel_reason: None,
+            notes: vec![ActionNote {
+                date: "2026-12-03".into(),
+                text: "Armaturerna är beställda.".into(),
+            }],
+            pins: vec![
+                id("6f1c1a3e-3b8e-4a43-9d0b-2f6f5d0a9c11"),
+                id("0b7d9a52-8c1e-4f7e-b7a4-5d2c9e8f1a20"),
+            ],
+            categories: vec![Category::Lighting],
+            dialogues: vec![],
+            area_name: Some("Arboga".into()),
+            created_at: "2026-11-27T18:00:00+01:00".into(),
+            updated_at: "2026-12-03T09:30:00+01:00".into(),
+        },
+        Action {
+            id: id("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5e"),
+            title: "Klipp buskarna vid Ärnaängen".into(),
+            description: String::new(),
+            party: ActionParty::Both,
+            party_name: None,
+            lat: 59.3876,
+            lon: 15.8301,
+            area: None,
+            starts_on: None,
+            target_on: None,
+            state: ActionState::Cancelled,
+            cancel_reason: Some("Marken är privat; ägaren gör det själv.".into()),
+            notes: vec![],
+            pins: vec![],
+            categories: vec![],
+            dialogues: vec![],
+            area_name: None,
+            created_at: "2026-07-01T10:00:00+02:00".into(),
+            updated_at: "2026-07-02T11:15:00+02:00".into(),
+        },
+    ]
+}
+
+#[test]
+fn the_actions_export_matches_its_golden_files() {
+    use trygghetskarta_server::export::actions;
+    let list = actions_fixture();
+    // GeoJSON: the drawn area as a Polygon, the other as a Point.
+    let bytes = actions::geojson(&list);
+    golden("actions.geojson", &bytes);
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["features"][0]["geometry"]["type"], "Polygon");
+    assert_eq!(v["features"][1]["geometry"]["type"], "Point");
+    assert_eq!(
+        v["features"][0]["properties"]["party_name"],
+        "Arboga Bostäder"
+    );
+    // CSV: the pins' conventions (BOM, semicolons, CRLF, formulas defused).
+    let text = actions::csv(&list);
+    golden("actions.csv", text.as_bytes());
+    assert!(text.starts_with('\u{feff}'));
+    assert!(!text.contains(";\"=Ny"), "a formula is not left to run");
+    // XLSX: one sheet, numbers as numbers, read back.
+    let bytes = actions::xlsx(&list).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), vec![actions::SHEET]);
+    let range = book.worksheet_range(actions::SHEET).unwrap();
+    let mut dump = format!("# {}\n", actions::SHEET);
+    for r in range.rows() {
+        dump.push_str(&r.iter().map(cell).collect::<Vec<_>>().join(" | "));
+        dump.push('\n');
+    }
+    golden("actions.xlsx.txt", dump.as_bytes());
+    assert!(
+        dump.contains("| 59.3949 | 15.8438 |"),
+        "coordinates are numbers"
+    );
+    assert!(dump.contains("| 2 |"), "the pin count is a number");
+}

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::state::ReportState;
 use crate::api::ApiBase;
-use crate::components::action_layer::Actions;
+use crate::components::action_layer::{go_to_update, update_id, Actions, UpdatesSection};
 use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
 use crate::i18n::fill;
@@ -64,6 +64,7 @@ pub fn SelectedPin() -> impl IntoView {
 pub fn Answer(pin: PublicPin) -> impl IntoView {
     let strings = use_strings();
     let actions = use_context::<Actions>();
+    let updates = use_context::<UpdatesSection>();
     let s = strings();
     let action_id = pin.action_id;
     // The actions may still be loading: look the title up when they are there.
@@ -89,12 +90,19 @@ pub fn Answer(pin: PublicPin) -> impl IntoView {
                         <footer>{format!("{} {}, {}", s.answer_from, s.party(r.party), r.date)}</footer>
                     </blockquote>
                 })}
-                {move || action().map(|a| view! {
+                {move || action().map(|a| {
+                    let id = a.id;
+                    view! {
                     <p class="tk-answer-action">
-                        {s.part_of_action} ": " <strong>{a.title}</strong>
+                        {s.part_of_action} ": "
+                        <a class="tk-answer-action-link" href=format!("#{}", update_id(&id))
+                            on:click=move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                go_to_update(updates, &id);
+                            }><strong>{a.title}</strong></a>
                         {format!(" ({})", s.action_state(a.state).to_lowercase())}
                     </p>
-                })}
+                }})}
             </div>
         }
     })

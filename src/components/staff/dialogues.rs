@@ -1,5 +1,6 @@
-//! The organisers' dialogue sessions: the list (past ones too), "Ny dialog", edit, and cancel
-//! with a reason. The editor itself is `dialogue_editor.rs`.
+//! The organisers' dialogue sessions: the list (past ones too), "Ny dialog", edit, cancel with a
+//! reason, and close an ended one with "Vad vi hörde" (`dialogue_close.rs`), whose outcome the
+//! list then shows. The editor itself is `dialogue_editor.rs`.
 
 use std::sync::Arc;
 
@@ -7,12 +8,14 @@ use leptos::prelude::*;
 use trygghetskarta_shared::{Dialogue, DialogueStatus};
 use uuid::Uuid;
 
+use super::dialogue_close::{CloseDialogueForm, OutcomeSummary};
 use super::dialogue_editor::DialogueEditor;
 use super::PlanAt;
 use crate::api::{self, ApiBase, Attempt};
 use crate::context::{use_lang, use_strings};
 use crate::geo::basemap::Basemap;
 use crate::geo::viewport::Viewport;
+use crate::model::action_form::can_close;
 use crate::model::dialogue::{format_when, DialogueForm, Editing};
 
 #[component]
@@ -27,6 +30,13 @@ pub fn StaffDialogues(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> im
         let base = list_base.clone();
         async move { api::all_dialogues(&base).await }
     });
+    let actions_base = base.clone();
+    let actions = LocalResource::new(move || {
+        let base = actions_base.clone();
+        async move { api::actions(&base).await.unwrap_or_default() }
+    });
+    let action_list = Signal::derive(move || actions.get().unwrap_or_default());
+    let closing = RwSignal::new(None::<Uuid>);
     let editing = RwSignal::new(Editing::Closed);
     let form = RwSignal::new(DialogueForm::default());
     // The field the message belongs to ("" for the whole form) and the message.
@@ -125,20 +135,38 @@ pub fn StaffDialogues(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> im
         let s = strings();
         let when = format_when(&d.starts_at, &d.ends_at, lang.get()).unwrap_or_default();
         let cancelled = d.status == DialogueStatus::Cancelled;
+        let closable = can_close(&d, (crate::device::now_ms() / 1000.0) as i64);
+        let outcome = d.outcome.clone();
         let (edit_d, id) = (d.clone(), d.id);
         view! {
             <li class="tk-dialogue" class:tk-dialogue--cancelled=cancelled>
                 <h3 class="tk-dialogue-title">
                     {cancelled.then(|| view! { <span class="tk-badge">{s.cancelled}</span> " " })}
+                    {outcome.is_some().then(|| view! { <span class="tk-badge tk-badge--ok">{s.closed_badge}</span> " " })}
                     {d.title.clone()}
                 </h3>
                 <p>{format!("{when} · {}", d.place_name)}</p>
+                {outcome.map(|o| view! { <OutcomeSummary outcome=o actions=action_list /> })}
                 <div class="tk-actions">
                     <button type="button" class="tk-button tk-button--small tk-edit" on:click=move |_| open(Some(edit_d.clone()))>{s.edit}</button>
                     {(!cancelled).then(|| view! {
                         <button type="button" class="tk-button tk-button--small tk-cancel-dialogue" on:click=move |_| cancelling.set(Some(id))>{s.cancel_dialogue}</button>
                     })}
+                    {closable.then(|| view! {
+                        <button type="button" class="tk-button tk-button--small tk-close-dialogue"
+                            aria-expanded=move || (closing.get() == Some(id)).to_string()
+                            on:click=move |_| closing.set(Some(id))>{s.close_dialogue}</button>
+                    })}
                 </div>
+                {move || (closing.get() == Some(id)).then(|| view! {
+                    <CloseDialogueForm id=id actions=action_list done=Callback::new(move |closed: bool| {
+                        closing.set(None);
+                        if closed {
+                            status.set(strings().close_done.to_owned());
+                            version.update(|v| *v += 1);
+                        }
+                    }) />
+                })}
                 {move || (cancelling.get() == Some(id)).then(|| view! {
                     <div class="tk-field">
                         <label for="tk-cancel-reason">{strings().cancel_reason_label}</label>

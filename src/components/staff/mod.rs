@@ -7,9 +7,9 @@
 //! | section | address | file |
 //! |---|---|---|
 //! | Lägesbild | `/personal/lagesbild` | `lagesbild.rs` (charts, comparison and print go here) |
-//! | Markeringar | `/personal/markeringar` | `planner/` (filters, map, chosen pin, exports, paged list) |
-//! | Åtgärder | `/personal/atgarder` | `actions.rs` (the handlingsplan's forms go here) |
-//! | Dialoger | `/personal/dialoger` | `dialogues.rs` and `dialogue_editor.rs` |
+//! | Markeringar | `/personal/markeringar` | `planner/` (filters, map, chosen pin, answers, exports, paged list) |
+//! | Åtgärder | `/personal/atgarder` | `actions.rs` (list, notes) and `action_editor.rs` |
+//! | Dialoger | `/personal/dialoger` | `dialogues.rs`, `dialogue_editor.rs`, `dialogue_close.rs` |
 //! | Konton | `/personal/konton` | `accounts.rs` |
 //!
 //! Besides: `login`, the login form; `filters` is in `planner/` and shared by the sections
@@ -18,11 +18,14 @@
 use leptos::prelude::*;
 
 use crate::geo::LonLat;
+use crate::model::action_form::ActionForm;
 use crate::model::pin_list::ListView;
 use crate::model::staff::FilterForm;
 
 pub mod accounts;
+mod action_editor;
 pub mod actions;
+mod dialogue_close;
 mod dialogue_editor;
 pub mod dialogues;
 pub mod lagesbild;
@@ -35,6 +38,12 @@ pub mod shell;
 /// Dialoger when it is set).
 #[derive(Clone, Copy)]
 pub struct PlanAt(pub RwSignal<Option<(LonLat, String)>>);
+
+/// "Skapa åtgärd här": a new action prefilled from a hotspot (its outline, its pins, its name).
+/// Provided by the staff root, set by the hotspot list, read by Åtgärder (the shell moves there
+/// when it is set).
+#[derive(Clone, Copy)]
+pub struct ActionAt(pub RwSignal<Option<ActionForm>>);
 
 /// The selection, one for the whole session and kept in the address: the filters (used by
 /// Lägesbild and Markeringar) and the pin list's sort and page. Provided by the shell

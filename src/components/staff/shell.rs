@@ -21,7 +21,7 @@ use super::actions::ActionsSection;
 use super::dialogues::StaffDialogues;
 use super::lagesbild::LagesbildSection;
 use super::planner::PlannerView;
-use super::{PlanAt, Selection};
+use super::{ActionAt, PlanAt, Selection};
 use crate::context::use_strings;
 use crate::dom;
 use crate::geo::basemap::Basemap;
@@ -112,7 +112,7 @@ fn section_view(
             let can_plan = Section::Dialoger.allowed(role);
             view! { <PlannerView basemap=basemap can_plan=can_plan /> }.into_any()
         }
-        Section::Atgarder => view! { <ActionsSection /> }.into_any(),
+        Section::Atgarder => view! { <ActionsSection role=role basemap=basemap /> }.into_any(),
         Section::Dialoger => view! { <StaffDialogues basemap=basemap /> }.into_any(),
         Section::Konton => view! { <Accounts me=info.username.clone() /> }.into_any(),
     }
@@ -154,6 +154,18 @@ pub fn StaffShell(
                 && view.get_untracked() != View::Show(Section::Dialoger)
             {
                 nav.go(Section::Dialoger, false);
+            }
+        });
+    }
+    // "Skapa åtgärd här" (on a hotspot) opens the action editor in Åtgärder.
+    if let Some(ActionAt(at)) = use_context::<ActionAt>() {
+        Effect::new(move |_| {
+            let wanted = at.with(Option::is_some);
+            if wanted
+                && Section::Atgarder.allowed(role)
+                && view.get_untracked() != View::Show(Section::Atgarder)
+            {
+                nav.go(Section::Atgarder, false);
             }
         });
     }

@@ -1,16 +1,19 @@
-//! Hotspots: the ranked list (with "Visa på kartan" and "Planera dialog här") and the shaded
-//! areas on the planners' map.
+//! Hotspots: the ranked list (with "Visa på kartan", "Planera dialog här", "Skapa åtgärd här"
+//! and, in Markeringar, "Svara alla") and the shaded areas on the planners' map.
 
 use leptos::prelude::*;
 use trygghetskarta_shared::{Hotspot, Hotspots};
 
+use super::answer::{AnswerForm, Notice, Target};
 use crate::api::{self, ApiBase};
-use crate::components::staff::{PlanAt, Selection};
+use crate::components::staff::{ActionAt, PlanAt, Selection};
 use crate::context::use_strings;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::fill;
+use crate::model::action_form::ActionForm;
+use crate::model::answer::StatusForm;
 use crate::model::staff::{hotspot_mix, hotspot_place};
 
 /// The hotspots of the selection (`None` when they could not be loaded), loaded once for the
@@ -34,8 +37,16 @@ pub fn HotspotList(
 ) -> impl IntoView {
     let strings = use_strings();
     let plan = use_context::<PlanAt>();
+    let act = use_context::<ActionAt>();
+    // "Svara alla" where answers are told (Markeringar), for planners (who get the pins).
+    let can_answer = use_context::<Notice>().is_some();
+    // The hotspot whose pins are being answered (by rank).
+    let answering = RwSignal::new(None::<u32>);
     let item = move |h: Hotspot| {
         let s = strings();
+        let rank = h.rank;
+        let pins = h.pins.clone();
+        let for_action = h.clone();
         let at = LonLat::lat_lon(h.lat, h.lon);
         let place = hotspot_place(&h, s);
         let name = place.clone();
@@ -61,7 +72,26 @@ pub fn HotspotList(
                                 }>{s.plan_dialogue}</button>
                         }
                     })}
+                    {act.map(|ActionAt(a)| {
+                        let (h, name) = (for_action.clone(), name.clone());
+                        view! {
+                            <button type="button" class="tk-button tk-button--small tk-create-action"
+                                on:click=move |_| a.set(Some(ActionForm::from_hotspot(&h, &name)))>
+                                {s.create_action_here}
+                            </button>
+                        }
+                    })}
+                    {(can_answer && !pins.is_empty()).then(|| view! {
+                        <button type="button" class="tk-button tk-button--small tk-answer-hotspot"
+                            aria-expanded=move || (answering.get() == Some(rank)).to_string()
+                            on:click=move |_| answering.set(Some(rank))>{s.answer_all}</button>
+                    })}
                 </div>
+                {move || (answering.get() == Some(rank)).then(|| view! {
+                    <AnswerForm target=Target::Many(pins.clone()) initial=StatusForm::default()
+                        key=format!("tk-answer-hotspot-{rank}")
+                        close=Callback::new(move |()| answering.set(None)) />
+                })}
             </li>
         }
     };

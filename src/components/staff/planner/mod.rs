@@ -24,13 +24,16 @@ use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::fill;
 use crate::interaction::controller::focus;
+use crate::model::answer::BulkSelection;
 
+mod answer;
 mod exports;
 mod filters;
 mod hotspots;
 mod pin_card;
 mod pin_list;
 
+pub use answer::Notice;
 pub use filters::Filters;
 pub use hotspots::{hotspot_resource, HotspotList};
 
@@ -72,6 +75,11 @@ pub fn PlannerView(
     let status = RwSignal::new(String::new());
     let selected = RwSignal::new(None::<Uuid>);
     let viewport = RwSignal::new(None::<Viewport>);
+    // Saved answers (one pin, a hotspot, the ticked pins) are told on their own status line
+    // (the list's count, which follows the reload, would replace them on this one).
+    let answered = RwSignal::new(String::new());
+    provide_context(Notice(answered));
+    let picked = RwSignal::new(BulkSelection::default());
 
     // The whole selection: the map and the exports take it all, the list a page of it.
     let pins_base = base.clone();
@@ -85,6 +93,8 @@ pub fn PlannerView(
     Effect::new(move |_| {
         if let Some(Ok(list)) = pins.get() {
             pin_set.set(Arc::new(PinSet::new(list.iter().map(as_public).collect())));
+            let ids: Vec<Uuid> = list.iter().map(|p| p.id).collect();
+            picked.update(|p| p.keep_only(&ids));
             status.set(fill(strings().result_count, list.len()));
         }
     });
@@ -129,6 +139,7 @@ pub fn PlannerView(
         <div class="tk-planner">
             <Filters show_hidden=true />
             <p class="tk-status" role="status" aria-live="polite">{move || status.get()}</p>
+            <p class="tk-status tk-answer-status" role="status" aria-live="polite">{move || answered.get()}</p>
             <div class="tk-editor-map tk-planner-map" node_ref=map_box>
                 <MapView basemap=basemap viewport=viewport>
                     <HotspotLayer viewport=viewport spots=spots />
@@ -143,7 +154,7 @@ pub fn PlannerView(
             <Exports query=sel.query />
             <HotspotList spots=spots show=show can_plan=can_plan />
             {move || pins.get().map(|r| match r {
-                Ok(list) => view! { <PinList pins=list moderate=moderate show=show /> }.into_any(),
+                Ok(list) => view! { <PinList pins=list moderate=moderate show=show picked=picked /> }.into_any(),
                 Err(e) => view! { <p class="tk-error" role="alert">{strings().api_error(Attempt::Planner, &e)}</p> }.into_any(),
             })}
         </div>

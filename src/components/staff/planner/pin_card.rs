@@ -1,17 +1,21 @@
-//! One pin in the planners' view: what it is and where, moderation (hide, restore, approve,
-//! redact the comment) and its history.
+//! One pin in the planners' view: what it is and where, its state and public answer ("Svara",
+//! `answer.rs`), moderation (hide, restore, approve, redact the comment) and its history.
 
 use leptos::prelude::*;
 use trygghetskarta_shared::pin::MAX_COMMENT_CHARS;
 use trygghetskarta_shared::staff::MAX_REASON_CHARS;
-use trygghetskarta_shared::{ModerationAction, ModerationEvent, StaffPin};
+use trygghetskarta_shared::{
+    ModerationAction, ModerationEvent, NoActionReason, PinStatus, StaffPin,
+};
 use uuid::Uuid;
 
+use super::answer::{AnswerForm, Target};
 use crate::api::{self, ApiBase, Moderation};
 use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
 use crate::geo::LonLat;
 use crate::i18n::fill;
+use crate::model::answer::{BulkSelection, StatusForm};
 use crate::model::staff::minutes;
 
 /// What the pin card is doing.
@@ -21,6 +25,7 @@ enum Mode {
     Hiding,
     Restoring,
     Editing,
+    Answering,
 }
 
 #[component]
@@ -28,6 +33,9 @@ pub fn PinCard(
     pin: StaffPin,
     moderate: Action<(Uuid, Moderation), bool>,
     show: Callback<LonLat>,
+    /// The list's ticks for a shared answer (in the list, not on the map's chosen pin).
+    #[prop(optional)]
+    picked: Option<RwSignal<BulkSelection>>,
 ) -> impl IntoView {
     let strings = use_strings();
     let base = expect_context::<ApiBase>();
@@ -59,6 +67,8 @@ pub fn PinCard(
         }
     });
     let when = minutes(&pin.created_at);
+    let answer_initial = StatusForm::from_pin(&pin);
+    let (state, state_reason, response) = (pin.status, pin.status_reason, pin.response.clone());
     let has_comment = pin.comment.is_some();
     let (hidden, approved) = (pin.hidden, pin.comment_approved);
     let reason_form = move |m: Mode| {
@@ -123,7 +133,37 @@ pub fn PinCard(
             {pin.place_description.clone().map(|d| view! { <p><strong>{s.place_label} ": "</strong>{d}</p> })}
             <p class="tk-pin-comment">{pin.comment.clone().unwrap_or_else(|| s.no_comment.to_owned())}</p>
             {pin.hidden_reason.clone().map(|r| view! { <p class="tk-muted">{format!("{}: {r}", s.hidden_badge)}</p> })}
+            <div class="tk-answer tk-staff-answer">
+                <p class="tk-answer-state">
+                    {s.status_label} " "
+                    <strong class=format!("tk-state tk-state-{}", state.code())>{s.pin_status(state)}</strong>
+                    {state_reason.filter(|_| state == PinStatus::NoAction).map(|r| format!(" · {}", s.no_action_reason(r)))}
+                </p>
+                {match response {
+                    Some(r) => view! {
+                        <blockquote class="tk-answer-text">
+                            <p>{r.text}</p>
+                            <footer>{format!("{} {}, {}", s.answer_from, s.party(r.party), r.date)}</footer>
+                        </blockquote>
+                    }.into_any(),
+                    None => view! { <p class="tk-muted">{s.answer_none}</p> }.into_any(),
+                }}
+            </div>
+            {picked.map(|picked| {
+                let cid = format!("tk-pick-{id}");
+                view! {
+                    <p class="tk-pick">
+                        <input type="checkbox" id=cid.clone() class="tk-pick-box"
+                            prop:checked=move || picked.with(|p| p.contains(&id))
+                            on:change=move |_| picked.update(|p| p.toggle(id)) />
+                        <label for=cid>{s.bulk_pick}</label>
+                    </p>
+                }
+            })}
             <div class="tk-actions">
+                <button type="button" class="tk-button tk-button--small tk-answer-pin"
+                    aria-expanded=move || (mode.get() == Mode::Answering).to_string()
+                    on:click=move |_| mode.set(Mode::Answering)>{s.answer_button}</button>
                 <button type="button" class="tk-button tk-button--small" on:click=move |_| show.run(at)>{s.show_on_map}</button>
                 {if hidden {
                     view! { <button type="button" class="tk-button tk-button--small tk-restore" on:click=move |_| mode.set(Mode::Restoring)>{s.restore}</button> }.into_any()
@@ -146,6 +186,10 @@ pub fn PinCard(
             {move || match mode.get() {
                 Mode::Idle => None,
                 Mode::Editing => Some(edit_form().into_any()),
+                Mode::Answering => Some(view! {
+                    <AnswerForm target=Target::One(id) initial=answer_initial.clone()
+                        key=format!("tk-answer-{id}") close=Callback::new(move |()| mode.set(Mode::Idle)) />
+                }.into_any()),
                 m => Some(reason_form(m).into_any()),
             }}
             {move || history_open.get().then(|| history.get().flatten().map(|events| view! {
@@ -171,14 +215,30 @@ fn HistoryList(events: Vec<ModerationEvent>) -> impl IntoView {
                         e.before.unwrap_or_default(),
                         e.after.unwrap_or_default()
                     )),
+                    ModerationAction::Status => {
+                        let label = |code: Option<String>| {
+                            code.as_deref()
+                                .and_then(PinStatus::parse)
+                                .map_or("–", |st| s.pin_status(st))
+                        };
+                        Some(format!("{} → {}", label(e.before), label(e.after)))
+                    }
                     _ => None,
                 };
+                let reason = match e.action {
+                    ModerationAction::Status => e.reason.map(|r| {
+                        NoActionReason::parse(&r).map_or(r, |x| s.no_action_reason(x).to_owned())
+                    }),
+                    _ => e.reason,
+                };
+                let answer = e.response.map(|r| format!("{}: «{r}»", s.answer_history_answer));
                 view! {
                     <li>
                         <strong>{s.moderation_action(e.action)}</strong>
                         {format!(" · {when} · {}", e.actor)}
-                        {e.reason.map(|r| view! { <br /> {format!("{}: {r}", s.reason_label)} })}
+                        {reason.map(|r| view! { <br /> {format!("{}: {r}", s.reason_label)} })}
                         {change.map(|c| view! { <br /> {c} })}
+                        {answer.map(|a| view! { <br /> {a} })}
                     </li>
                 }
             }).collect_view()}

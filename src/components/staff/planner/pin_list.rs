@@ -5,11 +5,14 @@ use leptos::prelude::*;
 use trygghetskarta_shared::StaffPin;
 use uuid::Uuid;
 
+use super::answer::{AnswerForm, Target};
 use super::pin_card::PinCard;
 use crate::api::Moderation;
 use crate::components::staff::Selection;
 use crate::context::use_strings;
 use crate::geo::LonLat;
+use crate::i18n::fill;
+use crate::model::answer::{BulkSelection, StatusForm};
 use crate::model::pin_list::{sort_pins, ListView, Page, SortOrder, PAGE_SIZE};
 
 const HEADING_ID: &str = "tk-list-heading";
@@ -20,11 +23,15 @@ pub fn PinList(
     pins: Vec<StaffPin>,
     moderate: Action<(Uuid, Moderation), bool>,
     show: Callback<LonLat>,
+    /// The ticked pins for "Svara alla valda" (kept across pages and reloads).
+    picked: RwSignal<BulkSelection>,
 ) -> impl IntoView {
     let strings = use_strings();
     let sel = expect_context::<Selection>();
     let total = pins.len();
+    let all_ids: Vec<Uuid> = pins.iter().map(|p| p.id).collect();
     let pins = StoredValue::new(pins);
+    let answering = RwSignal::new(false);
     let page = Memo::new(move |_| Page::of(total, sel.list.get().page, PAGE_SIZE));
     let sorted = Memo::new(move |_| {
         let mut list = pins.get_value();
@@ -59,12 +66,38 @@ pub fn PinList(
                     </select>
                 </div>
             </div>
+            <div class="tk-bulk-bar">
+                <p class="tk-muted tk-bulk-count">{move || fill(strings().bulk_count, picked.with(BulkSelection::len))}</p>
+                <div class="tk-actions">
+                    <button type="button" class="tk-button tk-button--small tk-select-all"
+                        on:click=move |_| picked.update(|p| p.select_all(all_ids.iter().copied()))>
+                        {move || fill(strings().bulk_select_all, total)}
+                    </button>
+                    <button type="button" class="tk-button tk-button--small tk-select-none"
+                        disabled=move || picked.with(BulkSelection::is_empty)
+                        on:click=move |_| picked.update(BulkSelection::clear)>
+                        {move || strings().bulk_clear}
+                    </button>
+                    <button type="button" class="tk-button tk-button--small tk-answer-selected"
+                        aria-expanded=move || answering.get().to_string()
+                        disabled=move || picked.with(BulkSelection::is_empty)
+                        on:click=move |_| answering.set(true)>
+                        {move || strings().bulk_answer_selected}
+                    </button>
+                </div>
+                {move || answering.get().then(|| view! {
+                    <AnswerForm target=Target::Many(picked.with_untracked(BulkSelection::ids))
+                        initial=StatusForm::default() key="tk-answer-selected".to_owned()
+                        close=Callback::new(move |()| answering.set(false))
+                        saved=Callback::new(move |()| picked.update(BulkSelection::clear)) />
+                })}
+            </div>
             <ul class="tk-pin-list">
                 {move || {
                     let p = page.get();
                     sorted.with(|list| {
                         list[p.start..p.end].iter().cloned().map(|pin| view! {
-                            <li><PinCard pin=pin moderate=moderate show=show /></li>
+                            <li><PinCard pin=pin moderate=moderate show=show picked=picked /></li>
                         }).collect_view()
                     })
                 }}
