@@ -408,6 +408,32 @@ test('the new staff forms work by keyboard alone', async () => {
   assert.ok((await api('GET', '/api/actions')).some((a) => a.title === 'Tangentbordsåtgärd'));
   assert.deepEqual(errors, []);
   await context.close();
+
+  // "Stäng med Vad vi hörde": an organiser closes an ended session.
+  const now = Date.now();
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+  const d = await api('POST', '/api/dialogues', organiser, {
+    title: 'Kvällsmöte i Götlunda', description: 'Ett möte.',
+    starts_at: iso(now - 3 * 3600e3), ends_at: iso(now - 2 * 3600e3),
+    place_name: 'Götlunda bygdegård', lat: 59.3939, lon: 15.8372, kind: 'meeting', organiser: 'kommun',
+  });
+  const org = await openStaff('olle', '/personal/dialoger');
+  const row = org.page.locator('.tk-dialogue', { hasText: 'Kvällsmöte i Götlunda' });
+  await row.locator('.tk-close-dialogue').focus();
+  await org.page.keyboard.press('Enter');
+  await tabTo(org.page, '.tk-close-form textarea');
+  await org.page.keyboard.type('Trafiken på byvägen oroar.');
+  await org.page.keyboard.press('Tab');
+  await org.page.keyboard.type('8');
+  await tabTo(org.page, `#tk-close-${d.id}-traffic`);
+  await org.page.keyboard.press('Space');
+  await tabTo(org.page, '.tk-close-form .tk-confirm-close');
+  await org.page.keyboard.press('Enter');
+  await row.locator('.tk-outcome:has-text("8 deltagare")').waitFor();
+  const closed = (await api('GET', '/api/dialogues/closed')).find((x) => x.id === d.id);
+  assert.deepEqual(closed.outcome.themes, ['traffic']);
+  assert.deepEqual(org.errors, []);
+  await org.context.close();
 });
 
 for (const [name, options, check] of [

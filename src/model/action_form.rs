@@ -158,11 +158,7 @@ impl ActionForm {
     }
 
     pub fn toggle_dialogue(&mut self, id: Uuid) {
-        if let Some(i) = self.dialogues.iter().position(|d| *d == id) {
-            self.dialogues.remove(i);
-        } else {
-            self.dialogues.push(id);
-        }
+        toggle(&mut self.dialogues, id);
     }
 
     /// Where the action is: the point, or the area's centre (the mean of its corners, inside
@@ -245,6 +241,15 @@ impl ActionForm {
     }
 }
 
+/// Adds `id` at the end, or removes it when it is there.
+fn toggle(list: &mut Vec<Uuid>, id: Uuid) {
+    if let Some(i) = list.iter().position(|x| *x == id) {
+        list.remove(i);
+    } else {
+        list.push(id);
+    }
+}
+
 /// Pin ids pasted into the editor (separated by spaces, commas or lines; a link with
 /// `?pin=<id>` counts too), or the first piece that is no id.
 pub fn parse_pin_ids(text: &str) -> Result<Vec<Uuid>, String> {
@@ -284,11 +289,7 @@ impl CloseForm {
     }
 
     pub fn toggle_action(&mut self, id: Uuid) {
-        if let Some(i) = self.actions.iter().position(|a| *a == id) {
-            self.actions.remove(i);
-        } else {
-            self.actions.push(id);
-        }
+        toggle(&mut self.actions, id);
     }
 
     /// The request, or the first field to fix.

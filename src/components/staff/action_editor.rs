@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use trygghetskarta_shared::{ActionParty, ActionState, Dialogue, Hotspots};
 use uuid::Uuid;
 
+use super::form_error::{field_message, invalid, FormError};
 use crate::components::map_view::MapView;
 use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
@@ -20,9 +21,6 @@ use crate::i18n::{fill, Strings};
 use crate::model::action_form::{parse_pin_ids, ActionForm, PlaceMode};
 use crate::model::dialogue::Editing;
 use crate::model::staff::hotspot_place;
-
-/// The field a message belongs to ("" for the whole form) and the message.
-pub type FormError = RwSignal<Option<(String, &'static str)>>;
 
 #[component]
 pub fn ActionEditor(
@@ -42,20 +40,8 @@ pub fn ActionEditor(
     viewport: RwSignal<Option<Viewport>>,
 ) -> impl IntoView {
     let strings = use_strings();
-    let field_error = move |field: &'static str| {
-        move || {
-            error.get().filter(|(f, _)| f == field).map(|(_, m)| {
-                view! { <p class="tk-field-error" id=format!("tk-a-{field}-error") role="alert">{m}</p> }
-            })
-        }
-    };
-    let invalid = move |field: &'static str| {
-        move || {
-            error
-                .with(|e| e.as_ref().is_some_and(|(f, _)| f == field))
-                .to_string()
-        }
-    };
+    let field_error = move |field: &'static str| field_message(error, field);
+    let invalid = move |field: &'static str| invalid(error, field);
     let text_input = move |id: &'static str,
                            label: fn(&Strings) -> &'static str,
                            kind: &'static str,

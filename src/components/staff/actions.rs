@@ -11,6 +11,7 @@ use trygghetskarta_shared::{Action as PlanAction, ActionState, Role};
 use uuid::Uuid;
 
 use super::action_editor::ActionEditor;
+use super::form_error::FormError;
 use super::planner::hotspot_resource;
 use super::{ActionAt, Selection};
 use crate::api::{self, ApiBase, Attempt};
@@ -64,7 +65,7 @@ pub fn ActionsSection(
     let shown_state = RwSignal::new(None::<ActionState>);
     let editing = RwSignal::new(Editing::Closed);
     let form = RwSignal::new(ActionForm::default());
-    let error = RwSignal::new(None::<(String, &'static str)>);
+    let error: FormError = RwSignal::new(None);
     let status = RwSignal::new(String::new());
     let viewport = RwSignal::new(None::<Viewport>);
 

@@ -7,6 +7,7 @@ use trygghetskarta_shared::followup::MAX_SUMMARY_CHARS;
 use trygghetskarta_shared::{Action as PlanAction, Category, DialogueOutcome};
 use uuid::Uuid;
 
+use super::form_error::{field_message, invalid, FormError};
 use crate::api::{self, ApiBase, Attempt};
 use crate::context::use_strings;
 use crate::i18n::fill;
@@ -23,7 +24,7 @@ pub fn CloseDialogueForm(
     let strings = use_strings();
     let base = expect_context::<ApiBase>();
     let form = RwSignal::new(CloseForm::default());
-    let error = RwSignal::new(None::<(String, &'static str)>);
+    let error: FormError = RwSignal::new(None);
     let save = Action::new_local(move |(): &()| {
         let base = base.clone();
         let input = form.with_untracked(CloseForm::to_input);
@@ -46,20 +47,8 @@ pub fn CloseDialogueForm(
         }
     });
     let fid = move |part: &str| format!("tk-close-{id}-{part}");
-    let field_error = move |field: &'static str| {
-        move || {
-            error.get().filter(|(f, _)| f == field).map(|(_, m)| {
-                view! { <p class="tk-field-error" role="alert">{m}</p> }
-            })
-        }
-    };
-    let invalid = move |field: &'static str| {
-        move || {
-            error
-                .with(|e| e.as_ref().is_some_and(|(f, _)| f == field))
-                .to_string()
-        }
-    };
+    let field_error = move |field: &'static str| field_message(error, field);
+    let invalid = move |field: &'static str| invalid(error, field);
     let (summary_id, count_id, other_id) =
         (fid("summary"), fid("participants"), fid("other-themes"));
     let theme_box = move |c: Category| {

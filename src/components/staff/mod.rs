@@ -28,6 +28,7 @@ pub mod actions;
 mod dialogue_close;
 mod dialogue_editor;
 pub mod dialogues;
+mod form_error;
 pub mod lagesbild;
 pub mod login;
 pub mod planner;

@@ -9,6 +9,7 @@ use trygghetskarta_shared::{NoActionReason, Party, PinStatus};
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, Attempt};
+use crate::components::staff::form_error::{field_message, invalid, FormError};
 use crate::components::staff::Selection;
 use crate::context::use_strings;
 use crate::i18n::fill;
@@ -43,7 +44,7 @@ pub fn AnswerForm(
     let notice = use_context::<Notice>();
     let form = RwSignal::new(initial);
     // The field a message belongs to ("" for the whole form) and the message.
-    let error = RwSignal::new(None::<(String, &'static str)>);
+    let error: FormError = RwSignal::new(None);
     let many = match &target {
         Target::One(_) => None,
         Target::Many(ids) => Some(ids.len()),
@@ -95,20 +96,8 @@ pub fn AnswerForm(
         }
     });
     let id = move |part: &str| format!("{key}-{part}");
-    let field_error = move |field: &'static str, eid: String| {
-        move || {
-            error.get().filter(|(f, _)| f == field).map(|(_, m)| {
-                view! { <p class="tk-field-error" id=eid.clone() role="alert">{m}</p> }
-            })
-        }
-    };
-    let invalid = move |field: &'static str| {
-        move || {
-            error
-                .with(|e| e.as_ref().is_some_and(|(f, _)| f == field))
-                .to_string()
-        }
-    };
+    let field_error = move |field: &'static str| field_message(error, field);
+    let invalid = move |field: &'static str| invalid(error, field);
     let (status_name, reason_id, party_id, text_id) =
         (id("status"), id("reason"), id("party"), id("response"));
     let (note_id, count_id) = (id("note"), id("count"));
@@ -143,12 +132,11 @@ pub fn AnswerForm(
                 {PinStatus::ALL.iter().copied().map(state_radio).collect_view()}
             </fieldset>
             {move || (form.with(|f| f.status) == PinStatus::NoAction).then(|| {
-                let (rid, eid) = (reason_id.clone(), format!("{}-error", reason_id));
+                let rid = reason_id.clone();
                 view! {
                     <div class="tk-field">
                         <label for=rid.clone()>{move || strings().answer_reason_label}</label>
                         <select id=rid required aria-invalid=invalid("reason")
-                            aria-describedby=eid.clone()
                             prop:value=move || form.with(|f| f.reason.map_or("", |r| r.code()))
                             on:change=move |ev| form.update(|f| f.reason = NoActionReason::parse(&event_target_value(&ev)))>
                             <option value="">{move || strings().answer_reason_choose}</option>
@@ -158,7 +146,7 @@ pub fn AnswerForm(
                                 </option>
                             }).collect_view()}
                         </select>
-                        {field_error("reason", eid)}
+                        {field_error("reason")}
                     </div>
                 }
             })}
@@ -186,9 +174,9 @@ pub fn AnswerForm(
                 <p class="tk-muted tk-char-count" id=count_id>
                     {move || fill(strings().answer_chars_left, form.with(StatusForm::chars_left))}
                 </p>
-                {field_error("response", format!("{text_id}-error"))}
+                {field_error("response")}
             </div>
-            {field_error("pins", id("pins-error"))}
+            {field_error("pins")}
             {move || error.get().filter(|(f, _)| !["reason", "response", "pins"].contains(&f.as_str())).map(|(_, m)| view! {
                 <p class="tk-error" role="alert">{m}</p>
             })}
