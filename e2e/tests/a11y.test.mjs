@@ -62,7 +62,8 @@ for (const [name, options] of [
   test(`residents' views have no WCAG 2.1 AA violations (${name})`, async () => {
     const { page, context } = await openPage(browser, `${server.url}/`, { ...options, bypassCSP: true });
     await page.waitForSelector('path.tk-kommun');
-    await page.click('#tk-dialogues-heading button');
+    // Upcoming sessions open their list by themselves.
+    await page.locator('#tk-dialogues-heading button[aria-expanded="true"]').waitFor();
     await page.locator('.tk-dialogue').first().waitFor();
     await expectClean(page, 'map and dialogue list');
 
@@ -134,7 +135,7 @@ test('the widget reflows at 320 px with 200 % text, and every control is a 44 ×
     viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true, bypassCSP: true,
   });
   await page.waitForSelector('path.tk-kommun');
-  await page.click('#tk-dialogues-heading button');
+  await page.locator('#tk-dialogues-heading button[aria-expanded="true"]').waitFor();
   await page.locator('.tk-dialogue').first().waitFor();
   await page.addStyleTag({ content: '.tk-root { font-size: 32px !important; }' });
   await page.waitForTimeout(200);
