@@ -113,15 +113,20 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     if let Some(id) = crate::dom::query_param("dialog").filter(|_| sections.dialogues) {
         dialogue_section.show(format!("tk-dialog-{id}"));
     }
-    // Upcoming sessions are what the medborgarlöfte offers residents: their list opens by itself
-    // once there are any (its part is fetched when the list arrives, after the map's own files).
+    // The dialogues are what the medborgarlöfte offers residents, and what was heard at them is
+    // its återkoppling: the section opens by itself once there are upcoming or closed sessions
+    // (its part is fetched when the lists arrive, after the map's own files).
     let dialogues_shown = StoredValue::new(false);
     Effect::new(move |_| {
-        let any = dialogues.with(|d| {
+        let upcoming = dialogues.with(|d| {
             d.as_ref()
                 .is_some_and(|r| r.as_ref().is_ok_and(|v| !v.is_empty()))
         });
-        if any && !dialogues_shown.get_value() {
+        let heard = closed.with(|d| {
+            d.as_ref()
+                .is_some_and(|r| r.as_ref().is_ok_and(|v| !v.is_empty()))
+        });
+        if (upcoming || heard) && !dialogues_shown.get_value() {
             dialogues_shown.set_value(true);
             dialogue_section.open.set(true);
         }
