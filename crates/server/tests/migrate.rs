@@ -14,6 +14,7 @@ use std::io::Read;
 use common::pg;
 use common::process::{cli, Server};
 use serde_json::{json, Value};
+use trygghetskarta_shared::{Category, TimeOfDay};
 
 const PASSWORD: &str = "a long enough secret";
 
@@ -82,15 +83,8 @@ impl Api {
 }
 
 fn pin(i: usize, extra: Value) -> Value {
-    let category = [
-        "traffic",
-        "drugs",
-        "lighting",
-        "disorder",
-        "vandalism",
-        "other",
-    ][i % 6];
-    let time = ["day", "evening", "night", "all_day"][i % 4];
+    let category = Category::ALL[i % 6].code();
+    let time = TimeOfDay::ALL[i % 4].code();
     let mut p = json!({
         "id": uuid::Uuid::new_v4(),
         "lat": 59.3900 + i as f64 * 0.0007, "lon": 15.8400 + (i % 4) as f64 * 0.0011,

@@ -16,6 +16,7 @@ use common::{SeedPin, TestApp};
 use serde_json::json;
 use trygghetskarta_server::storage::PinRow;
 use trygghetskarta_shared::tile::{decode, GridCell, PinTile, MAX_TILE_ZOOM, MIN_TILE_ZOOM};
+use trygghetskarta_shared::{Category, TimeOfDay};
 
 /// The XYZ tile holding a position at zoom `z` (Web Mercator), computed here on its own.
 fn tile_of(lat: f64, lon: f64, z: u8) -> (u32, u32) {
@@ -41,16 +42,8 @@ fn row(i: usize, lat: f64, lon: f64, hidden: bool) -> PinRow {
         id: uuid::Uuid::from_u128(0x1000 + i as u128).to_string(),
         lat,
         lon,
-        category: [
-            "traffic",
-            "drugs",
-            "lighting",
-            "disorder",
-            "vandalism",
-            "other",
-        ][i % 6]
-            .into(),
-        time_of_day: ["day", "evening", "night", "all_day"][i % 4].into(),
+        category: Category::ALL[i % 6].code().into(),
+        time_of_day: TimeOfDay::ALL[i % 4].code().into(),
         comment: None,
         place_description: None,
         delete_token: "t".repeat(64),

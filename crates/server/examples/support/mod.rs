@@ -12,6 +12,7 @@ use std::process::{Child, Command, Stdio};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use trygghetskarta_server::storage::PinRow;
+use trygghetskarta_shared::{Category, TimeOfDay};
 
 /// The backend under test: `BACKEND=postgres` for PostgreSQL (a durable throwaway cluster of
 /// this process's own), else SQLite.
@@ -51,16 +52,6 @@ pub fn release_bin() -> PathBuf {
     bin
 }
 
-const CATEGORIES: [&str; 6] = [
-    "traffic",
-    "drugs",
-    "lighting",
-    "disorder",
-    "vandalism",
-    "other",
-];
-const TIMES: [&str; 4] = ["day", "evening", "night", "all_day"];
-
 /// `n` pins spread like the map benchmark's, the same for every run.
 pub fn synthetic(n: usize) -> Vec<PinRow> {
     synthetic_iter(n).collect()
@@ -80,8 +71,8 @@ pub fn synthetic_iter(n: usize) -> impl Iterator<Item = PinRow> {
             id: uuid::Uuid::from_u128(rng.gen()).to_string(),
             lat,
             lon,
-            category: CATEGORIES[i % 6].into(),
-            time_of_day: TIMES[i % 4].into(),
+            category: Category::ALL[i % 6].code().into(),
+            time_of_day: TimeOfDay::ALL[i % 4].code().into(),
             comment: (i % 3 == 0).then(|| {
                 format!("Synthetic comment {i}: dålig belysning vid gångvägen, \"farligt\"; kväll.")
             }),
