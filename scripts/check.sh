@@ -28,7 +28,6 @@ step "clippy (widget for wasm32, all targets)"
 cargo clippy -p trygghetskarta --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
 step "native tests (widget, shared, server unit tests)"
-cargo test -p trygghetskarta -p trygghetskarta-shared --locked
-cargo test -p trygghetskarta-server --lib --locked
+cargo test --workspace --locked --lib --test native
 
 printf '\ncheck passed (make test runs the rest)\n'

@@ -18,11 +18,13 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (widget for wasm32, all targets)"
 cargo clippy -p trygghetskarta --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
+# Always `--workspace`: a narrower selection (`-p`) unifies features differently and compiles
+# every dependency a second time.
 step "native tests (server on SQLite)"
 cargo test --workspace --locked
 
 step "server tests again on PostgreSQL (each test process starts its own throwaway cluster)"
-TK_TEST_DB=postgres cargo test -p trygghetskarta-server --locked --tests
+TK_TEST_DB=postgres cargo test --workspace --locked --test server
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p trygghetskarta --target wasm32-unknown-unknown --test web --locked
@@ -31,7 +33,7 @@ step "release build of the widget (residents and staff bundles)"
 scripts/build-widget.sh
 
 step "end-to-end tests (playwright-core, headless Chromium, real server)"
-cargo build -p trygghetskarta-server --locked
+cargo build --workspace --locked --bin trygghetskarta-server
 (cd e2e && node --test --test-concurrency=1 tests/)
 
 printf '\nall tests passed\n'

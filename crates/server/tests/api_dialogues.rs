@@ -1,7 +1,7 @@
 //! Dialogue sessions: role boundaries, validation, listing, edits and cancellation, and the
 //! calendar files read back by a real iCalendar parser (including the daylight-saving case).
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

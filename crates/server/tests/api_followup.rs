@@ -2,7 +2,7 @@
 //! dialogues closed with their outcome, "Vad händer?", and what residents can read of their own
 //! pins. Every route × role, validation per field, history, and the action ↔ pin state rules.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{SeedPin, TestApp};

@@ -1,6 +1,6 @@
 //! The API's foundation: health, the common error shape, the widget fallback, storage.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

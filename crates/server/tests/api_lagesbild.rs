@@ -2,7 +2,7 @@
 //! year's end), filters and staff-named places, the comparison of two periods with its
 //! small-number rule, role boundaries, "since last meeting", and accounts for admins.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{SeedPin, TestApp, STAFF_PASSWORD};

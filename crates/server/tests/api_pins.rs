@@ -1,7 +1,7 @@
 //! `/api/pins` against a real SQLite file: validation (one test per rule), idempotent retries,
 //! privacy of public pins, delete tokens, agrees and rate limits.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

@@ -1,6 +1,6 @@
 //! Staff login: cookie flags, one generic failure, rate limit, logout, expiry, restart.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

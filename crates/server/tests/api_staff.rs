@@ -1,7 +1,7 @@
 //! Planners' routes over real HTTP handling and a real SQLite file: role boundaries, filters,
 //! moderation and its history, what the public then sees, hotspots, the export log, retention.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{SeedPin, TestApp};

@@ -1,7 +1,7 @@
 //! The real binary: start-up failures are one clear line and a non-zero exit, never a panic;
 //! `user add` stores an argon2id hash.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -1,7 +1,7 @@
 //! Writes at the same moment: no resident or staff action ever fails because another request
 //! was writing, and counts stay exact.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{SeedPin, TestApp};

@@ -2,7 +2,7 @@
 //! database's own plan (`EXPLAIN` / `EXPLAIN QUERY PLAN`) for those queries over 20 000 pins,
 //! on the backend under test.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use trygghetskarta_server::filter;

@@ -2,7 +2,7 @@
 //! with a working unsubscribe link, the address never shown or exported, deleted 30 days after
 //! the pin is closed or by retention, and a relay that is down holds nothing up.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

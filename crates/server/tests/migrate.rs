@@ -7,7 +7,7 @@
 //!
 //! Always SQLite into PostgreSQL, in both test runs.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 

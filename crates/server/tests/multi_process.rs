@@ -6,7 +6,7 @@
 //!
 //! Always PostgreSQL (several processes cannot share an SQLite file), in both test runs.
 
-mod common;
+use crate::common;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! A crash loses nothing acknowledged, SIGTERM lets requests finish, slow clients are dropped
 //! while others are served, and backups taken under load restore everything.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

@@ -5,7 +5,7 @@
 //!
 //! `UPDATE_GOLDEN=1 cargo test -p trygghetskarta-server --test pin_tiles` rewrites the golden file.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

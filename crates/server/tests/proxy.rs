@@ -2,7 +2,7 @@
 //! from anyone else changes nothing, staff logins are no lockout weapon, and cookies and links
 //! know they are behind TLS.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

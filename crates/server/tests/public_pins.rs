@@ -1,7 +1,7 @@
 //! The public pin list is built once per change and revalidated by ETag; every change a
 //! resident or planner makes shows on the next load.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

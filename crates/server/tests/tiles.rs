@@ -1,7 +1,7 @@
 //! The tile proxy against a real upstream HTTP server on loopback: fetched once with our
 //! User-Agent, cached on disk, served from the cache afterwards; limited to the Arboga area.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
