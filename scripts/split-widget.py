@@ -86,9 +86,12 @@ def main() -> int:
     split = html_file.name == "index.html"
     staging = Path(os.environ["TRUNK_STAGING_DIR"])
     profile = os.environ.get("TRUNK_PROFILE", "release")
+    # Trunk's release build compiles the widget with the `wasm-release` cargo profile
+    # (`data-cargo-profile-release` in the HTML; the server keeps `release`).
+    cargo_profile = "wasm-release" if profile == "release" else profile
     source = Path(os.environ.get("TRUNK_SOURCE_DIR", "."))
     target_dir = Path(os.environ.get("CARGO_TARGET_DIR", source / "target"))
-    wasm = target_dir / "wasm32-unknown-unknown" / profile / f"{name}.wasm"
+    wasm = target_dir / "wasm32-unknown-unknown" / cargo_profile / f"{name}.wasm"
     if split and not has_relocs(wasm.read_bytes()):
         sys.exit(
             f"split-widget: {wasm} has no relocations; build with scripts/build-widget.sh "

@@ -9,11 +9,12 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::{ApiResult, AppError};
 
-/// Compression levels: (gzip 0–9, Brotli 0–11).
+/// Compression levels: gzip 0–9, and Brotli 0–11 or none (then gzip answers a client that
+/// accepts both).
 #[derive(Clone, Copy, Debug)]
 pub struct Levels {
     pub gzip: u32,
-    pub brotli: u32,
+    pub brotli: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -22,7 +23,7 @@ pub struct Encoded {
     content_type: &'static str,
     raw: Bytes,
     gzip: Bytes,
-    br: Bytes,
+    br: Option<Bytes>,
 }
 
 /// The encodings we keep, best first, that the request accepts (`q=0` refuses one).
@@ -57,18 +58,24 @@ impl Encoded {
             flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(levels.gzip));
         gz.write_all(&raw).map_err(AppError::internal)?;
         let gzip = gz.finish().map_err(AppError::internal)?;
-        let mut br = Vec::new();
-        {
-            let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, levels.brotli, 22);
-            w.write_all(&raw).map_err(AppError::internal)?;
-        }
+        let br = match levels.brotli {
+            Some(quality) => {
+                let mut br = Vec::new();
+                {
+                    let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, quality, 22);
+                    w.write_all(&raw).map_err(AppError::internal)?;
+                }
+                Some(br.into())
+            }
+            None => None,
+        };
         // Both are kept even when a tiny body comes out a few bytes larger: the compression
         // layer would otherwise compress an uncompressed answer again, on every request.
         Ok(Encoded {
             etag: HeaderValue::from_str(&format!("\"{etag}\"")).map_err(AppError::internal)?,
             content_type,
             gzip: gzip.into(),
-            br: br.into(),
+            br,
             raw: raw.into(),
         })
     }
@@ -81,7 +88,7 @@ impl Encoded {
     /// the uncompressed body).
     pub fn len_as(&self, coding: &str) -> usize {
         match coding {
-            "br" => self.br.len(),
+            "br" => self.br.as_ref().unwrap_or(&self.gzip).len(),
             "gzip" => self.gzip.len(),
             _ => self.raw.len(),
         }
@@ -105,8 +112,8 @@ impl Encoded {
         if matches {
             return (StatusCode::NOT_MODIFIED, common).into_response();
         }
-        let (body, coding) = if accepts(req, "br") {
-            (self.br.clone(), Some("br"))
+        let (body, coding) = if let Some(br) = self.br.as_ref().filter(|_| accepts(req, "br")) {
+            (br.clone(), Some("br"))
         } else if accepts(req, "gzip") {
             (self.gzip.clone(), Some("gzip"))
         } else {
@@ -152,7 +159,7 @@ mod tests {
     fn the_best_accepted_coding_is_sent_and_a_known_version_is_not() {
         let levels = Levels {
             gzip: 9,
-            brotli: 11,
+            brotli: Some(11),
         };
         let big = Encoded::new(vec![7; 4000], "application/octet-stream", "b", levels).unwrap();
         let res = big.respond(&h("gzip, br"));
@@ -168,5 +175,22 @@ mod tests {
             HeaderValue::from_static("\"a\", \"b\""),
         );
         assert_eq!(big.respond(&known).status(), StatusCode::NOT_MODIFIED);
+    }
+
+    #[test]
+    fn without_brotli_a_client_that_accepts_it_gets_gzip() {
+        let levels = Levels {
+            gzip: 6,
+            brotli: None,
+        };
+        let big = Encoded::new(vec![7; 4000], "application/json", "g", levels).unwrap();
+        let res = big.respond(&h("gzip, deflate, br, zstd"));
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(big.len_as("br"), big.len_as("gzip"));
+        assert!(big
+            .respond(&h("br"))
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .is_none());
     }
 }

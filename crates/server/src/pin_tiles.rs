@@ -57,7 +57,7 @@ impl Built {
         let etag = format!("t{FORMAT_VERSION}-{}", hex::encode(&hash[..9]));
         let levels = Levels {
             gzip: 9,
-            brotli: 11,
+            brotli: Some(11),
         };
         let answer = Arc::new(Encoded::new(bytes, CONTENT_TYPE, &etag, levels)?);
         let mut answers = locked(&self.answers);
