@@ -8,10 +8,12 @@
 //! The same rule on both backends (rather than PostgreSQL's own time zones), so both count the
 //! same days.
 
+use std::ops::RangeInclusive;
+
 use sqlx::QueryBuilder;
 
 use super::staff::{push_filter, Binds};
-use super::{on, Kind, Storage, Time};
+use super::{on, Kind, Maybe, Storage, Time};
 use crate::filter::PinFilter;
 
 /// Pins of one local day, category, time of day and state (in one fine cell when asked).
@@ -79,10 +81,32 @@ fn unix(kind: Kind, column: &str) -> String {
     }
 }
 
-/// `(created_at + offset) / 86400` as SQL, with its binds pushed.
-fn push_local_day<DB: Binds>(kind: Kind, q: &mut QueryBuilder<'_, DB>) {
-    q.push(format!("(({} + 3600 + CASE", unix(kind, "created_at")));
-    for y in YEARS {
+/// The years of `YEARS` from the first stored pin's to the last one's (`None` without pins).
+pub fn years_between(first: Option<i64>, last: Option<i64>) -> Option<RangeInclusive<i16>> {
+    let year = |t: i64| {
+        jiff::Timestamp::from_second(t)
+            .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).year())
+            .unwrap_or(*YEARS.start())
+            .clamp(*YEARS.start(), *YEARS.end())
+    };
+    Some(year(first?)..=year(last?))
+}
+
+/// `(created_at + offset) / 86400` as SQL, with its binds pushed: one summer-time test per
+/// year in `years` (the years the pins span: testing all of `YEARS` on every row made the
+/// query three times as slow).
+fn push_local_day<DB: Binds>(
+    kind: Kind,
+    q: &mut QueryBuilder<'_, DB>,
+    years: Option<RangeInclusive<i16>>,
+) {
+    q.push(format!("(({} + 3600 + ", unix(kind, "created_at")));
+    let Some(years) = years else {
+        q.push("0) / 86400)");
+        return;
+    };
+    q.push("CASE");
+    for y in years {
         let (start, end) = summer_time(y);
         q.push(" WHEN created_at >= ");
         DB::bind_time(q, Time(start));
@@ -116,9 +140,16 @@ impl Storage {
     pub async fn day_groups(&self, f: &PinFilter) -> Result<Vec<DayGroup>, sqlx::Error> {
         let cells = f.area.is_some();
         let kind = self.kind();
+        // Two index lookups (`pins_created_at`).
+        let (first, last): (Maybe<Time>, Maybe<Time>) = on!(self.pool(), |p| {
+            sqlx::query_as("SELECT MIN(created_at), MAX(created_at) FROM pins")
+                .fetch_one(p)
+                .await?
+        });
+        let years = years_between(first.0.map(i64::from), last.0.map(i64::from));
         let rows: Vec<DayGroup> = on!(self.pool(), |p| {
             let mut q = QueryBuilder::new("SELECT ");
-            push_local_day(kind, &mut q);
+            push_local_day(kind, &mut q, years.clone());
             q.push(
                 " AS day, category, time_of_day, status, COUNT(*) AS count, \
                  CAST(SUM(agree_count) AS BIGINT) AS agrees, ",
@@ -195,6 +226,28 @@ impl Storage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_years_tested_are_those_the_pins_span() {
+        let at = |y: i16| {
+            jiff::civil::date(y, 6, 1)
+                .at(12, 0, 0, 0)
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .expect("a UTC time")
+                .timestamp()
+                .as_second()
+        };
+        assert_eq!(
+            years_between(Some(at(2025)), Some(at(2027))),
+            Some(2025..=2027)
+        );
+        assert_eq!(
+            years_between(Some(at(2026)), Some(at(2026))),
+            Some(2026..=2026)
+        );
+        assert_eq!(years_between(Some(at(1990)), Some(at(2100))), Some(YEARS));
+        assert_eq!(years_between(None, None), None);
+    }
 
     #[test]
     fn summer_time_matches_the_tz_database() {
