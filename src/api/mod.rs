@@ -360,6 +360,68 @@ pub async fn close_dialogue(
 
 // --- end of Återkoppling (staff) ---------------------------------------------------------------
 
+// --- Lägesbild: stats, "sedan förra mötet", named places ----------------------------------------
+
+/// The lägesbild of a query (`FilterForm::query` and `bucket=`, `compare_from=`, `compare_to=`).
+pub async fn stats(base: &ApiBase, query: &str) -> Result<trygghetskarta_shared::Stats, ApiError> {
+    get_json(&base.url(&with_query("/api/staff/stats", query))).await
+}
+
+/// The "since last meeting" date this staff member chose last.
+pub async fn since(base: &ApiBase) -> Result<trygghetskarta_shared::Since, ApiError> {
+    get_json(&base.url("/api/staff/me/since")).await
+}
+
+pub async fn set_since(
+    base: &ApiBase,
+    date: &str,
+) -> Result<trygghetskarta_shared::Since, ApiError> {
+    let body = trygghetskarta_shared::Since {
+        date: Some(date.to_owned()),
+    };
+    send_json(Request::put(&base.url("/api/staff/me/since")), &body).await
+}
+
+pub async fn named_places(
+    base: &ApiBase,
+) -> Result<Vec<trygghetskarta_shared::NamedPlace>, ApiError> {
+    get_json(&base.url("/api/staff/places")).await
+}
+
+/// Creates (no id) or changes a named place.
+pub async fn save_named_place(
+    base: &ApiBase,
+    id: Option<Uuid>,
+    place: &trygghetskarta_shared::NamedPlaceInput,
+) -> Result<trygghetskarta_shared::NamedPlace, ApiError> {
+    match id {
+        None => send_json(Request::post(&base.url("/api/staff/places")), place).await,
+        Some(id) => {
+            send_json(
+                Request::put(&base.url(&format!("/api/staff/places/{id}"))),
+                place,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn delete_named_place(base: &ApiBase, id: Uuid) -> Result<(), ApiError> {
+    let res = build(Request::delete(
+        &base.url(&format!("/api/staff/places/{id}")),
+    ))?
+    .send()
+    .await
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    if res.ok() {
+        Ok(())
+    } else {
+        Err(read_error(res).await)
+    }
+}
+
+// --- end of Lägesbild --------------------------------------------------------------------------
+
 // --- Admins: Konton ------------------------------------------------------------------------
 
 /// Staff accounts with their role, state and last login.
