@@ -403,3 +403,29 @@ fn the_place_form_needs_a_name_and_a_circle_or_three_corners() {
     f.name = "x".repeat(81);
     assert_eq!(f.input(), Err(PlaceProblem::Name));
 }
+
+#[test]
+fn the_report_names_the_selection_and_fits_its_map() {
+    use trygghetskarta::model::lagesbild::{fit, selection_text};
+    use trygghetskarta::model::staff::FilterForm;
+    let sv = Lang::Sv.strings();
+    assert_eq!(
+        selection_text(&FilterForm::default(), sv),
+        "alla markeringar"
+    );
+    let f = FilterForm {
+        categories: vec![Category::Drugs],
+        times: vec![TimeOfDay::Evening],
+        area: "Arboga".into(),
+        ..FilterForm::default()
+    };
+    assert_eq!(selection_text(&f, sv), "Narkotika · Kväll · Arboga");
+    let (k, dx, dy) = fit(&[(10.0, 20.0), (30.0, 30.0)], 200.0, 100.0, 10.0);
+    let at = |x: f64, y: f64| (x * k + dx, y * k + dy);
+    // The height binds here (10 units into 80): the same scale on both axes, centred.
+    let (a, b) = (at(10.0, 20.0), at(30.0, 30.0));
+    assert!((a.1 - 10.0).abs() < 1e-9 && (b.1 - 90.0).abs() < 1e-9);
+    assert!(((a.0 + b.0) / 2.0 - 100.0).abs() < 1e-9);
+    assert!((b.0 - a.0 - 160.0).abs() < 1e-9);
+    assert_eq!(fit(&[], 200.0, 100.0, 10.0), (1.0, 100.0, 50.0));
+}

@@ -17,8 +17,8 @@ pub struct Frame {
 
 impl Frame {
     pub const DEFAULT: Frame = Frame {
-        width: 640.0,
-        height: 240.0,
+        width: 480.0,
+        height: 220.0,
         left: 36.0,
         bottom: 28.0,
         top: 10.0,

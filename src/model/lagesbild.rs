@@ -505,3 +505,50 @@ impl PlaceForm {
         })
     }
 }
+
+/// The selection in words for the printed report: "Narkotika, Trafik och hastighet · Kväll ·
+/// Arboga", or "alla markeringar" when nothing is chosen.
+pub fn selection_text(form: &crate::model::staff::FilterForm, s: &Strings) -> String {
+    let mut parts = Vec::new();
+    if !form.categories.is_empty() {
+        let names: Vec<&str> = form.categories.iter().map(|c| s.category(*c)).collect();
+        parts.push(names.join(", "));
+    }
+    if !form.times.is_empty() {
+        let names: Vec<&str> = form.times.iter().map(|t| s.time_of_day(*t)).collect();
+        parts.push(names.join(", "));
+    }
+    if !form.area.trim().is_empty() {
+        parts.push(form.area.trim().to_owned());
+    }
+    if parts.is_empty() {
+        s.lb_report_everything.to_owned()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// Fits world points (Web Mercator, y down) into a `width` × `height` drawing with a margin,
+/// the same scale on both axes; returns the transform `(scale, dx, dy)` so that a point is
+/// drawn at `(x * scale + dx, y * scale + dy)`. One point (or none) is centred at scale 1.
+pub fn fit(points: &[(f64, f64)], width: f64, height: f64, margin: f64) -> (f64, f64, f64) {
+    if points.is_empty() {
+        return (1.0, width / 2.0, height / 2.0);
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for (x, y) in points {
+        x0 = x0.min(*x);
+        y0 = y0.min(*y);
+        x1 = x1.max(*x);
+        y1 = y1.max(*y);
+    }
+    let (w, h) = (x1 - x0, y1 - y0);
+    let scale = if w <= 0.0 && h <= 0.0 {
+        1.0
+    } else {
+        ((width - 2.0 * margin) / w.max(1e-12)).min((height - 2.0 * margin) / h.max(1e-12))
+    };
+    let dx = width / 2.0 - (x0 + x1) / 2.0 * scale;
+    let dy = height / 2.0 - (y0 + y1) / 2.0 * scale;
+    (scale, dx, dy)
+}
