@@ -58,7 +58,7 @@ fn toggle<T: Copy + PartialEq + Send + Sync + 'static>(
         <fieldset class="tk-toggle">
             <legend>{move || legend(strings())}</legend>
             {options.into_iter().map(|(v, code, label)| {
-                let id = format!("tk-{name}-{code}");
+                let id = format!("{name}-{code}");
                 let for_id = id.clone();
                 view! {
                     <label class="tk-check" for=for_id>
