@@ -104,6 +104,19 @@ async fn send_json<T: DeserializeOwned>(
     fetch_json(req).await
 }
 
+/// Creates (`POST collection`, no id) or changes (`PUT collection/{id}`) a resource.
+async fn create_or_update<T: DeserializeOwned>(
+    base: &ApiBase,
+    collection: &str,
+    id: Option<Uuid>,
+    body: &impl serde::Serialize,
+) -> Result<T, ApiError> {
+    match id {
+        None => send_json(Request::post(&base.url(collection)), body).await,
+        Some(id) => send_json(Request::put(&base.url(&format!("{collection}/{id}"))), body).await,
+    }
+}
+
 /// One pin tile (`geo::pin_tiles`): the public pins of a map tile, clustered.
 pub async fn pin_tile(base: &ApiBase, id: TileId) -> Result<PinTile, ApiError> {
     let url = base.url(&format!("/api/pins/tiles/{}/{}/{}", id.z, id.x, id.y));
@@ -226,16 +239,7 @@ pub async fn save_dialogue(
     id: Option<Uuid>,
     input: &DialogueInput,
 ) -> Result<Dialogue, ApiError> {
-    match id {
-        None => send_json(Request::post(&base.url("/api/dialogues")), input).await,
-        Some(id) => {
-            send_json(
-                Request::put(&base.url(&format!("/api/dialogues/{id}"))),
-                input,
-            )
-            .await
-        }
-    }
+    create_or_update(base, "/api/dialogues", id, input).await
 }
 
 pub async fn cancel_dialogue(base: &ApiBase, id: Uuid, reason: &str) -> Result<Dialogue, ApiError> {
@@ -394,30 +398,12 @@ pub async fn save_named_place(
     id: Option<Uuid>,
     place: &trygghetskarta_shared::NamedPlaceInput,
 ) -> Result<trygghetskarta_shared::NamedPlace, ApiError> {
-    match id {
-        None => send_json(Request::post(&base.url("/api/staff/places")), place).await,
-        Some(id) => {
-            send_json(
-                Request::put(&base.url(&format!("/api/staff/places/{id}"))),
-                place,
-            )
-            .await
-        }
-    }
+    create_or_update(base, "/api/staff/places", id, place).await
 }
 
 pub async fn delete_named_place(base: &ApiBase, id: Uuid) -> Result<(), ApiError> {
-    let res = build(Request::delete(
-        &base.url(&format!("/api/staff/places/{id}")),
-    ))?
-    .send()
-    .await
-    .map_err(|e| ApiError::Network(e.to_string()))?;
-    if res.ok() {
-        Ok(())
-    } else {
-        Err(read_error(res).await)
-    }
+    let url = base.url(&format!("/api/staff/places/{id}"));
+    send_no_content(build(Request::delete(&url))?).await
 }
 
 // --- end of Lägesbild --------------------------------------------------------------------------
@@ -461,6 +447,11 @@ pub async fn change_staff_user(
             .json(&NewPassword { password })
             .map_err(|e| ApiError::Decode(e.to_string()))?,
     };
+    send_no_content(req).await
+}
+
+/// Sends a request whose success has no body (`204`).
+async fn send_no_content(req: Request) -> Result<(), ApiError> {
     let res = req
         .send()
         .await
