@@ -75,7 +75,7 @@ const bars = (page) => page.$$eval('.tk-time-chart rect.tk-bar', (rs) => ({
 const nonZero = (stats) => stats.buckets
   .reduce((n, b) => n + b.by_category.filter((c) => c.count > 0).length, 0);
 
-test('a planner reads the chart from a shared link, compares periods, names a place and prints', async () => {
+test('a planner reads the chart from a shared link, compares periods, names a place and prints', async (t) => {
   const { page, context, errors } = await openPage(browser, `${server.url}/personal/lagesbild?${SELECTION}`, {
     viewport: { width: 1280, height: 900 },
   });
@@ -92,7 +92,7 @@ test('a planner reads the chart from a shared link, compares periods, names a pl
   assert.equal(await page.locator('.tk-time-chart tbody tr').count(), week.buckets.length);
   // Months, and the categories side by side.
   await page.getByLabel('Månad').check();
-  await page.getByText('Markeringar per månad').waitFor();
+  await page.locator('#tk-time-heading', { hasText: 'Markeringar per månad' }).waitFor();
   const month = await api('GET', `/api/staff/stats?${SELECTION}&bucket=month`, planner);
   await page.waitForFunction((n) => document.querySelectorAll('.tk-time-chart rect.tk-bar').length === n, nonZero(month));
   assert.equal((await bars(page)).sum, month.total);
@@ -157,6 +157,7 @@ test('a planner reads the chart from a shared link, compares periods, names a pl
   writeFileSync(file, pdf);
   const pages = Number(execFileSync('pdfinfo', [file]).toString().match(/Pages:\s+(\d+)/)[1]);
   assert.ok(pages >= 1 && pages <= 8, `pages: ${pages}`);
+  t.diagnostic(`the report: ${pages} A4 pages, ${pdf.length} bytes`);
   const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
   assert.match(text, /Lägesbild – Arboga kommun/);
   assert.match(text, new RegExp(`${stats.total} markeringar i urvalet`));
@@ -215,7 +216,7 @@ test('no WCAG violations in Swedish and English, and the controls work by keyboa
   // Keyboard: reach the month toggle, choose it with the arrow keys, compare with a preset.
   await page.locator('#tk-bucket-week').focus();
   await page.keyboard.press('ArrowRight');
-  await page.getByText('Markeringar per månad').waitFor();
+  await page.locator('#tk-time-heading', { hasText: 'Markeringar per månad' }).waitFor();
   await page.locator('.tk-preset-quarter').focus();
   await page.keyboard.press('Enter');
   await page.locator('.tk-compare-summary').waitFor();
@@ -226,7 +227,7 @@ test('no WCAG violations in Swedish and English, and the controls work by keyboa
   await page.keyboard.press('Enter');
   await page.locator('.tk-time-chart').waitFor();
   await page.getByRole('button', { name: 'In English' }).click();
-  await page.getByText('Pins per month').waitFor();
+  await page.locator('#tk-time-heading', { hasText: 'Pins per month' }).waitFor();
   violations = await axeViolations(page);
   assert.deepEqual(violations, [], `en:\n${violations.join('\n')}`);
   assert.deepEqual(errors.filter((e) => !e.includes('401')), []);
