@@ -150,11 +150,13 @@ test('a planner reads the chart from a shared link, compares periods, names a pl
   // The printed report: A4 pages with the API's figures.
   await page.click('.tk-print-open');
   await page.locator('.tk-report .tk-time-chart rect.tk-bar').first().waitFor();
-  await page.locator('.tk-report h3', { hasText: 'Åtgärder' }).waitFor();
+  await page.locator('.tk-report').getByRole('heading', { name: 'Åtgärder', exact: true }).waitFor();
   const stats = await api('GET', `/api/staff/stats?${SELECTION}&bucket=month`, planner);
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
   const file = join(server.dir, 'lagesbild.pdf');
   writeFileSync(file, pdf);
+  // LB_KEEP_PDF=path keeps a copy to look at.
+  if (process.env.LB_KEEP_PDF) writeFileSync(process.env.LB_KEEP_PDF, pdf);
   const pages = Number(execFileSync('pdfinfo', [file]).toString().match(/Pages:\s+(\d+)/)[1]);
   assert.ok(pages >= 1 && pages <= 8, `pages: ${pages}`);
   t.diagnostic(`the report: ${pages} A4 pages, ${pdf.length} bytes`);
@@ -167,10 +169,27 @@ test('a planner reads the chart from a shared link, compares periods, names a pl
   assert.match(text, new RegExp(`Instämmanden totalt: ${stats.agree_total}`));
   const cat = stats.by_category.find((c) => c.key === 'drugs').count;
   assert.match(text, new RegExp(`Narkotika\\s+${cat}`));
+  assert.match(text, /Jämför två perioder/);
+  assert.match(text, new RegExp(`Period 1 \\(före\\): ${a0} – ${a1} \\(${cmp.total.a}\\)`));
   assert.doesNotMatch(text, /Hemlig kommentar/, 'no comments in the report');
   assert.doesNotMatch(text, /Markeringar\s+Åtgärder\s+Dialoger/, 'no navigation in print');
   await page.click('.tk-print-back');
   await page.locator('.tk-time-chart').waitFor();
+  // The Excel link takes the same selection.
+  const href = await page.locator('.tk-excel').getAttribute('href');
+  assert.match(href, /^\/api\/export\/stats\.xlsx\?from=.*category=drugs.*bucket=month$/);
+  const xlsx = await fetch(`${server.url}${href}`, { headers: { cookie: planner } });
+  assert.equal(xlsx.status, 200);
+  assert.equal((await xlsx.arrayBuffer()).byteLength > 1000, true);
+  // Renamed, the hotspot follows; deleted, the name is gone.
+  const row = page.locator('.tk-place-list li', { hasText: 'Stationsområdet' });
+  await row.locator('input[type=text]').fill('Stationen');
+  await row.locator('.tk-place-rename').click();
+  await page.locator('.tk-hotspot-list li', { hasText: 'Stationen' }).first().waitFor();
+  await page.locator('.tk-place-list li', { hasText: 'Stationen' }).locator('.tk-place-delete').click();
+  await page.locator('.tk-places', { hasText: 'Inga namngivna platser än.' }).waitFor();
+  await page.waitForFunction(() => ![...document.querySelectorAll('.tk-hotspot-list li')]
+    .some((li) => li.textContent.includes('Stationen')));
   assert.deepEqual(errors.filter((e) => !e.includes('401')), []);
   await context.close();
 });
