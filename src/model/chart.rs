@@ -200,11 +200,12 @@ pub fn bar_chart(labels: &[String], series: &[Vec<u32>], layout: Layout, frame: 
             }
         }
     }
-    // With many buckets, label every k-th so labels of about 48 units do not overlap.
+    // With many buckets, label every k-th so labels of about 64 units ("sep 2026") do not
+    // overlap.
     let every = if slot <= 0.0 {
         1
     } else {
-        ((48.0 / slot).ceil() as usize).max(1)
+        ((64.0 / slot).ceil() as usize).max(1)
     };
     let labels = labels
         .iter()

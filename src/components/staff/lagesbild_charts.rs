@@ -92,14 +92,22 @@ pub fn TimeChart(stats: Stats, layout: Layout, open: bool) -> impl IntoView {
             }
         })
         .collect_view();
-    // Direct labels: the number over each bar (when there is room for it).
-    let show_totals = labels.len() <= 16;
-    let totals = chart
-        .totals
-        .iter()
-        .filter(|(t, _, _)| show_totals && *t > 0)
+    // Direct labels (when there is room): the total over each stacked bar, or each split bar's
+    // own number.
+    let numbers: Vec<(u32, f64, f64)> = match layout {
+        Layout::Stacked if labels.len() <= 16 => chart.totals.clone(),
+        Layout::Split if chart.rects.len() <= 24 => chart
+            .rects
+            .iter()
+            .map(|r| (r.value, r.x + r.w / 2.0, r.y - 3.0))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let totals = numbers
+        .into_iter()
+        .filter(|(t, _, _)| *t > 0)
         .map(|(t, x, y)| {
-            view! { <text class="tk-bar-total" x=format!("{x:.1}") y=format!("{y:.1}") text-anchor="middle">{*t}</text> }
+            view! { <text class="tk-bar-total" x=format!("{x:.1}") y=format!("{y:.1}") text-anchor="middle">{t}</text> }
         })
         .collect_view();
     let xlabels = chart
