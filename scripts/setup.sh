@@ -13,6 +13,7 @@
 #   gdal-bin (ogrinfo)       apt (--test): the export tests check that GDAL/QGIS read our files
 #   nginx-light, caddy       apt (--test): the deploy/ site files are run and parsed for real
 #   systemd-analyze, openssl apt (--test): the deploy/ units are checked; test certificates
+#   poppler-utils            apt (--test): pdftotext reads the printed Lägesbild (e2e)
 #   aiosmtpd                 PyPI (--test): a real SMTP server for the mail tests
 #   postgresql               apt (--test): the server's tests and benchmarks run a second time on
 #                            a throwaway PostgreSQL cluster of their own (nothing is started here)
@@ -89,6 +90,7 @@ if $want_test; then
   command -v caddy >/dev/null || missing+=(caddy)
   command -v systemd-analyze >/dev/null || missing+=(systemd)
   command -v openssl >/dev/null || missing+=(openssl)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
   [ -x /usr/lib/postgresql/15/bin/initdb ] && command -v psql >/dev/null || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"

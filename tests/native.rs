@@ -13,6 +13,7 @@ mod followup_staff;
 mod geo;
 mod gesture;
 mod i18n;
+mod lagesbild;
 mod options;
 mod pin_list;
 mod pin_tiles;

@@ -104,6 +104,19 @@ async fn send_json<T: DeserializeOwned>(
     fetch_json(req).await
 }
 
+/// Creates (`POST collection`, no id) or changes (`PUT collection/{id}`) a resource.
+async fn create_or_update<T: DeserializeOwned>(
+    base: &ApiBase,
+    collection: &str,
+    id: Option<Uuid>,
+    body: &impl serde::Serialize,
+) -> Result<T, ApiError> {
+    match id {
+        None => send_json(Request::post(&base.url(collection)), body).await,
+        Some(id) => send_json(Request::put(&base.url(&format!("{collection}/{id}"))), body).await,
+    }
+}
+
 /// One pin tile (`geo::pin_tiles`): the public pins of a map tile, clustered.
 pub async fn pin_tile(base: &ApiBase, id: TileId) -> Result<PinTile, ApiError> {
     let url = base.url(&format!("/api/pins/tiles/{}/{}/{}", id.z, id.x, id.y));
@@ -226,16 +239,7 @@ pub async fn save_dialogue(
     id: Option<Uuid>,
     input: &DialogueInput,
 ) -> Result<Dialogue, ApiError> {
-    match id {
-        None => send_json(Request::post(&base.url("/api/dialogues")), input).await,
-        Some(id) => {
-            send_json(
-                Request::put(&base.url(&format!("/api/dialogues/{id}"))),
-                input,
-            )
-            .await
-        }
-    }
+    create_or_update(base, "/api/dialogues", id, input).await
 }
 
 pub async fn cancel_dialogue(base: &ApiBase, id: Uuid, reason: &str) -> Result<Dialogue, ApiError> {
@@ -360,6 +364,50 @@ pub async fn close_dialogue(
 
 // --- end of Återkoppling (staff) ---------------------------------------------------------------
 
+// --- Lägesbild: stats, "sedan förra mötet", named places ----------------------------------------
+
+/// The lägesbild of a query (`FilterForm::query` and `bucket=`, `compare_from=`, `compare_to=`).
+pub async fn stats(base: &ApiBase, query: &str) -> Result<trygghetskarta_shared::Stats, ApiError> {
+    get_json(&base.url(&with_query("/api/staff/stats", query))).await
+}
+
+/// The "since last meeting" date this staff member chose last.
+pub async fn since(base: &ApiBase) -> Result<trygghetskarta_shared::Since, ApiError> {
+    get_json(&base.url("/api/staff/me/since")).await
+}
+
+pub async fn set_since(
+    base: &ApiBase,
+    date: &str,
+) -> Result<trygghetskarta_shared::Since, ApiError> {
+    let body = trygghetskarta_shared::Since {
+        date: Some(date.to_owned()),
+    };
+    send_json(Request::put(&base.url("/api/staff/me/since")), &body).await
+}
+
+pub async fn named_places(
+    base: &ApiBase,
+) -> Result<Vec<trygghetskarta_shared::NamedPlace>, ApiError> {
+    get_json(&base.url("/api/staff/places")).await
+}
+
+/// Creates (no id) or changes a named place.
+pub async fn save_named_place(
+    base: &ApiBase,
+    id: Option<Uuid>,
+    place: &trygghetskarta_shared::NamedPlaceInput,
+) -> Result<trygghetskarta_shared::NamedPlace, ApiError> {
+    create_or_update(base, "/api/staff/places", id, place).await
+}
+
+pub async fn delete_named_place(base: &ApiBase, id: Uuid) -> Result<(), ApiError> {
+    let url = base.url(&format!("/api/staff/places/{id}"));
+    send_no_content(build(Request::delete(&url))?).await
+}
+
+// --- end of Lägesbild --------------------------------------------------------------------------
+
 // --- Admins: Konton ------------------------------------------------------------------------
 
 /// Staff accounts with their role, state and last login.
@@ -399,6 +447,11 @@ pub async fn change_staff_user(
             .json(&NewPassword { password })
             .map_err(|e| ApiError::Decode(e.to_string()))?,
     };
+    send_no_content(req).await
+}
+
+/// Sends a request whose success has no body (`204`).
+async fn send_no_content(req: Request) -> Result<(), ApiError> {
     let res = req
         .send()
         .await

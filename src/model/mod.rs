@@ -3,8 +3,10 @@
 pub mod accounts;
 pub mod action_form;
 pub mod answer;
+pub mod chart;
 pub mod dialogue;
 pub mod followup;
+pub mod lagesbild;
 pub mod mine;
 pub mod options;
 pub mod outbox;

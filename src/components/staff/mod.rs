@@ -6,7 +6,7 @@
 //!
 //! | section | address | file |
 //! |---|---|---|
-//! | Lägesbild | `/personal/lagesbild` | `lagesbild.rs` (charts, comparison and print go here) |
+//! | Lägesbild | `/personal/lagesbild` | `lagesbild.rs`, `lagesbild_charts.rs`, `lagesbild_compare.rs`, `lagesbild_places.rs`, `lagesbild_print.rs` |
 //! | Markeringar | `/personal/markeringar` | `planner/` (filters, map, chosen pin, answers, exports, paged list) |
 //! | Åtgärder | `/personal/atgarder` | `actions.rs` (list, notes) and `action_editor.rs` |
 //! | Dialoger | `/personal/dialoger` | `dialogues.rs`, `dialogue_editor.rs`, `dialogue_close.rs` |
@@ -30,6 +30,10 @@ mod dialogue_editor;
 pub mod dialogues;
 mod form_error;
 pub mod lagesbild;
+mod lagesbild_charts;
+mod lagesbild_compare;
+mod lagesbild_places;
+mod lagesbild_print;
 pub mod login;
 pub mod planner;
 pub mod shell;

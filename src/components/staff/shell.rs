@@ -107,7 +107,7 @@ fn section_view(
 ) -> AnyView {
     let role = info.role;
     match section {
-        Section::Lagesbild => view! { <LagesbildSection role=role /> }.into_any(),
+        Section::Lagesbild => view! { <LagesbildSection role=role basemap=basemap /> }.into_any(),
         Section::Markeringar => {
             let can_plan = Section::Dialoger.allowed(role);
             view! { <PlannerView basemap=basemap can_plan=can_plan /> }.into_any()
