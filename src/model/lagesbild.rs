@@ -9,8 +9,9 @@
 //! - A comparison's summary names the category whose count changed most (in pins, not per
 //!   cent, so 2 → 4 does not beat 40 → 60), with "ökade"/"minskade"/"oförändrat" and both
 //!   counts; the per cent follows only when the API gives it (both periods at least
-//!   `min_for_percent`). Then ", mest {time of day}" when the selection has a most common time
-//!   of day, and ", runt {area}" for the area that grew most (left out when none grew).
+//!   `min_for_percent`). Then ", runt {area}" for the place staff named that grew most, else
+//!   the tätort that did (left out when none grew). No time of day: the stats beside a
+//!   comparison are the earlier period's.
 //! - Numbers are always counts of pins ("markeringar"); dates are `YYYY-MM-DD` as the filters.
 
 use trygghetskarta_shared::lagesbild::{Change, Comparison, Stats};
@@ -43,7 +44,8 @@ impl Date {
     /// `YYYY-MM-DD`, or `None` for anything else (or a day that does not exist).
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
-        if s.len() != 10 || &s[4..5] != "-" || &s[7..8] != "-" {
+        // ASCII first: slicing by byte would panic inside a multi-byte character.
+        if !s.is_ascii() || s.len() != 10 || &s[4..5] != "-" || &s[7..8] != "-" {
             return None;
         }
         let y = s[0..4].parse().ok()?;
@@ -139,10 +141,11 @@ pub fn around(date: Date, months: i32) -> Periods {
     }
 }
 
-/// The quarter `today` is in (to its end) against the same quarter a year before.
+/// The quarter `today` is in, up to today, against the same days of that quarter a year before
+/// (a part quarter against a whole one would nearly always read as a fall).
 pub fn quarter_vs_last_year(today: Date) -> Periods {
     let start = today.quarter_start();
-    let end = start.add_months(3).add_days(-1);
+    let end = start.add_months(3).add_days(-1).min(today);
     Periods {
         a: (start.add_months(-12), end.add_months(-12)),
         b: (start, end),
@@ -268,14 +271,23 @@ pub fn top(values: &[u32]) -> Option<usize> {
 }
 
 /// "Mest kväll (12 av 40)." for a distribution; "Inga markeringar i urvalet." when empty.
-pub fn distribution_summary(labels: &[String], values: &[u32], s: &Strings) -> String {
+/// `lower` for labels that are common nouns inside a sentence (times of day, categories), not
+/// for names (areas) or labels that carry their own case (weekdays).
+pub fn distribution_summary(labels: &[String], values: &[u32], s: &Strings, lower: bool) -> String {
     let total: u32 = values.iter().sum();
     match top(values) {
         None => s.lb_no_data.to_owned(),
         Some(i) => fill_with(
             s.lb_sum_most,
             &[
-                ("what", labels[i].to_lowercase()),
+                (
+                    "what",
+                    if lower {
+                        labels[i].to_lowercase()
+                    } else {
+                        labels[i].clone()
+                    },
+                ),
                 ("n", values[i].to_string()),
                 ("total", total.to_string()),
             ],
@@ -342,12 +354,19 @@ pub fn change_sentence(what: &str, c: &Change, s: &Strings) -> String {
         std::cmp::Ordering::Less => s.lb_change_down,
         std::cmp::Ordering::Equal => s.lb_change_same,
     };
+    // The noun follows the number before it: the later count, or the one count if unchanged.
+    let pins = if c.b == 1 {
+        s.lb_pin_one
+    } else {
+        s.lb_pin_many
+    };
     let mut out = fill_with(
         template,
         &[
             ("what", what.to_owned()),
             ("a", c.a.to_string()),
             ("b", c.b.to_string()),
+            ("pins", pins.to_owned()),
         ],
     );
     if let (Some(p), true) = (c.percent, c.a != c.b) {
@@ -374,21 +393,25 @@ pub fn comparison_summary(stats: &Stats, cmp: &Comparison, s: &Strings) -> Strin
         }
         _ => change_sentence(s.lb_all_pins, &cmp.total, s),
     };
-    let times: Vec<u32> = stats.by_time_of_day.iter().map(|t| t.count).collect();
-    if let Some(i) = top(&times) {
-        out.push_str(&fill_with(
-            s.lb_sum_mostly,
-            &[(
-                "time",
-                s.time_of_day(stats.by_time_of_day[i].key).to_lowercase(),
-            )],
-        ));
-    }
-    let grew = cmp
-        .by_area
-        .iter()
-        .filter(|c| c.b > c.a)
-        .max_by_key(|c| c.b - c.a);
+    // No "mest kväll" here: `stats` covers the earlier period (`compare_query` puts period 1
+    // in the selection's dates), so its most common time of day would describe the time before
+    // the change. Around: the place staff named that grew most, else the tätort (a tätort holds its named
+    // places and would nearly always win); ties to the first in the API's order.
+    let is_tatort = |key: &str| {
+        stats
+            .by_area
+            .iter()
+            .any(|a| a.name == key && a.kind == "tatort")
+    };
+    let most_growth = |named: bool| {
+        cmp.by_area
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.b > c.a && is_tatort(&c.key) != named)
+            .max_by_key(|(i, c)| (c.b - c.a, std::cmp::Reverse(*i)))
+            .map(|(_, c)| c)
+    };
+    let grew = most_growth(true).or_else(|| most_growth(false));
     if let Some(area) = grew {
         out.push_str(&fill_with(s.lb_sum_around, &[("area", area.key.clone())]));
     }

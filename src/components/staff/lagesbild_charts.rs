@@ -180,9 +180,12 @@ pub fn Distribution(
     labels: Vec<String>,
     values: Vec<u32>,
     open: bool,
+    /// Lower-case the label inside the summary sentence (see `distribution_summary`).
+    #[prop(optional)]
+    lower: bool,
 ) -> impl IntoView {
     let s = use_strings()();
-    let summary = distribution_summary(&labels, &values, s);
+    let summary = distribution_summary(&labels, &values, s, lower);
     let shares = share_of_max(&values);
     let total: u32 = values.iter().sum();
     let bars = labels
@@ -255,15 +258,15 @@ pub fn StatsCharts(stats: Stats, layout: Layout, open: bool) -> impl IntoView {
             } else {
                 s.lb_kind_tatort
             };
-            format!("{} ({kind})", a.name)
+            format!("{}, {kind}", a.name)
         })
         .collect();
     let area_values = stats.by_area.iter().map(|a| a.count).collect();
     view! {
         <TimeChart stats=stats.clone() layout=layout open=open />
         <div class="tk-chart-grid">
-            <Distribution id="tk-dist-category" heading=s.lb_category_heading labels=cat_labels values=cat_values open=open />
-            <Distribution id="tk-dist-time" heading=s.lb_time_heading labels=time_labels values=time_values open=open />
+            <Distribution id="tk-dist-category" heading=s.lb_category_heading labels=cat_labels values=cat_values open=open lower=true />
+            <Distribution id="tk-dist-time" heading=s.lb_time_heading labels=time_labels values=time_values open=open lower=true />
             <Distribution id="tk-dist-weekday" heading=s.lb_weekday_heading labels=day_labels values=stats.by_weekday.clone() open=open />
             <Distribution id="tk-dist-area" heading=s.lb_area_heading labels=area_labels values=area_values open=open />
         </div>

@@ -113,7 +113,10 @@ pub fn ComparePanel(
     let strings = use_strings();
     let today = Date::parse(&device::today());
     let form = RwSignal::new(CompareForm::default());
-    let preset_date = RwSignal::new(device::today());
+    // Three months back, so that "3 months before and after" compares two periods that have
+    // both happened (today would make the second lie in the future).
+    let preset_date =
+        RwSignal::new(today.map_or_else(device::today, |t| t.add_months(-3).to_string()));
     let problem = RwSignal::new(None::<CompareProblem>);
     let date_input = move |id: &'static str,
                            label: fn(&Strings) -> &'static str,

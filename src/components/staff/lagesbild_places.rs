@@ -104,7 +104,8 @@ pub fn NamedPlaces(
                             <label for=input_id.clone() class="tk-visually-hidden">{format!("{} {}", s.lb_place_rename, p.name)}</label>
                             <input id=input_id type="text" maxlength="80" prop:value=move || name.get()
                                 on:input=move |ev| name.set(event_target_value(&ev)) />
-                            <button type="button" class="tk-button tk-button--small tk-place-rename" on:click=rename>{s.lb_place_rename}</button>
+                            <button type="button" class="tk-button tk-button--small tk-place-rename" on:click=rename
+                                aria-label=format!("{} {}", s.lb_place_rename, p.name)>{s.lb_place_rename}</button>
                             <button type="button" class="tk-button tk-button--small tk-place-delete" on:click=delete
                                 aria-label=format!("{} {}", s.lb_place_delete, p.name)>{s.lb_place_delete}</button>
                         </div>

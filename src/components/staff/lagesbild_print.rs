@@ -91,9 +91,10 @@ pub fn PrintReport(
     let lists = LocalResource::new(move || {
         let base = base.clone();
         async move {
-            let actions = api::actions(&base).await.unwrap_or_default();
-            let upcoming = api::dialogues(&base).await.unwrap_or_default();
-            let closed = api::closed_dialogues(&base).await.unwrap_or_default();
+            // `None` when a list could not be fetched: the report says so rather than "Inga."
+            let actions = api::actions(&base).await.ok();
+            let upcoming = api::dialogues(&base).await.ok();
+            let closed = api::closed_dialogues(&base).await.ok();
             (actions, upcoming, closed)
         }
     });
@@ -112,29 +113,31 @@ pub fn PrintReport(
         .collect_view();
     let lists_view = move || {
         lists.get().map(|(actions, upcoming, closed)| {
-            let actions = actions
-                .into_iter()
-                .filter(|a| a.state != ActionState::Cancelled)
-                .map(|a| {
-                    view! { <li>{format!("{} – {}", a.title, s.action_state(a.state))}</li> }
-                })
-                .collect::<Vec<_>>();
+            let actions = actions.map(|actions| {
+                actions
+                    .into_iter()
+                    .filter(|a| a.state != ActionState::Cancelled)
+                    .map(|a| {
+                        view! { <li>{format!("{} – {}", a.title, s.action_state(a.state))}</li> }
+                    })
+                    .collect::<Vec<_>>()
+            });
             let dialogue = |d: trygghetskarta_shared::Dialogue| {
                 let day = d.starts_at.get(..10).unwrap_or(&d.starts_at).to_owned();
                 view! { <li>{format!("{day} · {} · {}", d.title, d.place_name)}</li> }
             };
-            let upcoming = upcoming
-                .into_iter()
-                .filter(|d| d.status != DialogueStatus::Cancelled)
-                .map(dialogue)
-                .collect::<Vec<_>>();
-            let closed = closed.into_iter().map(dialogue).collect::<Vec<_>>();
-            let list = |items: Vec<_>| {
-                if items.is_empty() {
-                    view! { <p>{s.lb_report_none}</p> }.into_any()
-                } else {
-                    view! { <ul>{items}</ul> }.into_any()
-                }
+            let upcoming = upcoming.map(|upcoming| {
+                upcoming
+                    .into_iter()
+                    .filter(|d| d.status != DialogueStatus::Cancelled)
+                    .map(dialogue)
+                    .collect::<Vec<_>>()
+            });
+            let closed = closed.map(|closed| closed.into_iter().map(dialogue).collect::<Vec<_>>());
+            let list = |items: Option<Vec<_>>| match items {
+                None => view! { <p role="alert">{s.lb_failed}</p> }.into_any(),
+                Some(items) if items.is_empty() => view! { <p>{s.lb_report_none}</p> }.into_any(),
+                Some(items) => view! { <ul>{items}</ul> }.into_any(),
             };
             view! {
                 <section class="tk-report-part">
