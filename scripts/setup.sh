@@ -14,6 +14,7 @@
 #   nginx-light, caddy       apt (--test): the deploy/ site files are run and parsed for real
 #   systemd-analyze, openssl apt (--test): the deploy/ units are checked; test certificates
 #   poppler-utils            apt (--test): pdftotext reads the printed Lägesbild (e2e)
+#   sqlite3                  apt (--test): the Lägesbild e2e dates its seeded pins back
 #   aiosmtpd                 PyPI (--test): a real SMTP server for the mail tests
 #   postgresql               apt (--test): the server's tests and benchmarks run a second time on
 #                            a throwaway PostgreSQL cluster of their own (nothing is started here)
@@ -91,6 +92,7 @@ if $want_test; then
   command -v systemd-analyze >/dev/null || missing+=(systemd)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v sqlite3 >/dev/null || missing+=(sqlite3)
   [ -x /usr/lib/postgresql/15/bin/initdb ] && command -v psql >/dev/null || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
