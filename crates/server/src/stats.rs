@@ -141,6 +141,29 @@ pub fn by_area(cells: &[CellGroup], named: &[Named]) -> Vec<AreaCount> {
     out
 }
 
+/// Sets the filter area's own count to the selection's total (every pin of the selection lies
+/// in it; the cells [`by_area`] counts by are centred on either side of its edge).
+pub fn with_area_total(by_area: &mut Vec<AreaCount>, name: &str, kind: &str, total: u32) {
+    by_area.retain(|a| !(a.name == name && a.kind == kind));
+    if total > 0 {
+        let at = by_area
+            .iter()
+            .position(|a| {
+                (a.kind == kind && (a.count, name) < (total, a.name.as_str()))
+                    || (kind == "named" && a.kind != kind)
+            })
+            .unwrap_or(by_area.len());
+        by_area.insert(
+            at,
+            AreaCount {
+                name: name.to_owned(),
+                kind: kind.to_owned(),
+                count: total,
+            },
+        );
+    }
+}
+
 /// The change from `a` to `b`, with a per cent only when both are at least the threshold.
 pub fn change(key: String, a: u32, b: u32) -> Change {
     let percent = (a >= MIN_FOR_PERCENT && b >= MIN_FOR_PERCENT)
@@ -329,6 +352,33 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_filter_area_counts_the_whole_selection_in_its_place_in_the_order() {
+        let count = |name: &str, kind: &str, count| AreaCount {
+            name: name.into(),
+            kind: kind.into(),
+            count,
+        };
+        let mut areas = vec![
+            count("Gröna gången", "named", 3),
+            count("Arboga", "tatort", 9),
+            count("Kolsva", "tatort", 1),
+        ];
+        with_area_total(&mut areas, "Stationsområdet", "named", 5);
+        with_area_total(&mut areas, "Arboga", "tatort", 5);
+        assert_eq!(
+            areas,
+            vec![
+                count("Stationsområdet", "named", 5),
+                count("Gröna gången", "named", 3),
+                count("Arboga", "tatort", 5),
+                count("Kolsva", "tatort", 1),
+            ]
+        );
+        with_area_total(&mut areas, "Kolsva", "tatort", 0);
+        assert_eq!(areas.len(), 3);
+    }
 
     fn d(y: i16, m: i8, day: i8) -> i64 {
         day_of(Date::new(y, m, day).unwrap())

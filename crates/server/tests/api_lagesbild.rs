@@ -34,6 +34,42 @@ fn count(list: &Value, key: &str) -> u64 {
         .map_or(0, |c| c["count"].as_u64().unwrap())
 }
 
+/// Pins stored before the server kept each pin's local day (or by an older server during an
+/// upgrade) are given theirs when the server starts, and count in the same weeks.
+#[tokio::test]
+async fn pins_stored_without_their_local_day_count_after_a_restart() {
+    let app = TestApp::new().await;
+    for (date, time) in [
+        ("2026-03-29", "00:30:00"),
+        ("2026-03-30", "00:30:00"),
+        ("2026-10-25", "23:30:00"),
+        ("2027-01-01", "00:30:00"),
+    ] {
+        app.seed_pin(SeedPin {
+            created_at: local(date, time),
+            ..SeedPin::default()
+        })
+        .await;
+    }
+    let (all, _) = trygghetskarta_server::filter::parse(None, &[], &[]).unwrap();
+    let before = app.db.day_groups(&all).await.unwrap();
+    assert_eq!(before.len(), 4, "{before:?}");
+    let forget = "UPDATE pins SET local_day = NULL";
+    if common::postgres() {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(&app.url).await.unwrap();
+        sqlx::query(forget).execute(&mut c).await.unwrap();
+    } else {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&app.url).await.unwrap();
+        sqlx::query(forget).execute(&mut c).await.unwrap();
+    }
+    let restarted = trygghetskarta_server::Storage::open(&app.url)
+        .await
+        .unwrap();
+    assert_eq!(restarted.day_groups(&all).await.unwrap(), before);
+}
+
 #[tokio::test]
 async fn weeks_and_months_follow_the_local_calendar_across_summer_time_and_new_year() {
     let app = TestApp::new().await;

@@ -80,3 +80,26 @@ async fn lists_exports_and_the_public_list_read_through_their_indexes() {
     eprintln!("a map box:\n{map_box}");
     assert!(map_box.contains("pins_position"), "{map_box}");
 }
+
+/// The lägesbild's groups are read from narrow covering indexes on SQLite, the day groups in
+/// group order (no sorting), with and without dates and an area.
+#[tokio::test]
+async fn the_lagesbild_reads_its_groups_from_covering_indexes() {
+    let app = TestApp::new().await;
+    app.db.import_pins(&pins(20_000)).await.unwrap();
+    for query in ["", "from=2026-03-01&to=2026-05-31", "area=Arboga"] {
+        let (f, _) = filter::parse(Some(query), &[], &[]).unwrap();
+        let [days, cells] = app.db.stats_plans(&f).await.unwrap();
+        eprintln!("{query:?}: day groups:\n{days}\ncell groups:\n{cells}");
+        if app.db.kind() == Kind::Sqlite {
+            assert!(days.contains("COVERING INDEX pins_stats"), "{days}");
+            assert!(!days.contains("TEMP B-TREE FOR GROUP BY"), "{days}");
+            // Cells of a few months may be sorted after a range of `pins_stats`.
+            assert!(cells.contains("COVERING INDEX"), "{cells}");
+            if query.is_empty() {
+                assert!(cells.contains("COVERING INDEX pins_cells"), "{cells}");
+                assert!(!cells.contains("TEMP B-TREE FOR GROUP BY"), "{cells}");
+            }
+        }
+    }
+}

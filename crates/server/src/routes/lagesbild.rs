@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::auth::Staff;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{parse_id, JsonBody, PathId};
-use crate::filter::{self, PinFilter};
+use crate::filter::{self, AreaShape, PinFilter};
 use crate::named::{self, Named};
 use crate::present;
 use crate::routes::staff::{HOTSPOT_READERS, PIN_READERS};
@@ -58,14 +58,15 @@ pub async fn stats_of(
     let days = state.db.day_groups(f).await?;
     let cells = state.db.cell_groups(f).await?;
     let answers = state.db.answer_groups(f).await?;
-    Ok(stats::stats(
-        &days,
-        &cells,
-        &answers,
-        named,
-        size,
-        day_range(f),
-    ))
+    let mut out = stats::stats(&days, &cells, &answers, named, size, day_range(f));
+    if let Some(area) = &f.area {
+        let kind = match area {
+            AreaShape::Tatort(_) => "tatort",
+            AreaShape::Named(_) => "named",
+        };
+        stats::with_area_total(&mut out.by_area, area.name(), kind, out.total);
+    }
+    Ok(out)
 }
 
 /// `GET /api/staff/stats?FILTERS&bucket=week|month&compare_from=&compare_to=`, and the same

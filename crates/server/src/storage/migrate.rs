@@ -165,6 +165,7 @@ const TABLES: &[Table] = &[
             ("action_id", "action_id", Id),
             ("first_response_at", "first_response_at", Time),
             ("done_at", "done_at", Time),
+            ("local_day", "local_day", Int),
         ],
         order: "rowid",
         identity: Some("seq"),

@@ -55,7 +55,7 @@ pub use pins::{Agreed, Inserted, PinRow};
 pub use sessions::{SessionRow, UserRow};
 pub use shared::RateWindow;
 pub use staff::{Change, ExportRow, ModerationRow, Order, PinPoint};
-pub use stats::{summer_time, AnswerGroup, CellGroup, DayGroup};
+pub use stats::{AnswerGroup, CellGroup, DayGroup};
 pub use types::{Date, Id, Maybe, Name, Stamp, Time};
 pub use users::{CreateUserError, NewUser, UserSummary};
 pub use writer::WriteStats;
@@ -166,10 +166,21 @@ impl Storage {
         } else {
             Storage::open_sqlite(url, pool_size.unwrap_or(DEFAULT_SQLITE_POOL)).await?
         };
-        Ok(Storage {
+        let storage = Storage {
             backend,
             mail: Default::default(),
-        })
+        };
+        let filled = storage
+            .fill_local_days()
+            .await
+            .map_err(|source| OpenError::Open {
+                path: postgres::redact(url),
+                source,
+            })?;
+        if filled > 0 {
+            tracing::info!(pins = filled, "stored the local day of earlier pins");
+        }
+        Ok(storage)
     }
 
     async fn open_sqlite(url: &str, readers: u32) -> Result<Backend, OpenError> {

@@ -1,6 +1,7 @@
 use sqlx::QueryBuilder;
 
 use super::{on, Id, Storage, Time};
+use crate::time::local_day;
 
 /// A pin as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -43,12 +44,12 @@ pub enum Agreed {
 }
 
 const INSERT_NEW: &str = "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
-        place_description, delete_token, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        place_description, delete_token, created_at, local_day)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (id) DO NOTHING
      RETURNING *";
 
-/// Pins per statement when importing (13 values each, well under PostgreSQL's 65 535).
+/// Pins per statement when importing (14 values each, well under PostgreSQL's 65 535).
 const IMPORT_CHUNK: usize = 1000;
 
 impl Storage {
@@ -80,6 +81,7 @@ impl Storage {
                         .bind(&row.place_description)
                         .bind(&row.delete_token)
                         .bind(Time(row.created_at))
+                        .bind(local_day(row.created_at))
                         .fetch_optional(x)
                         .await)?;
                     if let Some(stored) = inserted {
@@ -124,7 +126,7 @@ impl Storage {
                             let mut q = QueryBuilder::new(
                                 "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
                                     place_description, delete_token, created_at, agree_count,
-                                    hidden, comment_approved, hidden_reason) ",
+                                    hidden, comment_approved, hidden_reason, local_day) ",
                             );
                             q.push_values(chunk, |mut b, row| {
                                 b.push_bind(Id::of(&row.id))
@@ -139,7 +141,8 @@ impl Storage {
                                     .push_bind(row.agree_count)
                                     .push_bind(row.hidden)
                                     .push_bind(row.comment_approved)
-                                    .push_bind(row.hidden_reason.clone());
+                                    .push_bind(row.hidden_reason.clone())
+                                    .push_bind(local_day(row.created_at));
                             });
                             q.push(" ON CONFLICT (id) DO NOTHING");
                             q.build().execute(x).await?.rows_affected()

@@ -7,6 +7,7 @@ use trygghetskarta_shared::ModerationAction;
 
 use super::{on, Conn, Id, Kind, PinRow, Storage, Time};
 use crate::filter::PinFilter;
+use crate::time::local_day;
 
 /// A moderation event as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -94,6 +95,8 @@ pub(super) trait Binds: Database {
     fn bind_time(q: &mut QueryBuilder<'_, Self>, v: Time);
     fn bind_text(q: &mut QueryBuilder<'_, Self>, v: &'static str);
     fn bind_f64(q: &mut QueryBuilder<'_, Self>, v: f64);
+    fn bind_i64(q: &mut QueryBuilder<'_, Self>, v: i64);
+    fn bind_string(q: &mut QueryBuilder<'_, Self>, v: String);
 }
 
 macro_rules! binds {
@@ -106,6 +109,12 @@ macro_rules! binds {
                 q.push_bind(v);
             }
             fn bind_f64(q: &mut QueryBuilder<'_, Self>, v: f64) {
+                q.push_bind(v);
+            }
+            fn bind_i64(q: &mut QueryBuilder<'_, Self>, v: i64) {
+                q.push_bind(v);
+            }
+            fn bind_string(q: &mut QueryBuilder<'_, Self>, v: String) {
                 q.push_bind(v);
             }
         }
@@ -127,16 +136,36 @@ fn push_in<DB: Binds>(q: &mut QueryBuilder<'_, DB>, column: &str, values: &[&'st
 
 /// The filter's conditions (everything but the area's polygon, which is tested on the rows).
 pub(super) fn push_filter<DB: Binds>(q: &mut QueryBuilder<'_, DB>, f: &PinFilter) {
+    push_conditions(q, f, false);
+}
+
+/// [`push_filter`] with the dates tested on the stored local day (which the stats indexes
+/// hold) rather than the time: the same pins, as `from` and `until` are local midnights.
+pub(super) fn push_filter_by_day<DB: Binds>(q: &mut QueryBuilder<'_, DB>, f: &PinFilter) {
+    push_conditions(q, f, true);
+}
+
+fn push_conditions<DB: Binds>(q: &mut QueryBuilder<'_, DB>, f: &PinFilter, by_day: bool) {
     if !f.include_hidden {
         q.push(" AND NOT hidden");
     }
     if let Some(from) = f.from {
-        q.push(" AND created_at >= ");
-        DB::bind_time(q, Time(from));
+        if by_day {
+            q.push(" AND local_day >= ");
+            DB::bind_i64(q, local_day(from));
+        } else {
+            q.push(" AND created_at >= ");
+            DB::bind_time(q, Time(from));
+        }
     }
     if let Some(until) = f.until {
-        q.push(" AND created_at < ");
-        DB::bind_time(q, Time(until));
+        if by_day {
+            q.push(" AND local_day < ");
+            DB::bind_i64(q, local_day(until));
+        } else {
+            q.push(" AND created_at < ");
+            DB::bind_time(q, Time(until));
+        }
     }
     if !f.categories.is_empty() {
         let codes: Vec<_> = f.categories.iter().map(|c| c.code()).collect();

@@ -1,20 +1,19 @@
 //! The lägesbild's aggregates, counted by the database (`GROUP BY`), so that 100 000 pins cost a
 //! few thousand groups rather than 100 000 rows through the driver.
 //!
-//! Pins are grouped by their **local** day: the Unix time plus Stockholm's offset, which the
-//! query computes from the EU summer-time rule (last Sunday of March to last Sunday of October,
-//! 01:00 UTC) for the years around the data. With an area filter (whose polygon SQLite cannot
-//! test) the groups are also split by an 11 m cell, and cells outside the area are dropped.
-//! The same rule on both backends (rather than PostgreSQL's own time zones), so both count the
-//! same days.
-
-use std::ops::RangeInclusive;
+//! Pins are grouped by their **local** day (Europe/Stockholm), which is stored with each pin
+//! (`local_day`, from the tz database). SQLite reads the groups in order from covering indexes
+//! (`pins_stats`, `pins_cells`: migration 0009), so it neither sorts nor reads whole rows;
+//! PostgreSQL hashes them. An area filter (a polygon SQLite cannot test) is sent as the set of
+//! ~11 m cells whose centre lies inside it; an area too large for that is cut along its edge on
+//! rows grouped by cell instead.
 
 use sqlx::QueryBuilder;
 
-use super::staff::{push_filter, Binds};
-use super::{on, Kind, Maybe, Storage, Time};
-use crate::filter::PinFilter;
+use super::staff::{push_filter, push_filter_by_day, Binds};
+use super::{on, Kind, Storage};
+use crate::filter::{AreaShape, PinFilter};
+use crate::time::{local_day, local_day_start};
 
 /// Pins of one local day, category, time of day and state (in one fine cell when asked).
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -53,25 +52,14 @@ pub struct AnswerGroup {
 pub const COARSE: (f64, f64) = (0.000_45, 0.000_9);
 pub const FINE: (f64, f64) = (0.000_1, 0.000_2);
 
-/// Summer time in Stockholm for `year`: `[start, end)` in Unix seconds.
-pub fn summer_time(year: i16) -> (i64, i64) {
-    let last_sunday = |month: i8| {
-        let last = jiff::civil::Date::new(year, month, 31).expect("March and October have 31 days");
-        let back = i64::from(last.weekday().to_monday_zero_offset() + 1) % 7;
-        let day = last
-            .checked_sub(jiff::Span::new().days(back))
-            .expect("in range");
-        day.at(1, 0, 0, 0)
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .expect("a UTC time")
-            .timestamp()
-            .as_second()
-    };
-    (last_sunday(3), last_sunday(10))
-}
+/// A fine cell's key: its row times this plus its column (columns stay below 2^20 for any
+/// longitude up to 180°).
+const KEY_ROW: i64 = 1 << 20;
 
-/// Years whose summer time the query knows; pins outside them count as winter time.
-const YEARS: std::ops::RangeInclusive<i16> = 2015..=2045;
+/// Most fine cells an area filter is sent as (an area of about 25 km²); most tested to find
+/// them.
+const MAX_AREA_CELLS: usize = 200_000;
+const MAX_AREA_SCAN: usize = 2_000_000;
 
 /// A time column as Unix seconds.
 fn unix(kind: Kind, column: &str) -> String {
@@ -81,119 +69,283 @@ fn unix(kind: Kind, column: &str) -> String {
     }
 }
 
-/// The years of `YEARS` from the first stored pin's to the last one's (`None` without pins).
-pub fn years_between(first: Option<i64>, last: Option<i64>) -> Option<RangeInclusive<i16>> {
-    let year = |t: i64| {
-        jiff::Timestamp::from_second(t)
-            .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).year())
-            .unwrap_or(*YEARS.start())
-            .clamp(*YEARS.start(), *YEARS.end())
-    };
-    Some(year(first?)..=year(last?))
-}
-
-/// `(created_at + offset) / 86400` as SQL, with its binds pushed: one summer-time test per
-/// year in `years` (the years the pins span: testing all of `YEARS` on every row made the
-/// query three times as slow).
-fn push_local_day<DB: Binds>(
-    kind: Kind,
-    q: &mut QueryBuilder<'_, DB>,
-    years: Option<RangeInclusive<i16>>,
-) {
-    q.push(format!("(({} + 3600 + ", unix(kind, "created_at")));
-    let Some(years) = years else {
-        q.push("0) / 86400)");
-        return;
-    };
-    q.push("CASE");
-    for y in years {
-        let (start, end) = summer_time(y);
-        q.push(" WHEN created_at >= ");
-        DB::bind_time(q, Time(start));
-        q.push(" AND created_at < ");
-        DB::bind_time(q, Time(end));
-        q.push(" THEN 3600");
-    }
-    q.push(" ELSE 0 END) / 86400)");
-}
-
-/// The cell's centre: whole cells counted towards zero (SQLite's `CAST AS INTEGER`, which
-/// PostgreSQL would round, hence `trunc`).
-fn push_cell<DB: Binds>(kind: Kind, q: &mut QueryBuilder<'_, DB>, (dlat, dlon): (f64, f64)) {
-    let whole = |column: &str, d: f64| match kind {
+/// The whole cells of `column / d` (counted towards zero) as SQL: SQLite's `CAST AS INTEGER`,
+/// which PostgreSQL would round, hence `trunc`. For SQLite this is the text the indexes of
+/// migration 0009 were made with.
+fn whole(kind: Kind, column: &str, d: f64) -> String {
+    match kind {
         Kind::Sqlite => format!("CAST({column} / {d} AS INTEGER)"),
         Kind::Postgres => format!("trunc({column} / CAST({d} AS DOUBLE PRECISION))"),
-    };
-    q.push(format!(
+    }
+}
+
+/// The cell's centre as `cell_lat`, `cell_lon`.
+fn cell_centre(kind: Kind, (dlat, dlon): (f64, f64)) -> String {
+    format!(
         "({} + 0.5) * {dlat} AS cell_lat, ({} + 0.5) * {dlon} AS cell_lon",
-        whole("lat", dlat),
-        whole("lon", dlon)
-    ));
+        whole(kind, "lat", dlat),
+        whole(kind, "lon", dlon)
+    )
+}
+
+/// `GROUP BY` terms of the cell (the indexed expressions, not the centres).
+fn cell_group(kind: Kind, (dlat, dlon): (f64, f64)) -> String {
+    format!("{}, {}", whole(kind, "lat", dlat), whole(kind, "lon", dlon))
 }
 
 fn no_cell() -> &'static str {
     "CAST(0 AS DOUBLE PRECISION) AS cell_lat, CAST(0 AS DOUBLE PRECISION) AS cell_lon"
 }
 
+fn key_sql(kind: Kind) -> String {
+    let (lat, lon) = (whole(kind, "lat", FINE.0), whole(kind, "lon", FINE.1));
+    match kind {
+        Kind::Sqlite => format!("{lat} * {KEY_ROW} + {lon}"),
+        Kind::Postgres => format!("CAST({lat} * {KEY_ROW} + {lon} AS BIGINT)"),
+    }
+}
+
+/// The keys of the fine cells whose centre lies in `area`, ascending; `None` when there are
+/// too many to send (the rows are then grouped by cell and cut here).
+pub fn area_cells(area: &AreaShape) -> Option<Vec<i64>> {
+    let (min_lon, min_lat, max_lon, max_lat) = area.bounds();
+    let (dlat, dlon) = FINE;
+    let rows = (min_lat / dlat) as i64 - 1..=(max_lat / dlat) as i64 + 1;
+    let cols = (min_lon / dlon) as i64 - 1..=(max_lon / dlon) as i64 + 1;
+    if rows.clone().count().saturating_mul(cols.clone().count()) > MAX_AREA_SCAN {
+        return None;
+    }
+    let mut keys = Vec::new();
+    for row in rows {
+        let lat = (row as f64 + 0.5) * dlat;
+        for col in cols.clone() {
+            if area.contains(lat, (col as f64 + 0.5) * dlon) {
+                keys.push(row * KEY_ROW + col);
+                if keys.len() > MAX_AREA_CELLS {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(keys)
+}
+
+/// How a query meets the area filter.
+#[derive(Clone)]
+enum AreaCut {
+    /// No area.
+    None,
+    /// Only pins in these fine cells.
+    Cells(String),
+    /// Rows grouped by fine cell, cut here.
+    Rows,
+}
+
+impl AreaCut {
+    fn of(f: &PinFilter) -> AreaCut {
+        match f.area.as_ref().map(area_cells) {
+            None => AreaCut::None,
+            Some(Some(keys)) => AreaCut::Cells(keys_json(&keys)),
+            Some(None) => AreaCut::Rows,
+        }
+    }
+}
+
+/// `[1,2,3]`: SQLite reads it with `json_each`, PostgreSQL as `bigint[]` from JSON.
+fn keys_json(keys: &[i64]) -> String {
+    let mut out = String::with_capacity(keys.len() * 12 + 2);
+    out.push('[');
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&k.to_string());
+    }
+    out.push(']');
+    out
+}
+
+/// The conditions of `f` the database tests: an area sent as its cells needs no box around
+/// it (the box would steer the planner to the position index and whole rows).
+fn push_conditions<DB: Binds>(
+    kind: Kind,
+    q: &mut QueryBuilder<'_, DB>,
+    f: &PinFilter,
+    cut: &AreaCut,
+) {
+    if matches!(cut, AreaCut::Cells(_)) {
+        let without_box = PinFilter {
+            area: None,
+            ..f.clone()
+        };
+        push_filter_by_day(q, &without_box);
+    } else {
+        push_filter_by_day(q, f);
+    }
+    push_cells(kind, q, cut);
+}
+
+/// ` AND <fine cell key> IN (the area's cells)`.
+fn push_cells<DB: Binds>(kind: Kind, q: &mut QueryBuilder<'_, DB>, cut: &AreaCut) {
+    let AreaCut::Cells(json) = cut else {
+        return;
+    };
+    q.push(format!(" AND {} IN (", key_sql(kind)));
+    match kind {
+        Kind::Sqlite => q.push("SELECT value FROM json_each("),
+        Kind::Postgres => q.push("SELECT CAST(jsonb_array_elements_text(CAST("),
+    };
+    DB::bind_string(q, json.clone());
+    match kind {
+        Kind::Sqlite => q.push("))"),
+        Kind::Postgres => q.push(" AS JSONB)) AS BIGINT))"),
+    };
+}
+
+fn day_query<'a, DB: Binds>(
+    kind: Kind,
+    explain: &str,
+    f: &PinFilter,
+    cut: &AreaCut,
+) -> QueryBuilder<'a, DB> {
+    let by_cell = matches!(cut, AreaCut::Rows);
+    let mut q = QueryBuilder::new(format!(
+        "{explain}SELECT local_day AS day, category, time_of_day, status, COUNT(*) AS count, \
+         CAST(SUM(agree_count) AS BIGINT) AS agrees, "
+    ));
+    q.push(if by_cell {
+        cell_centre(kind, FINE)
+    } else {
+        no_cell().to_owned()
+    });
+    q.push(" FROM pins WHERE 1 = 1");
+    push_conditions(kind, &mut q, f, cut);
+    q.push(" GROUP BY local_day, category, time_of_day, status");
+    if by_cell {
+        q.push(format!(", {}", cell_group(kind, FINE)));
+    }
+    q
+}
+
+fn cell_query<'a, DB: Binds>(
+    kind: Kind,
+    explain: &str,
+    f: &PinFilter,
+    cut: &AreaCut,
+) -> QueryBuilder<'a, DB> {
+    let size = if matches!(cut, AreaCut::Rows) {
+        FINE
+    } else {
+        COARSE
+    };
+    let mut q = QueryBuilder::new(format!("{explain}SELECT "));
+    q.push(cell_centre(kind, size));
+    q.push(", COUNT(*) AS count FROM pins WHERE 1 = 1");
+    push_conditions(kind, &mut q, f, cut);
+    q.push(format!(" GROUP BY {}", cell_group(kind, size)));
+    q
+}
+
 impl Storage {
+    /// Stores the local day of pins that have none (stored before migration 0009, or by an
+    /// older server during an upgrade): one statement per local day they span. Returns how
+    /// many pins it filled.
+    pub(crate) async fn fill_local_days(&self) -> Result<u64, sqlx::Error> {
+        let (first, last): (Option<i64>, Option<i64>) = on!(self.pool(), |p| {
+            let (a, b): (super::Maybe<super::Time>, super::Maybe<super::Time>) = sqlx::query_as(
+                "SELECT MIN(created_at), MAX(created_at) FROM pins WHERE local_day IS NULL",
+            )
+            .fetch_one(p)
+            .await?;
+            (a.0.map(|t| t.0), b.0.map(|t| t.0))
+        });
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(0);
+        };
+        let days = local_day(first)..=local_day(last);
+        self.write(move |mut c| {
+            Box::pin(async move {
+                let mut n = 0;
+                for day in days {
+                    n += on!(c, |x| sqlx::query(
+                        "UPDATE pins SET local_day = $1
+                         WHERE local_day IS NULL AND created_at >= $2 AND created_at < $3"
+                    )
+                    .bind(day)
+                    .bind(super::Time(local_day_start(day)))
+                    .bind(super::Time(local_day_start(day + 1)))
+                    .execute(x)
+                    .await?
+                    .rows_affected());
+                }
+                Ok(n)
+            })
+        })
+        .await
+    }
+
     /// Pins per local day, category, time of day and state.
     pub async fn day_groups(&self, f: &PinFilter) -> Result<Vec<DayGroup>, sqlx::Error> {
-        let cells = f.area.is_some();
         let kind = self.kind();
-        // Two index lookups (`pins_created_at`).
-        let (first, last): (Maybe<Time>, Maybe<Time>) = on!(self.pool(), |p| {
-            sqlx::query_as("SELECT MIN(created_at), MAX(created_at) FROM pins")
-                .fetch_one(p)
-                .await?
-        });
-        let years = years_between(first.0.map(i64::from), last.0.map(i64::from));
-        let rows: Vec<DayGroup> = on!(self.pool(), |p| {
-            let mut q = QueryBuilder::new("SELECT ");
-            push_local_day(kind, &mut q, years.clone());
-            q.push(
-                " AS day, category, time_of_day, status, COUNT(*) AS count, \
-                 CAST(SUM(agree_count) AS BIGINT) AS agrees, ",
-            );
-            if cells {
-                push_cell(kind, &mut q, FINE);
-            } else {
-                q.push(no_cell());
-            }
-            q.push(" FROM pins WHERE 1 = 1");
-            push_filter(&mut q, f);
-            q.push(" GROUP BY day, category, time_of_day, status");
-            if cells {
-                q.push(", cell_lat, cell_lon");
-            }
-            q.build_query_as().fetch_all(p).await?
-        });
+        let cut = AreaCut::of(f);
+        let rows: Vec<DayGroup> = on!(self.pool(), |p| day_query(kind, "", f, &cut)
+            .build_query_as()
+            .fetch_all(p)
+            .await?);
+        let by_cell = matches!(cut, AreaCut::Rows);
         Ok(rows
             .into_iter()
-            .filter(|g| !cells || f.keeps_at(g.cell_lat, g.cell_lon))
+            .filter(|g| !by_cell || f.keeps_at(g.cell_lat, g.cell_lon))
             .collect())
     }
 
-    /// Pins per cell (coarse; fine when an area filter cuts along its edge).
+    /// Pins per ~50 m cell (fine when a large area is cut along its edge). With an area, the
+    /// cells are those of the pins in it: a coarse cell across its edge counts only them.
     pub async fn cell_groups(&self, f: &PinFilter) -> Result<Vec<CellGroup>, sqlx::Error> {
         let kind = self.kind();
-        let rows: Vec<CellGroup> = on!(self.pool(), |p| {
-            let mut q = QueryBuilder::new("SELECT ");
-            push_cell(kind, &mut q, if f.area.is_some() { FINE } else { COARSE });
-            q.push(", COUNT(*) AS count FROM pins WHERE 1 = 1");
-            push_filter(&mut q, f);
-            q.push(" GROUP BY cell_lat, cell_lon");
-            q.build_query_as().fetch_all(p).await?
-        });
+        let cut = AreaCut::of(f);
+        let rows: Vec<CellGroup> = on!(self.pool(), |p| cell_query(kind, "", f, &cut)
+            .build_query_as()
+            .fetch_all(p)
+            .await?);
         Ok(rows
             .into_iter()
-            .filter(|g| f.keeps_at(g.cell_lat, g.cell_lon))
+            .filter(|g| !matches!(cut, AreaCut::Rows) || f.keeps_at(g.cell_lat, g.cell_lon))
             .collect())
+    }
+
+    /// The database's plans for the day and cell groups of `f` (for tests of the indexes).
+    pub async fn stats_plans(&self, f: &PinFilter) -> Result<[String; 2], sqlx::Error> {
+        use sqlx::Row;
+        let kind = self.kind();
+        let cut = AreaCut::of(f);
+        let (explain, detail) = match kind {
+            Kind::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
+            Kind::Postgres => ("EXPLAIN ", 0),
+        };
+        on!(self.pool(), |p| {
+            let mut out = [String::new(), String::new()];
+            for (i, mut q) in [
+                day_query(kind, explain, f, &cut),
+                cell_query(kind, explain, f, &cut),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let rows = q.build().fetch_all(p).await?;
+                let lines: Result<Vec<String>, sqlx::Error> =
+                    rows.iter().map(|r| r.try_get(detail)).collect();
+                out[i] = lines?.join("\n");
+            }
+            Ok(out)
+        })
     }
 
     /// Answered pins per party and hours to the first answer and to done.
     pub async fn answer_groups(&self, f: &PinFilter) -> Result<Vec<AnswerGroup>, sqlx::Error> {
-        let cells = f.area.is_some();
         let kind = self.kind();
+        let cut = AreaCut::of(f);
+        let by_cell = matches!(cut, AreaCut::Rows);
         let created = unix(kind, "created_at");
         let rows: Vec<AnswerGroup> = on!(self.pool(), |p| {
             let mut q = QueryBuilder::new(format!(
@@ -203,22 +355,23 @@ impl Storage {
                 unix(kind, "first_response_at"),
                 unix(kind, "done_at"),
             ));
-            if cells {
-                push_cell(kind, &mut q, FINE);
+            q.push(if by_cell {
+                cell_centre(kind, FINE)
             } else {
-                q.push(no_cell());
-            }
+                no_cell().to_owned()
+            });
             q.push(" FROM pins WHERE first_response_at IS NOT NULL");
             push_filter(&mut q, f);
+            push_cells(kind, &mut q, &cut);
             q.push(" GROUP BY party, answer_hours, done_hours");
-            if cells {
-                q.push(", cell_lat, cell_lon");
+            if by_cell {
+                q.push(format!(", {}", cell_group(kind, FINE)));
             }
             q.build_query_as().fetch_all(p).await?
         });
         Ok(rows
             .into_iter()
-            .filter(|g| !cells || f.keeps_at(g.cell_lat, g.cell_lon))
+            .filter(|g| !by_cell || f.keeps_at(g.cell_lat, g.cell_lon))
             .collect())
     }
 }
@@ -227,41 +380,46 @@ impl Storage {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_years_tested_are_those_the_pins_span() {
-        let at = |y: i16| {
-            jiff::civil::date(y, 6, 1)
-                .at(12, 0, 0, 0)
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .expect("a UTC time")
-                .timestamp()
-                .as_second()
-        };
-        assert_eq!(
-            years_between(Some(at(2025)), Some(at(2027))),
-            Some(2025..=2027)
-        );
-        assert_eq!(
-            years_between(Some(at(2026)), Some(at(2026))),
-            Some(2026..=2026)
-        );
-        assert_eq!(years_between(Some(at(1990)), Some(at(2100))), Some(YEARS));
-        assert_eq!(years_between(None, None), None);
+    /// The key of the fine cell a point lies in (as [`key_sql`] computes it).
+    fn fine_key(lat: f64, lon: f64) -> i64 {
+        (lat / FINE.0) as i64 * KEY_ROW + (lon / FINE.1) as i64
     }
 
     #[test]
-    fn summer_time_matches_the_tz_database() {
-        let tz = crate::time::local_tz();
-        for year in YEARS {
-            let (start, end) = summer_time(year);
-            let offset = |t: i64| {
-                tz.to_offset(jiff::Timestamp::from_second(t).unwrap())
-                    .seconds()
-            };
-            assert_eq!(offset(start - 1), 3600, "{year} before start");
-            assert_eq!(offset(start), 7200, "{year} start");
-            assert_eq!(offset(end - 1), 7200, "{year} before end");
-            assert_eq!(offset(end), 3600, "{year} end");
+    fn the_indexes_hold_the_expressions_the_queries_group_by() {
+        let migration = include_str!("../../migrations/sqlite/0009_stats_indexes.sql");
+        assert!(
+            migration.contains(&format!(
+                "pins ({}, hidden",
+                cell_group(Kind::Sqlite, COARSE)
+            )),
+            "pins_cells must index {}",
+            cell_group(Kind::Sqlite, COARSE)
+        );
+    }
+
+    #[test]
+    fn fine_keys_match_the_cells_sent_for_an_area() {
+        let areas = crate::places::areas();
+        let arboga = areas.iter().find(|a| a.name == "Arboga").expect("Arboga");
+        let shape = AreaShape::Tatort(arboga);
+        let keys = area_cells(&shape).expect("Arboga is small enough");
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "ascending, once each");
+        // A point in the town centre lies in one of the cells, one far outside does not.
+        let (lat, lon) = (59.3937, 15.8397);
+        assert!(shape.contains(lat, lon));
+        assert!(keys.binary_search(&fine_key(lat, lon)).is_ok());
+        assert!(keys.binary_search(&fine_key(59.20, 15.60)).is_err());
+        // Every cell's centre is inside.
+        for k in keys.iter().step_by(97) {
+            let (row, col) = (k.div_euclid(KEY_ROW), k.rem_euclid(KEY_ROW));
+            assert!(shape.contains((row as f64 + 0.5) * FINE.0, (col as f64 + 0.5) * FINE.1));
         }
+    }
+
+    #[test]
+    fn keys_travel_as_a_json_array() {
+        assert_eq!(keys_json(&[]), "[]");
+        assert_eq!(keys_json(&[1, 624_111_695]), "[1,624111695]");
     }
 }
