@@ -184,32 +184,44 @@ pub fn stats(
     let total: u32 = days.iter().map(|g| g.count as u32).sum();
     let first = range.0.or_else(|| days.iter().map(|g| g.day).min());
     let last = range.1.or_else(|| days.iter().map(|g| g.day).max());
-    let mut buckets = Vec::new();
+    // One pass over the groups: each falls in the bucket whose start is the last at or before
+    // its day.
+    let mut starts = Vec::new();
+    let mut end = i64::MIN;
     if let (Some(first), Some(last)) = (first, last) {
         let mut start = bucket_start(first, size);
-        while start <= last && buckets.len() < MAX_BUCKETS {
-            let end = next_bucket(start, size);
-            let in_bucket = |g: &&DayGroup| g.day >= start && g.day < end;
-            let by_category: Vec<Count<Category>> = Category::ALL
-                .into_iter()
-                .map(|c| Count {
-                    key: c,
-                    count: days
-                        .iter()
-                        .filter(in_bucket)
-                        .filter(|g| g.category == c.code())
-                        .map(|g| g.count as u32)
-                        .sum(),
-                })
-                .collect();
-            buckets.push(Bucket {
-                start: date_of(start).to_string(),
-                total: by_category.iter().map(|c| c.count).sum(),
-                by_category,
-            });
-            start = end;
+        while start <= last && starts.len() < MAX_BUCKETS {
+            starts.push(start);
+            start = next_bucket(start, size);
+        }
+        end = start;
+    }
+    let mut per_bucket = vec![[0u32; Category::ALL.len()]; starts.len()];
+    for g in days {
+        if starts.first().is_none_or(|&s| g.day < s) || g.day >= end {
+            continue;
+        }
+        let i = starts.partition_point(|&s| s <= g.day) - 1;
+        if let Some(c) = Category::ALL.iter().position(|c| c.code() == g.category) {
+            per_bucket[i][c] += g.count as u32;
         }
     }
+    let buckets: Vec<Bucket> = starts
+        .iter()
+        .zip(&per_bucket)
+        .map(|(start, counts)| {
+            let by_category: Vec<Count<Category>> = Category::ALL
+                .into_iter()
+                .zip(counts)
+                .map(|(key, &count)| Count { key, count })
+                .collect();
+            Bucket {
+                start: date_of(*start).to_string(),
+                total: counts.iter().sum(),
+                by_category,
+            }
+        })
+        .collect();
     let count_where = |pred: &dyn Fn(&DayGroup) -> bool| -> u32 {
         days.iter()
             .filter(|g| pred(g))

@@ -55,9 +55,7 @@ pub async fn stats_of(
     named: &[Named],
     size: BucketSize,
 ) -> ApiResult<Stats> {
-    let days = state.db.day_groups(f).await?;
-    let cells = state.db.cell_groups(f).await?;
-    let answers = state.db.answer_groups(f).await?;
+    let (days, cells, answers) = state.db.stats_groups(f).await?;
     let mut out = stats::stats(&days, &cells, &answers, named, size, day_range(f));
     if let Some(area) = &f.area {
         let kind = match area {

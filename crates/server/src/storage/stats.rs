@@ -8,9 +8,12 @@
 //! ~11 m cells whose centre lies inside it; an area too large for that is cut along its edge on
 //! rows grouped by cell instead.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use sqlx::QueryBuilder;
 
-use super::staff::{push_filter, push_filter_by_day, Binds};
+use super::staff::{push_filter_by_day, Binds};
 use super::{on, Kind, Storage};
 use crate::filter::{AreaShape, PinFilter};
 use crate::time::{local_day, local_day_start};
@@ -56,9 +59,9 @@ pub const FINE: (f64, f64) = (0.000_1, 0.000_2);
 /// longitude up to 180°).
 const KEY_ROW: i64 = 1 << 20;
 
-/// Most fine cells an area filter is sent as (an area of about 25 km²); most tested to find
-/// them.
-const MAX_AREA_CELLS: usize = 200_000;
+/// Most keys an area filter is sent as (blocks and edge cells; Arboga tätort is ~6 000), and
+/// most fine cells tested to find them (an area of about 20 km²).
+const MAX_AREA_CELLS: usize = 50_000;
 const MAX_AREA_SCAN: usize = 2_000_000;
 
 /// A time column as Unix seconds.
@@ -97,37 +100,113 @@ fn no_cell() -> &'static str {
     "CAST(0 AS DOUBLE PRECISION) AS cell_lat, CAST(0 AS DOUBLE PRECISION) AS cell_lon"
 }
 
-fn key_sql(kind: Kind) -> String {
-    let (lat, lon) = (whole(kind, "lat", FINE.0), whole(kind, "lon", FINE.1));
+/// A fine cell's row or column (whole cells from zero) as SQL, an integer on both backends.
+fn index_sql(kind: Kind, column: &str, d: f64) -> String {
     match kind {
-        Kind::Sqlite => format!("{lat} * {KEY_ROW} + {lon}"),
-        Kind::Postgres => format!("CAST({lat} * {KEY_ROW} + {lon} AS BIGINT)"),
+        Kind::Sqlite => whole(kind, column, d),
+        Kind::Postgres => format!("CAST({} AS BIGINT)", whole(kind, column, d)),
     }
 }
 
-/// The keys of the fine cells whose centre lies in `area`, ascending; `None` when there are
-/// too many to send (the rows are then grouped by cell and cut here).
-pub fn area_cells(area: &AreaShape) -> Option<Vec<i64>> {
+/// Fine cells per side of a block: an area goes to the database as the blocks wholly inside
+/// it and the fine cells of the blocks across its edge (a few thousand keys, not 100 000).
+const BLOCK: i64 = 8;
+
+/// The fine cells whose centre lies in an area, as block and cell keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaCells {
+    /// `block row * KEY_ROW + block column`, ascending.
+    pub blocks: Vec<i64>,
+    /// `row * KEY_ROW + column` of cells in blocks across the edge, ascending.
+    pub cells: Vec<i64>,
+}
+
+#[cfg(test)]
+impl AreaCells {
+    /// Whether the fine cell `(row, col)` is in the area.
+    pub fn has(&self, row: i64, col: i64) -> bool {
+        self.blocks
+            .binary_search(&(row / BLOCK * KEY_ROW + col / BLOCK))
+            .is_ok()
+            || self.cells.binary_search(&(row * KEY_ROW + col)).is_ok()
+    }
+}
+
+/// The fine cells whose centre lies in `area`; `None` when they are too many to send, or the
+/// area is south of the equator or west of Greenwich (where SQL's division towards zero would
+/// put cells in other blocks): its rows are then grouped by cell and cut here.
+pub fn area_cells(area: &AreaShape) -> Option<AreaCells> {
     let (min_lon, min_lat, max_lon, max_lat) = area.bounds();
-    let (dlat, dlon) = FINE;
-    let rows = (min_lat / dlat) as i64 - 1..=(max_lat / dlat) as i64 + 1;
-    let cols = (min_lon / dlon) as i64 - 1..=(max_lon / dlon) as i64 + 1;
-    if rows.clone().count().saturating_mul(cols.clone().count()) > MAX_AREA_SCAN {
+    if min_lat < FINE.0 * 2.0 || min_lon < FINE.1 * 2.0 {
         return None;
     }
-    let mut keys = Vec::new();
-    for row in rows {
-        let lat = (row as f64 + 0.5) * dlat;
-        for col in cols.clone() {
-            if area.contains(lat, (col as f64 + 0.5) * dlon) {
-                keys.push(row * KEY_ROW + col);
-                if keys.len() > MAX_AREA_CELLS {
-                    return None;
+    let (dlat, dlon) = FINE;
+    let first = |min: f64, d: f64| ((min / d) as i64 - 1) / BLOCK;
+    let last = |max: f64, d: f64| ((max / d) as i64 + 1) / BLOCK;
+    let block_rows = first(min_lat, dlat)..=last(max_lat, dlat);
+    let block_cols = first(min_lon, dlon)..=last(max_lon, dlon);
+    let tests = (block_rows.clone().count() * block_cols.clone().count()) as i64 * BLOCK * BLOCK;
+    if tests > MAX_AREA_SCAN as i64 {
+        return None;
+    }
+    let mut out = AreaCells {
+        blocks: Vec::new(),
+        cells: Vec::new(),
+    };
+    let mut inside = Vec::with_capacity((BLOCK * BLOCK) as usize);
+    for block_row in block_rows {
+        for block_col in block_cols.clone() {
+            inside.clear();
+            for row in block_row * BLOCK..(block_row + 1) * BLOCK {
+                let lat = (row as f64 + 0.5) * dlat;
+                for col in block_col * BLOCK..(block_col + 1) * BLOCK {
+                    if area.contains(lat, (col as f64 + 0.5) * dlon) {
+                        inside.push(row * KEY_ROW + col);
+                    }
                 }
+            }
+            if inside.len() == (BLOCK * BLOCK) as usize {
+                out.blocks.push(block_row * KEY_ROW + block_col);
+            } else {
+                out.cells.extend_from_slice(&inside);
             }
         }
     }
-    Some(keys)
+    out.cells.sort_unstable();
+    if out.blocks.len() + out.cells.len() > MAX_AREA_CELLS {
+        return None;
+    }
+    Some(out)
+}
+
+/// The cells of a tätort, found once per process (they never change).
+fn tatort_cells(area: &'static crate::places::Area) -> Option<Arc<SentCells>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<Arc<SentCells>>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok()?.get(&area.name) {
+        return found.clone();
+    }
+    let cells = area_cells(&AreaShape::Tatort(area)).map(|c| Arc::new(SentCells::new(&c)));
+    if let Ok(mut map) = cache.lock() {
+        map.insert(area.name.clone(), cells.clone());
+    }
+    cells
+}
+
+/// An area's cells as the JSON arrays the queries bind.
+#[derive(Debug)]
+struct SentCells {
+    blocks: String,
+    cells: String,
+}
+
+impl SentCells {
+    fn new(c: &AreaCells) -> SentCells {
+        SentCells {
+            blocks: keys_json(&c.blocks),
+            cells: keys_json(&c.cells),
+        }
+    }
 }
 
 /// How a query meets the area filter.
@@ -135,23 +214,32 @@ pub fn area_cells(area: &AreaShape) -> Option<Vec<i64>> {
 enum AreaCut {
     /// No area.
     None,
-    /// Only pins in these fine cells.
-    Cells(String),
+    /// Only pins in these cells.
+    Cells(Arc<SentCells>),
     /// Rows grouped by fine cell, cut here.
     Rows,
 }
 
 impl AreaCut {
-    fn of(f: &PinFilter) -> AreaCut {
-        match f.area.as_ref().map(area_cells) {
-            None => AreaCut::None,
-            Some(Some(keys)) => AreaCut::Cells(keys_json(&keys)),
-            Some(None) => AreaCut::Rows,
+    /// Cells are counted ~50 m wide, or ~11 m to cut a large area along its edge.
+    fn cell_size(&self) -> (f64, f64) {
+        match self {
+            AreaCut::Rows => FINE,
+            _ => COARSE,
         }
+    }
+
+    fn of(f: &PinFilter) -> AreaCut {
+        let cells = match &f.area {
+            None => return AreaCut::None,
+            Some(AreaShape::Tatort(a)) => tatort_cells(a),
+            Some(shape) => area_cells(shape).map(|c| Arc::new(SentCells::new(&c))),
+        };
+        cells.map_or(AreaCut::Rows, AreaCut::Cells)
     }
 }
 
-/// `[1,2,3]`: SQLite reads it with `json_each`, PostgreSQL as `bigint[]` from JSON.
+/// `[1,2,3]`: SQLite reads it with `json_each`, PostgreSQL with `jsonb_array_elements_text`.
 fn keys_json(keys: &[i64]) -> String {
     let mut out = String::with_capacity(keys.len() * 12 + 2);
     out.push('[');
@@ -185,23 +273,41 @@ fn push_conditions<DB: Binds>(
     push_cells(kind, q, cut);
 }
 
-/// ` AND <fine cell key> IN (the area's cells)`.
+/// ` AND (its block is inside OR its fine cell is)`.
 fn push_cells<DB: Binds>(kind: Kind, q: &mut QueryBuilder<'_, DB>, cut: &AreaCut) {
-    let AreaCut::Cells(json) = cut else {
+    let AreaCut::Cells(sent) = cut else {
         return;
     };
-    q.push(format!(" AND {} IN (", key_sql(kind)));
-    match kind {
-        Kind::Sqlite => q.push("SELECT value FROM json_each("),
-        Kind::Postgres => q.push("SELECT CAST(jsonb_array_elements_text(CAST("),
+    let (row, col) = (
+        index_sql(kind, "lat", FINE.0),
+        index_sql(kind, "lon", FINE.1),
+    );
+    let key_in = |q: &mut QueryBuilder<'_, DB>, key: String, json: &str| {
+        q.push(format!("{key} IN ("));
+        match kind {
+            Kind::Sqlite => q.push("SELECT value FROM json_each("),
+            Kind::Postgres => q.push("SELECT CAST(jsonb_array_elements_text(CAST("),
+        };
+        DB::bind_string(q, json.to_owned());
+        match kind {
+            Kind::Sqlite => q.push("))"),
+            Kind::Postgres => q.push(" AS JSONB)) AS BIGINT))"),
+        };
     };
-    DB::bind_string(q, json.clone());
-    match kind {
-        Kind::Sqlite => q.push("))"),
-        Kind::Postgres => q.push(" AS JSONB)) AS BIGINT))"),
-    };
+    q.push(" AND (");
+    key_in(
+        q,
+        format!("{row} / {BLOCK} * {KEY_ROW} + {col} / {BLOCK}"),
+        &sent.blocks,
+    );
+    q.push(" OR ");
+    key_in(q, format!("{row} * {KEY_ROW} + {col}"), &sent.cells);
+    q.push(")");
 }
 
+/// The day groups as one text, `day category time status count agrees row col` joined by
+/// commas (row and col of the fine cell when a large area is cut here, else 0), for the same
+/// reason as [`cell_query`].
 fn day_query<'a, DB: Binds>(
     kind: Kind,
     explain: &str,
@@ -209,41 +315,101 @@ fn day_query<'a, DB: Binds>(
     cut: &AreaCut,
 ) -> QueryBuilder<'a, DB> {
     let by_cell = matches!(cut, AreaCut::Rows);
-    let mut q = QueryBuilder::new(format!(
-        "{explain}SELECT local_day AS day, category, time_of_day, status, COUNT(*) AS count, \
-         CAST(SUM(agree_count) AS BIGINT) AS agrees, "
-    ));
-    q.push(if by_cell {
-        cell_centre(kind, FINE)
+    let (row, col) = if by_cell {
+        (
+            index_sql(kind, "lat", FINE.0),
+            index_sql(kind, "lon", FINE.1),
+        )
     } else {
-        no_cell().to_owned()
-    });
-    q.push(" FROM pins WHERE 1 = 1");
+        ("0".to_owned(), "0".to_owned())
+    };
+    let join = match kind {
+        Kind::Sqlite => "group_concat",
+        Kind::Postgres => "string_agg",
+    };
+    let mut q = QueryBuilder::new(format!(
+        "{explain}SELECT {join}(CAST(day AS TEXT) || ' ' || category || ' ' || time_of_day \
+         || ' ' || status || ' ' || CAST(n AS TEXT) || ' ' || CAST(agrees AS TEXT) \
+         || ' ' || CAST(a AS TEXT) || ' ' || CAST(b AS TEXT), ',') \
+         FROM (SELECT local_day AS day, category, time_of_day, status, COUNT(*) AS n, \
+         CAST(SUM(agree_count) AS BIGINT) AS agrees, {row} AS a, {col} AS b FROM pins WHERE 1 = 1"
+    ));
     push_conditions(kind, &mut q, f, cut);
     q.push(" GROUP BY local_day, category, time_of_day, status");
     if by_cell {
-        q.push(format!(", {}", cell_group(kind, FINE)));
+        q.push(format!(", {row}, {col}"));
     }
+    q.push(") AS days");
     q
 }
 
+/// Parses [`day_query`]'s text.
+fn parse_days(text: &str) -> Result<Vec<DayGroup>, sqlx::Error> {
+    let bad = || sqlx::Error::Decode(format!("day counts: {text:.80}").into());
+    text.split(',')
+        .filter(|g| !g.is_empty())
+        .map(|group| {
+            let p: Vec<&str> = group.split(' ').collect();
+            let [day, category, time_of_day, status, count, agrees, row, col] = p[..] else {
+                return Err(bad());
+            };
+            let int = |s: &str| s.parse::<i64>().map_err(|_| bad());
+            Ok(DayGroup {
+                day: int(day)?,
+                category: category.to_owned(),
+                time_of_day: time_of_day.to_owned(),
+                status: status.to_owned(),
+                count: int(count)?,
+                agrees: int(agrees)?,
+                cell_lat: (int(row)? as f64 + 0.5) * FINE.0,
+                cell_lon: (int(col)? as f64 + 0.5) * FINE.1,
+            })
+        })
+        .collect()
+}
+
+/// The cells as one text, `row col count` joined by commas: tens of thousands of cells as one
+/// row rather than as rows through the driver (which cost more than the query itself).
 fn cell_query<'a, DB: Binds>(
     kind: Kind,
     explain: &str,
     f: &PinFilter,
     cut: &AreaCut,
 ) -> QueryBuilder<'a, DB> {
-    let size = if matches!(cut, AreaCut::Rows) {
-        FINE
-    } else {
-        COARSE
+    let (row, col) = (
+        index_sql(kind, "lat", cut.cell_size().0),
+        index_sql(kind, "lon", cut.cell_size().1),
+    );
+    let join = match kind {
+        Kind::Sqlite => "group_concat",
+        Kind::Postgres => "string_agg",
     };
-    let mut q = QueryBuilder::new(format!("{explain}SELECT "));
-    q.push(cell_centre(kind, size));
-    q.push(", COUNT(*) AS count FROM pins WHERE 1 = 1");
+    let mut q = QueryBuilder::new(format!(
+        "{explain}SELECT {join}(CAST(a AS TEXT) || ' ' || CAST(b AS TEXT) || ' ' || CAST(n AS TEXT), ',') \
+         FROM (SELECT {row} AS a, {col} AS b, COUNT(*) AS n FROM pins WHERE 1 = 1"
+    ));
     push_conditions(kind, &mut q, f, cut);
-    q.push(format!(" GROUP BY {}", cell_group(kind, size)));
+    q.push(format!(" GROUP BY {row}, {col}) AS cells"));
     q
+}
+
+/// Parses [`cell_query`]'s text.
+fn parse_cells(text: &str, (dlat, dlon): (f64, f64)) -> Result<Vec<CellGroup>, sqlx::Error> {
+    let bad = || sqlx::Error::Decode(format!("cell counts: {text:.80}").into());
+    text.split(',')
+        .filter(|c| !c.is_empty())
+        .map(|cell| {
+            let mut parts = cell.split(' ').map(str::parse::<i64>);
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(Ok(row)), Some(Ok(col)), Some(Ok(count))) => Ok(CellGroup {
+                    cell_lat: (row as f64 + 0.5) * dlat,
+                    cell_lon: (col as f64 + 0.5) * dlon,
+                    count,
+                }),
+                _ => Err(bad()),
+            }
+        })
+        .collect()
 }
 
 impl Storage {
@@ -284,16 +450,32 @@ impl Storage {
         .await
     }
 
+    /// The day, cell and answer groups of one selection (its area's cells found once).
+    pub async fn stats_groups(
+        &self,
+        f: &PinFilter,
+    ) -> Result<(Vec<DayGroup>, Vec<CellGroup>, Vec<AnswerGroup>), sqlx::Error> {
+        let cut = AreaCut::of(f);
+        Ok((
+            self.days_cut(f, &cut).await?,
+            self.cells_cut(f, &cut).await?,
+            self.answers_cut(f, &cut).await?,
+        ))
+    }
+
     /// Pins per local day, category, time of day and state.
     pub async fn day_groups(&self, f: &PinFilter) -> Result<Vec<DayGroup>, sqlx::Error> {
+        self.days_cut(f, &AreaCut::of(f)).await
+    }
+
+    async fn days_cut(&self, f: &PinFilter, cut: &AreaCut) -> Result<Vec<DayGroup>, sqlx::Error> {
         let kind = self.kind();
-        let cut = AreaCut::of(f);
-        let rows: Vec<DayGroup> = on!(self.pool(), |p| day_query(kind, "", f, &cut)
-            .build_query_as()
-            .fetch_all(p)
+        let text: Option<String> = on!(self.pool(), |p| day_query(kind, "", f, cut)
+            .build_query_scalar()
+            .fetch_one(p)
             .await?);
         let by_cell = matches!(cut, AreaCut::Rows);
-        Ok(rows
+        Ok(parse_days(text.as_deref().unwrap_or_default())?
             .into_iter()
             .filter(|g| !by_cell || f.keeps_at(g.cell_lat, g.cell_lon))
             .collect())
@@ -301,17 +483,18 @@ impl Storage {
 
     /// Pins per ~50 m cell (fine when a large area is cut along its edge). With an area, the
     /// cells are those of the pins in it: a coarse cell across its edge counts only them.
-    pub async fn cell_groups(&self, f: &PinFilter) -> Result<Vec<CellGroup>, sqlx::Error> {
+    async fn cells_cut(&self, f: &PinFilter, cut: &AreaCut) -> Result<Vec<CellGroup>, sqlx::Error> {
         let kind = self.kind();
-        let cut = AreaCut::of(f);
-        let rows: Vec<CellGroup> = on!(self.pool(), |p| cell_query(kind, "", f, &cut)
-            .build_query_as()
-            .fetch_all(p)
+        let text: Option<String> = on!(self.pool(), |p| cell_query(kind, "", f, cut)
+            .build_query_scalar()
+            .fetch_one(p)
             .await?);
-        Ok(rows
-            .into_iter()
-            .filter(|g| !matches!(cut, AreaCut::Rows) || f.keeps_at(g.cell_lat, g.cell_lon))
-            .collect())
+        Ok(
+            parse_cells(text.as_deref().unwrap_or_default(), cut.cell_size())?
+                .into_iter()
+                .filter(|g| !matches!(cut, AreaCut::Rows) || f.keeps_at(g.cell_lat, g.cell_lon))
+                .collect(),
+        )
     }
 
     /// The database's plans for the day and cell groups of `f` (for tests of the indexes).
@@ -342,9 +525,12 @@ impl Storage {
     }
 
     /// Answered pins per party and hours to the first answer and to done.
-    pub async fn answer_groups(&self, f: &PinFilter) -> Result<Vec<AnswerGroup>, sqlx::Error> {
+    async fn answers_cut(
+        &self,
+        f: &PinFilter,
+        cut: &AreaCut,
+    ) -> Result<Vec<AnswerGroup>, sqlx::Error> {
         let kind = self.kind();
-        let cut = AreaCut::of(f);
         let by_cell = matches!(cut, AreaCut::Rows);
         let created = unix(kind, "created_at");
         let rows: Vec<AnswerGroup> = on!(self.pool(), |p| {
@@ -360,9 +546,14 @@ impl Storage {
             } else {
                 no_cell().to_owned()
             });
-            q.push(" FROM pins WHERE first_response_at IS NOT NULL");
-            push_filter(&mut q, f);
-            push_cells(kind, &mut q, &cut);
+            // Only answered pins, through their partial index (SQLite would otherwise prefer
+            // the position index for an area and read every row in its box).
+            q.push(match kind {
+                Kind::Sqlite => " FROM pins INDEXED BY pins_answered",
+                Kind::Postgres => " FROM pins",
+            });
+            q.push(" WHERE first_response_at IS NOT NULL");
+            push_conditions(kind, &mut q, f, cut);
             q.push(" GROUP BY party, answer_hours, done_hours");
             if by_cell {
                 q.push(format!(", {}", cell_group(kind, FINE)));
@@ -380,11 +571,6 @@ impl Storage {
 mod tests {
     use super::*;
 
-    /// The key of the fine cell a point lies in (as [`key_sql`] computes it).
-    fn fine_key(lat: f64, lon: f64) -> i64 {
-        (lat / FINE.0) as i64 * KEY_ROW + (lon / FINE.1) as i64
-    }
-
     #[test]
     fn the_indexes_hold_the_expressions_the_queries_group_by() {
         let migration = include_str!("../../migrations/sqlite/0009_stats_indexes.sql");
@@ -399,22 +585,82 @@ mod tests {
     }
 
     #[test]
-    fn fine_keys_match_the_cells_sent_for_an_area() {
+    fn an_area_is_sent_as_the_blocks_inside_it_and_the_cells_along_its_edge() {
         let areas = crate::places::areas();
         let arboga = areas.iter().find(|a| a.name == "Arboga").expect("Arboga");
         let shape = AreaShape::Tatort(arboga);
-        let keys = area_cells(&shape).expect("Arboga is small enough");
-        assert!(keys.windows(2).all(|w| w[0] < w[1]), "ascending, once each");
-        // A point in the town centre lies in one of the cells, one far outside does not.
+        let cells = area_cells(&shape).expect("Arboga is small enough");
+        assert!(
+            cells.blocks.windows(2).all(|w| w[0] < w[1]),
+            "ascending, once each"
+        );
+        assert!(
+            cells.cells.windows(2).all(|w| w[0] < w[1]),
+            "ascending, once each"
+        );
+        assert!(
+            cells.blocks.len() + cells.cells.len() < 20_000,
+            "{} blocks, {} cells",
+            cells.blocks.len(),
+            cells.cells.len()
+        );
+        // Every fine cell of the area's box is in the set exactly when its centre is inside.
+        let (min_lon, min_lat, max_lon, max_lat) = shape.bounds();
+        let (mut inside, mut outside) = (0, 0);
+        for row in (min_lat / FINE.0) as i64 - 2..(max_lat / FINE.0) as i64 + 2 {
+            for col in ((min_lon / FINE.1) as i64 - 2..(max_lon / FINE.1) as i64 + 2).step_by(3) {
+                let centre = ((row as f64 + 0.5) * FINE.0, (col as f64 + 0.5) * FINE.1);
+                let want = shape.contains(centre.0, centre.1);
+                assert_eq!(cells.has(row, col), want, "cell {row}, {col}");
+                if want {
+                    inside += 1;
+                } else {
+                    outside += 1;
+                }
+            }
+        }
+        assert!(
+            inside > 1000 && outside > 1000,
+            "{inside} in, {outside} out"
+        );
+        // A pin in the town centre is in its cell; the key SQL computes is the one tested.
         let (lat, lon) = (59.3937, 15.8397);
         assert!(shape.contains(lat, lon));
-        assert!(keys.binary_search(&fine_key(lat, lon)).is_ok());
-        assert!(keys.binary_search(&fine_key(59.20, 15.60)).is_err());
-        // Every cell's centre is inside.
-        for k in keys.iter().step_by(97) {
-            let (row, col) = (k.div_euclid(KEY_ROW), k.rem_euclid(KEY_ROW));
-            assert!(shape.contains((row as f64 + 0.5) * FINE.0, (col as f64 + 0.5) * FINE.1));
-        }
+        assert!(cells.has((lat / FINE.0) as i64, (lon / FINE.1) as i64));
+        assert!(!cells.has((59.20 / FINE.0) as i64, (15.60 / FINE.1) as i64));
+    }
+
+    #[test]
+    fn day_counts_come_back_as_one_text() {
+        let days = parse_days("20630 drugs night received 4 7 0 0,20631 traffic day done 1 0 0 0")
+            .unwrap();
+        assert_eq!(days.len(), 2);
+        assert_eq!(
+            (
+                days[0].day,
+                days[0].category.as_str(),
+                days[0].count,
+                days[0].agrees
+            ),
+            (20_630, "drugs", 4, 7)
+        );
+        assert_eq!(
+            (days[1].time_of_day.as_str(), days[1].status.as_str()),
+            ("day", "done")
+        );
+        assert!(parse_days("").unwrap().is_empty());
+        assert!(parse_days("20630 drugs night").is_err());
+    }
+
+    #[test]
+    fn cell_counts_come_back_as_one_text() {
+        let cells = parse_cells("131985 17555 3,131986 17556 1", COARSE).unwrap();
+        assert_eq!(cells.len(), 2);
+        assert_eq!(cells[0].count, 3);
+        assert_eq!(cells[0].cell_lat, (131_985.0 + 0.5) * COARSE.0);
+        assert_eq!(cells[1].cell_lon, (17_556.0 + 0.5) * COARSE.1);
+        assert!(parse_cells("", COARSE).unwrap().is_empty());
+        assert!(parse_cells("1 2", COARSE).is_err());
     }
 
     #[test]
