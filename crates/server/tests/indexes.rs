@@ -82,7 +82,8 @@ async fn lists_exports_and_the_public_list_read_through_their_indexes() {
 }
 
 /// The lägesbild's groups are read from narrow covering indexes on SQLite, the day groups in
-/// group order (no sorting), with and without dates and an area.
+/// group order (no sorting), with and without dates and a large area; a small area's few pins
+/// through the position index.
 #[tokio::test]
 async fn the_lagesbild_reads_its_groups_from_covering_indexes() {
     let app = TestApp::new().await;
@@ -101,5 +102,13 @@ async fn the_lagesbild_reads_its_groups_from_covering_indexes() {
                 assert!(!cells.contains("TEMP B-TREE FOR GROUP BY"), "{cells}");
             }
         }
+    }
+    // A small area (Medåker, under 1 km²): the position index finds its few pins.
+    let (f, _) = filter::parse(Some("area=Medåker"), &[], &[]).unwrap();
+    let [days, cells] = app.db.stats_plans(&f).await.unwrap();
+    eprintln!("Medåker: day groups:\n{days}\ncell groups:\n{cells}");
+    if app.db.kind() == Kind::Sqlite {
+        assert!(days.contains("pins_position"), "{days}");
+        assert!(cells.contains("pins_position"), "{cells}");
     }
 }

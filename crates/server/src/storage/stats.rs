@@ -64,6 +64,9 @@ const KEY_ROW: i64 = 1 << 20;
 const MAX_AREA_CELLS: usize = 50_000;
 const MAX_AREA_SCAN: usize = 2_000_000;
 
+/// Fine cells (about 2.5 km²) up to which an area's box is sent too.
+const SMALL_AREA_CELLS: usize = 20_000;
+
 /// A time column as Unix seconds.
 fn unix(kind: Kind, column: &str) -> String {
     match kind {
@@ -198,6 +201,9 @@ fn tatort_cells(area: &'static crate::places::Area) -> Option<Arc<SentCells>> {
 struct SentCells {
     blocks: String,
     cells: String,
+    /// Few enough fine cells that the box around them narrows the rows better than the
+    /// indexes' order helps (the position index, then the pins in the box).
+    small: bool,
 }
 
 impl SentCells {
@@ -205,6 +211,7 @@ impl SentCells {
         SentCells {
             blocks: keys_json(&c.blocks),
             cells: keys_json(&c.cells),
+            small: c.blocks.len() * (BLOCK * BLOCK) as usize + c.cells.len() <= SMALL_AREA_CELLS,
         }
     }
 }
@@ -253,15 +260,16 @@ fn keys_json(keys: &[i64]) -> String {
     out
 }
 
-/// The conditions of `f` the database tests: an area sent as its cells needs no box around
-/// it (the box would steer the planner to the position index and whole rows).
+/// The conditions of `f` the database tests: a large area sent as its cells goes without the
+/// box around it (the box would steer the planner to the position index and whole rows for
+/// most pins); a small one keeps it (the position index then finds its few pins).
 fn push_conditions<DB: Binds>(
     kind: Kind,
     q: &mut QueryBuilder<'_, DB>,
     f: &PinFilter,
     cut: &AreaCut,
 ) {
-    if matches!(cut, AreaCut::Cells(_)) {
+    if matches!(cut, AreaCut::Cells(sent) if !sent.small) {
         let without_box = PinFilter {
             area: None,
             ..f.clone()
