@@ -908,6 +908,10 @@ async fn exports_carry_states_and_the_handlingsplan_exports_with_its_areas() {
             .status,
         StatusCode::FORBIDDEN
     );
+    for format in ["geojson", "csv", "xlsx"] {
+        let anonymous = app.get(&format!("/api/export/actions.{format}")).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{format}");
+    }
     let log = app.get_as("/api/staff/exports", &s.planner).await.json();
     assert_eq!(log[0]["format"], "actions.xlsx");
 }

@@ -458,17 +458,19 @@ impl Storage {
         .await
     }
 
-    /// The day, cell and answer groups of one selection (its area's cells found once).
+    /// The day, cell and answer groups of one selection (its area's cells found once), read
+    /// side by side.
     pub async fn stats_groups(
         &self,
         f: &PinFilter,
     ) -> Result<(Vec<DayGroup>, Vec<CellGroup>, Vec<AnswerGroup>), sqlx::Error> {
         let cut = AreaCut::of(f);
-        Ok((
-            self.days_cut(f, &cut).await?,
-            self.cells_cut(f, &cut).await?,
-            self.answers_cut(f, &cut).await?,
-        ))
+        // Three reads on three pooled connections at once.
+        tokio::try_join!(
+            self.days_cut(f, &cut),
+            self.cells_cut(f, &cut),
+            self.answers_cut(f, &cut)
+        )
     }
 
     /// Pins per local day, category, time of day and state.
