@@ -459,6 +459,12 @@ pub struct Strings {
     pub action_corners: &'static str,
     pub action_no_place: &'static str,
     pub action_clear_place: &'static str,
+    /// The toggle that makes taps on the editor's map link or unlink pins.
+    pub action_pick_pins: &'static str,
+    pub action_hint_pick: &'static str,
+    pub action_pin_added: &'static str,
+    pub action_pin_removed: &'static str,
+    pub action_pin_none_near: &'static str,
     pub action_hotspot_label: &'static str,
     pub action_hotspot_none: &'static str,
     pub action_use_hotspot: &'static str,
