@@ -155,7 +155,7 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
   await editor.locator('.tk-field-error:has-text("Det där är inte id:n för markeringar.")').waitFor();
   await staff.page.fill('#tk-a-paste', `${server.url}/?pin=${pin.id}`);
   await editor.locator('.tk-paste-add').click();
-  await editor.locator('.tk-action-pin-count:has-text("1 markeringar är kopplade.")').waitFor();
+  await editor.locator('.tk-action-pin-count:has-text("1 markering är kopplad.")').waitFor();
   assert.equal(await staff.page.isChecked('#tk-a-update-pins'), true, 'the pins follow by default');
   await editor.locator('.tk-save-action').click();
   await staff.page.waitForSelector('.tk-actions-section > .tk-status:has-text("Åtgärden är sparad.")');
@@ -165,7 +165,7 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
   assert.equal((await api('GET', `/api/staff/pins/${pin.id}`, planner)).status, 'planned');
   const row = staff.page.locator(`.tk-action[data-action="${action.id}"]`);
   assert.match(await row.textContent(), /Planerad/);
-  assert.match(await row.textContent(), /1 markeringar ingår/);
+  assert.match(await row.textContent(), /1 markering ingår/);
   // Completed, with a progress note.
   await row.locator('.tk-edit-action').click();
   await staff.page.fill('#tk-note-text', 'Armaturerna är på plats.');
@@ -419,14 +419,14 @@ test('a planner links a pin by choosing it on the action editor\'s map', async (
   // A click beside it (within a fingertip) links it, drawn with a ring and a tick.
   let [x, y] = await at();
   await page.mouse.click(x + 6, y - 4);
-  await editor.locator('.tk-action-pin-count:has-text("Markering tillagd i åtgärden. 1 markeringar är kopplade.")').waitFor();
+  await editor.locator('.tk-action-pin-count:has-text("Markering tillagd i åtgärden. 1 markering är kopplad.")').waitFor();
   await editor.locator(`.tk-pick-pin--linked[data-pin="${id}"] path`).waitFor();
   assert.equal(await page.evaluate(() => document.querySelector('.tk-action-place-state').textContent), 'En punkt är vald.', 'the point stays');
   // Far from any pin: nothing changes, and it says so. (A click between two on the pin, so
   // that those are not a double click, which zooms.)
   const away = () => page.mouse.click(box.x + 16, box.y + 16);
   await away();
-  await editor.locator('.tk-action-pin-count:has-text("Ingen markering nära där du valde. 1 markeringar är kopplade.")').waitFor();
+  await editor.locator('.tk-action-pin-count:has-text("Ingen markering nära där du valde. 1 markering är kopplad.")').waitFor();
   // Again on the pin: unlinked; once more: linked.
   [x, y] = await at();
   await page.mouse.click(x, y);
@@ -436,14 +436,14 @@ test('a planner links a pin by choosing it on the action editor\'s map', async (
   await editor.locator('.tk-action-pin-count:has-text("Ingen markering nära där du valde. 0 markeringar är kopplade.")').waitFor();
   [x, y] = await at();
   await page.mouse.click(x, y);
-  await editor.locator('.tk-action-pin-count:has-text("Markering tillagd i åtgärden. 1 markeringar är kopplade.")').waitFor();
+  await editor.locator('.tk-action-pin-count:has-text("Markering tillagd i åtgärden. 1 markering är kopplad.")').waitFor();
   await editor.locator(`.tk-pick-pin--linked[data-pin="${id}"]`).waitFor();
   // By keyboard: Enter on the focused map links the pin nearest its centre, and again unlinks it.
   await surface.focus();
   await page.keyboard.press('Enter');
   await editor.locator('.tk-action-pin-count:has-text("Markering tillagd i åtgärden. 2 markeringar är kopplade.")').waitFor();
   await page.keyboard.press('Enter');
-  await editor.locator('.tk-action-pin-count:has-text("Markering borttagen ur åtgärden. 1 markeringar är kopplade.")').waitFor();
+  await editor.locator('.tk-action-pin-count:has-text("Markering borttagen ur åtgärden. 1 markering är kopplad.")').waitFor();
   const violations = await axeViolations(page);
   assert.deepEqual(violations, [], `choosing pins on the map: ${violations.join('\n')}`);
   await editor.locator('.tk-save-action').click();
@@ -453,7 +453,7 @@ test('a planner links a pin by choosing it on the action editor\'s map', async (
   assert.deepEqual(saved.pins, [id]);
   const row = page.locator(`.tk-action[data-action="${saved.id}"]`);
   await row.waitFor();
-  assert.match(await row.textContent(), /1 markeringar ingår/);
+  assert.match(await row.textContent(), /1 markering ingår/);
   assert.equal((await api('GET', `/api/staff/pins/${id}`, planner)).status, 'planned');
   assert.deepEqual(errors, []);
   await page.context().close();

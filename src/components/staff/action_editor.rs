@@ -18,7 +18,7 @@ use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::{LonLat, Screen};
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, fill_count, Strings};
 use crate::interaction::pick::{nearest_pin, nearest_to_centre, PICK_TOLERANCE_PX};
 use crate::model::action_form::{parse_pin_ids, ActionForm, PinToggle, PlaceMode};
 use crate::model::dialogue::Editing;
@@ -240,7 +240,7 @@ pub fn ActionEditor(
                         Some(PinToggle::NoneNear) => format!("{} ", s.action_pin_none_near),
                         None => String::new(),
                     };
-                    format!("{note}{}", fill(s.action_pins_count, form.with(|f| f.pins.len())))
+                    format!("{note}{}", fill_count(s.action_pins_count_one, s.action_pins_count, form.with(|f| f.pins.len())))
                 }}</p>
                 {field_error("pins")}
                 <div class="tk-actions">

@@ -19,7 +19,7 @@ use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
-use crate::i18n::fill;
+use crate::i18n::fill_count;
 use crate::model::action_form::{filter_actions, ActionForm};
 use crate::model::dialogue::Editing;
 
@@ -154,7 +154,7 @@ pub fn ActionsSection(
                 </h3>
                 <p class="tk-muted">
                     {s.action_party(a.party, a.party_name.as_deref())}
-                    {format!(" · {dates} · {} · {}", fill(s.action_pins, a.pins.len()), fill(s.action_dialogues_count, a.dialogues.len()))}
+                    {format!(" · {dates} · {} · {}", fill_count(s.action_pins_one, s.action_pins, a.pins.len()), fill_count(s.action_dialogues_count_one, s.action_dialogues_count, a.dialogues.len()))}
                 </p>
                 {a.cancel_reason.clone().map(|r| view! { <p>{format!("{}: {r}", s.action_cancelled)}</p> })}
                 {latest.map(|n| view! { <p class="tk-action-latest">{format!("{} ({}): {}", s.notes_latest, n.date, n.text)}</p> })}
