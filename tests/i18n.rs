@@ -25,3 +25,25 @@ fn dialogue_kinds_organisers_and_moderation_steps_have_labels() {
         }
     }
 }
+
+#[test]
+fn counts_of_one_take_the_singular() {
+    use trygghetskarta::i18n::fill_count;
+    let sv = Lang::Sv.strings();
+    assert_eq!(
+        fill_count(sv.action_pins_count_one, sv.action_pins_count, 1),
+        "1 markering är kopplad."
+    );
+    assert_eq!(
+        fill_count(sv.action_pins_count_one, sv.action_pins_count, 2),
+        "2 markeringar är kopplade."
+    );
+    assert_eq!(
+        fill_count(sv.action_pins_one, sv.action_pins, 0),
+        "0 markeringar ingår"
+    );
+    assert_eq!(
+        fill_count(sv.action_dialogues_count_one, sv.action_dialogues_count, 1),
+        "1 dialog"
+    );
+}

@@ -2,6 +2,7 @@
 //! The browser tests are `web.rs`. Run one area with `cargo test --test native geo::`.
 
 mod accounts;
+mod action_pick;
 mod api_error;
 mod basemap;
 mod cluster;

@@ -3,8 +3,8 @@
 // "Nytt svar" and the answer, the mail arrives, "Vad händer?" lists the action and the map shows
 // it; an organiser closes a dialogue with its outcome, which residents see. axe-core and the
 // keyboard on the new parts, in Swedish and English. Staff work through /personal: the answer
-// form on a pin's card, Åtgärder, "Stäng med Vad vi hörde", bulk answers ("Svara alla") and
-// "Skapa åtgärd här" on a hotspot.
+// form on a pin's card, Åtgärder (pins linked by pasting and by choosing them on the map),
+// "Stäng med Vad vi hörde", bulk answers ("Svara alla") and "Skapa åtgärd här" on a hotspot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -155,7 +155,7 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
   await editor.locator('.tk-field-error:has-text("Det där är inte id:n för markeringar.")').waitFor();
   await staff.page.fill('#tk-a-paste', `${server.url}/?pin=${pin.id}`);
   await editor.locator('.tk-paste-add').click();
-  await editor.locator('.tk-action-pin-count:has-text("1 markeringar är kopplade.")').waitFor();
+  await editor.locator('.tk-action-pin-count:has-text("1 markering är kopplad.")').waitFor();
   assert.equal(await staff.page.isChecked('#tk-a-update-pins'), true, 'the pins follow by default');
   await editor.locator('.tk-save-action').click();
   await staff.page.waitForSelector('.tk-actions-section > .tk-status:has-text("Åtgärden är sparad.")');
@@ -165,7 +165,7 @@ test('a resident hears back: state, answer, new-answer badge, e-mail and the act
   assert.equal((await api('GET', `/api/staff/pins/${pin.id}`, planner)).status, 'planned');
   const row = staff.page.locator(`.tk-action[data-action="${action.id}"]`);
   assert.match(await row.textContent(), /Planerad/);
-  assert.match(await row.textContent(), /1 markeringar ingår/);
+  assert.match(await row.textContent(), /1 markering ingår/);
   // Completed, with a progress note.
   await row.locator('.tk-edit-action').click();
   await staff.page.fill('#tk-note-text', 'Armaturerna är på plats.');
@@ -373,6 +373,90 @@ test('one answer for a hotspot and for the ticked pins, and "Skapa åtgärd här
   assert.deepEqual([...made.pins].sort(), [...ids].sort());
   assert.deepEqual(staff.errors, []);
   await staff.context.close();
+});
+
+test('a planner links a pin by choosing it on the action editor\'s map', async () => {
+  // A pin away from the others, inside the editor map's first view (Arboga tätort).
+  const id = randomUUID();
+  await api('POST', '/api/pins', null, {
+    id, lat: 59.4, lon: 15.87, category: 'traffic', time_of_day: 'day',
+  });
+  // And one at the centre of that view (the tätort's box, halfway in Web Mercator), for Enter.
+  const merc = (lat) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
+  const midLat = (360 / Math.PI) * Math.atan(Math.exp((merc(59.3753) + merc(59.4105)) / 2)) - 90;
+  await api('POST', '/api/pins', null, {
+    id: randomUUID(), lat: midLat, lon: (15.8054 + 15.9048) / 2, category: 'lighting', time_of_day: 'day',
+  });
+  const { page, errors } = await openStaff('pia', '/personal/markeringar', { viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  await page.locator('.tk-staff-nav a[data-section="atgarder"]').click();
+  await page.locator('.tk-new-action').click();
+  const editor = page.locator('.tk-action-editor');
+  await page.fill('#tk-a-title', 'Farthinder på Nygatan');
+  await editor.locator('path.tk-kommun').first().waitFor();
+  const surface = editor.locator('.tk-surface');
+  await surface.scrollIntoViewIfNeeded();
+  let box = await surface.boundingBox();
+  // The place: a point, as before.
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2 + 40);
+  await editor.locator('.tk-action-place-state:has-text("En punkt är vald.")').waitFor();
+  // "Välj markeringar på kartan": a toggle; the selection's pins appear on the map.
+  const toggle = editor.getByRole('button', { name: 'Välj markeringar på kartan' });
+  assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+  await toggle.click();
+  await editor.locator('.tk-pick-pins[aria-pressed="true"]').waitFor();
+  assert.match(await editor.textContent(), /Klicka eller tryck nära en markering/);
+  const mark = editor.locator(`.tk-pick-pin[data-pin="${id}"]`);
+  await mark.waitFor();
+  await surface.scrollIntoViewIfNeeded();
+  box = await surface.boundingBox();
+  const at = async () => {
+    const m = await mark.boundingBox();
+    const x = m.x + m.width / 2;
+    const y = m.y + m.height / 2;
+    assert.ok(x > box.x && x < box.x + box.width && y > box.y && y < box.y + box.height, 'the pin is on the map');
+    return [x, y];
+  };
+  // A click beside it (within a fingertip) links it, drawn with a ring and a tick.
+  let [x, y] = await at();
+  await page.mouse.click(x + 6, y - 4);
+  await editor.locator('.tk-action-pin-count:has-text("Markering tillagd i åtgärden. 1 markering är kopplad.")').waitFor();
+  await editor.locator(`.tk-pick-pin--linked[data-pin="${id}"] path`).waitFor();
+  assert.equal(await page.evaluate(() => document.querySelector('.tk-action-place-state').textContent), 'En punkt är vald.', 'the point stays');
+  // Far from any pin: nothing changes, and it says so. (A click between two on the pin, so
+  // that those are not a double click, which zooms.)
+  const away = () => page.mouse.click(box.x + 16, box.y + 16);
+  await away();
+  await editor.locator('.tk-action-pin-count:has-text("Ingen markering nära där du valde. 1 markering är kopplad.")').waitFor();
+  // Again on the pin: unlinked; once more: linked.
+  [x, y] = await at();
+  await page.mouse.click(x, y);
+  await editor.locator('.tk-action-pin-count:has-text("Markering borttagen ur åtgärden. 0 markeringar är kopplade.")').waitFor();
+  assert.equal(await editor.locator(`.tk-pick-pin--linked[data-pin="${id}"]`).count(), 0);
+  await away();
+  await editor.locator('.tk-action-pin-count:has-text("Ingen markering nära där du valde. 0 markeringar är kopplade.")').waitFor();
+  [x, y] = await at();
+  await page.mouse.click(x, y);
+  await editor.locator('.tk-action-pin-count:has-text("Markering tillagd i åtgärden. 1 markering är kopplad.")').waitFor();
+  await editor.locator(`.tk-pick-pin--linked[data-pin="${id}"]`).waitFor();
+  // By keyboard: Enter on the focused map links the pin nearest its centre, and again unlinks it.
+  await surface.focus();
+  await page.keyboard.press('Enter');
+  await editor.locator('.tk-action-pin-count:has-text("Markering tillagd i åtgärden. 2 markeringar är kopplade.")').waitFor();
+  await page.keyboard.press('Enter');
+  await editor.locator('.tk-action-pin-count:has-text("Markering borttagen ur åtgärden. 1 markering är kopplad.")').waitFor();
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `choosing pins on the map: ${violations.join('\n')}`);
+  await editor.locator('.tk-save-action').click();
+  await page.waitForSelector('.tk-actions-section > .tk-status:has-text("Åtgärden är sparad.")');
+  const saved = (await api('GET', '/api/actions')).find((a) => a.title === 'Farthinder på Nygatan');
+  assert.ok(saved, 'the action is saved');
+  assert.deepEqual(saved.pins, [id]);
+  const row = page.locator(`.tk-action[data-action="${saved.id}"]`);
+  await row.waitFor();
+  assert.match(await row.textContent(), /1 markering ingår/);
+  assert.equal((await api('GET', `/api/staff/pins/${id}`, planner)).status, 'planned');
+  assert.deepEqual(errors, []);
+  await page.context().close();
 });
 
 test('the new staff forms work by keyboard alone', async () => {

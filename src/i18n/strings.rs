@@ -48,6 +48,7 @@ pub struct Strings {
     pub action_dates: &'static str,
     pub action_label: &'static str,
     pub action_pins: &'static str,
+    pub action_pins_one: &'static str,
     pub closed_dialogues: &'static str,
     pub what_we_heard: &'static str,
     pub participants: &'static str,
@@ -459,11 +460,18 @@ pub struct Strings {
     pub action_corners: &'static str,
     pub action_no_place: &'static str,
     pub action_clear_place: &'static str,
+    /// The toggle that makes taps on the editor's map link or unlink pins.
+    pub action_pick_pins: &'static str,
+    pub action_hint_pick: &'static str,
+    pub action_pin_added: &'static str,
+    pub action_pin_removed: &'static str,
+    pub action_pin_none_near: &'static str,
     pub action_hotspot_label: &'static str,
     pub action_hotspot_none: &'static str,
     pub action_use_hotspot: &'static str,
     pub action_pins_legend: &'static str,
     pub action_pins_count: &'static str,
+    pub action_pins_count_one: &'static str,
     pub action_add_selection: &'static str,
     pub action_paste_label: &'static str,
     pub action_paste_add: &'static str,
@@ -478,6 +486,7 @@ pub struct Strings {
     pub action_update_pins: &'static str,
     pub action_saved: &'static str,
     pub action_dialogues_count: &'static str,
+    pub action_dialogues_count_one: &'static str,
     pub action_no_dates: &'static str,
     pub notes_legend: &'static str,
     pub notes_none: &'static str,
@@ -500,6 +509,11 @@ pub struct Strings {
 /// Puts a number into a string with `{n}`.
 pub fn fill(template: &str, n: impl std::fmt::Display) -> String {
     template.replace("{n}", &n.to_string())
+}
+
+/// [`fill`] with the singular template for one ("1 markering", not "1 markeringar").
+pub fn fill_count(one: &str, many: &str, n: usize) -> String {
+    fill(if n == 1 { one } else { many }, n)
 }
 
 impl Strings {

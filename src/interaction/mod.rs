@@ -6,3 +6,4 @@
 pub mod controller;
 pub mod gesture;
 pub mod inertia;
+pub mod pick;

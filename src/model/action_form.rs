@@ -24,6 +24,17 @@ pub enum PlaceMode {
     Draw,
 }
 
+/// What choosing a pin on the editor's map did (what the editor announces).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinToggle {
+    /// The pin is now linked to the action.
+    Added,
+    /// The pin was linked and no longer is.
+    Removed,
+    /// No pin lay near enough to where the map was tapped (or to its centre).
+    NoneNear,
+}
+
 /// The action editor's fields as its inputs hold them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionForm {
@@ -154,6 +165,24 @@ impl ActionForm {
             if !self.pins.contains(&id) {
                 self.pins.push(id);
             }
+        }
+    }
+
+    /// A pin chosen on the editor's map: linked when it was not, unlinked when it was.
+    pub fn toggle_pin(&mut self, id: Uuid) -> PinToggle {
+        toggle(&mut self.pins, id);
+        if self.pins.contains(&id) {
+            PinToggle::Added
+        } else {
+            PinToggle::Removed
+        }
+    }
+
+    /// A tap (or Enter) in "Välj markeringar på kartan" with the pin found near it, if any.
+    pub fn pick_pin(&mut self, found: Option<Uuid>) -> PinToggle {
+        match found {
+            Some(id) => self.toggle_pin(id),
+            None => PinToggle::NoneNear,
         }
     }
 

@@ -1,8 +1,9 @@
 //! The action editor (Åtgärder): title, description, the responsible party, where (a point or
-//! a drawn area on the map, or a hotspot's outline), linked pins (planners and admins: a
-//! hotspot's, the selection's, or pasted ids), linked dialogues, dates, the state with its
-//! reason, and whether the linked pins' states follow. The data and its checks are
-//! `model::action_form::ActionForm`.
+//! a drawn area on the map, or a hotspot's outline), linked pins (planners and admins: chosen on
+//! the map with "Välj markeringar på kartan", a hotspot's, the selection's, or pasted ids),
+//! linked dialogues, dates, the state with its reason, and whether the linked pins' states
+//! follow. The data and its checks are `model::action_form::ActionForm`; which pin a tap picks
+//! is `interaction::pick`.
 
 use std::sync::Arc;
 
@@ -17,8 +18,9 @@ use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::{LonLat, Screen};
-use crate::i18n::{fill, Strings};
-use crate::model::action_form::{parse_pin_ids, ActionForm, PlaceMode};
+use crate::i18n::{fill, fill_count, Strings};
+use crate::interaction::pick::{nearest_pin, nearest_to_centre, PICK_TOLERANCE_PX};
+use crate::model::action_form::{parse_pin_ids, ActionForm, PinToggle, PlaceMode};
 use crate::model::dialogue::Editing;
 use crate::model::staff::hotspot_place;
 
@@ -36,6 +38,8 @@ pub fn ActionEditor(
     spots: LocalResource<Option<Hotspots>>,
     /// The selection's pins, for "Lägg till urvalets markeringar".
     selection_pins: Signal<Vec<Uuid>>,
+    /// The selection's pins with where they are: the pins that can be chosen on the map.
+    selection_places: Signal<Vec<(Uuid, LonLat)>>,
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
     viewport: RwSignal<Option<Viewport>>,
 ) -> impl IntoView {
@@ -56,6 +60,55 @@ pub fn ActionEditor(
                 {field_error(id)}
             </div>
         }
+    };
+
+    // "Välj markeringar på kartan": while on, taps (and Enter) link or unlink the pin nearest.
+    let picking = RwSignal::new(false);
+    let pick_note = RwSignal::new(None::<PinToggle>);
+    let set_picking = move |on: bool| {
+        picking.set(on);
+        pick_note.set(None);
+    };
+    // The pins on the map while choosing (each linked one drawn with a ring and a tick, not by
+    // colour alone); the linked ones also when not choosing.
+    let pin_marks = move || {
+        if !can_link {
+            return None;
+        }
+        let v = viewport.get()?;
+        let all = picking.get();
+        let linked = form.with(|f| f.pins.clone());
+        let marks = selection_places.with(|l| {
+            l.iter()
+                .filter(|(id, _)| all || linked.contains(id))
+                .map(|(id, p)| (*id, v.to_screen(project(*p)), linked.contains(id)))
+                .collect::<Vec<_>>()
+        });
+        Some(view! {
+            <svg class="tk-action-draw tk-pick-layer" aria-hidden="true" focusable="false" width=v.width height=v.height>
+                {marks.into_iter().map(|(id, s, on)| {
+                    let at = format!("translate({:.1} {:.1})", s.x, s.y);
+                    if on {
+                        view! {
+                            <g class="tk-pick-pin tk-pick-pin--linked" data-pin=id.to_string() transform=at>
+                                <circle r="10" />
+                                <path d="M -5 0 L -1.5 4 L 5.5 -4.5" />
+                            </g>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <g class="tk-pick-pin" data-pin=id.to_string() transform=at>
+                                <circle r="5" />
+                            </g>
+                        }.into_any()
+                    }
+                }).collect_view()}
+            </svg>
+        })
+    };
+    let pick = move |found: Option<Uuid>| {
+        let done = form.try_update(|f| f.pick_pin(found));
+        pick_note.set(done);
     };
 
     // The place on the map: the point, or the area's corners joined.
@@ -86,10 +139,28 @@ pub fn ActionEditor(
             })}
         })
     };
-    let tap = Callback::new(move |at: LonLat| form.update(|f| f.tap(at)));
-    // Enter on the focused map chooses its centre (keyboard users move the map with arrows).
+    let tap = Callback::new(move |at: LonLat| {
+        if picking.get_untracked() {
+            if let Some(v) = viewport.get_untracked() {
+                let found = selection_places.with_untracked(|l| {
+                    nearest_pin(&v, v.to_screen(project(at)), l, PICK_TOLERANCE_PX)
+                });
+                pick(found);
+            }
+        } else {
+            form.update(|f| f.tap(at));
+        }
+    });
+    // Enter on the focused map chooses its centre (keyboard users move the map with arrows),
+    // or, while choosing pins, the pin nearest the centre.
     let enter = Callback::new(move |()| {
-        if let Some(v) = viewport.get_untracked() {
+        if picking.get_untracked() {
+            if let Some(v) = viewport.get_untracked() {
+                let found = selection_places
+                    .with_untracked(|l| nearest_to_centre(&v, l, PICK_TOLERANCE_PX));
+                pick(found);
+            }
+        } else if let Some(v) = viewport.get_untracked() {
             let centre = v.to_lonlat(Screen {
                 x: v.width / 2.0,
                 y: v.height / 2.0,
@@ -115,7 +186,10 @@ pub fn ActionEditor(
                 <label class="tk-radio" for=id>
                     <input type="radio" id=id name="tk-a-mode"
                         prop:checked=move || form.with(|f| f.mode == mode)
-                        on:change=move |_| form.update(|f| f.mode = mode) />
+                        on:change=move |_| {
+                            set_picking(false);
+                            form.update(|f| f.mode = mode);
+                        } />
                     " " {move || label(strings())}
                 </label>
             }
@@ -140,6 +214,7 @@ pub fn ActionEditor(
     let paste = RwSignal::new(String::new());
     let add_pasted = move |_| match parse_pin_ids(&paste.get_untracked()) {
         Ok(ids) => {
+            pick_note.set(None);
             form.update(|f| f.add_pins(ids));
             paste.set(String::new());
             error.set(None);
@@ -157,15 +232,24 @@ pub fn ActionEditor(
         view! {
             <fieldset class="tk-fieldset">
                 <legend>{move || strings().action_pins_legend}</legend>
-                <p class="tk-action-pin-count" aria-live="polite">{move || fill(strings().action_pins_count, form.with(|f| f.pins.len()))}</p>
+                <p class="tk-action-pin-count" aria-live="polite">{move || {
+                    let s = strings();
+                    let note = match pick_note.get() {
+                        Some(PinToggle::Added) => format!("{} ", s.action_pin_added),
+                        Some(PinToggle::Removed) => format!("{} ", s.action_pin_removed),
+                        Some(PinToggle::NoneNear) => format!("{} ", s.action_pin_none_near),
+                        None => String::new(),
+                    };
+                    format!("{note}{}", fill_count(s.action_pins_count_one, s.action_pins_count, form.with(|f| f.pins.len())))
+                }}</p>
                 {field_error("pins")}
                 <div class="tk-actions">
                     <button type="button" class="tk-button tk-button--small tk-add-selection"
-                        on:click=move |_| form.update(|f| f.add_pins(selection_pins.get_untracked()))>
+                        on:click=move |_| { pick_note.set(None); form.update(|f| f.add_pins(selection_pins.get_untracked())); }>
                         {move || fill(strings().action_add_selection, selection_pins.with(Vec::len))}
                     </button>
                     <button type="button" class="tk-button tk-button--small tk-clear-pins"
-                        on:click=move |_| form.update(|f| f.pins.clear())>{move || strings().action_clear_pins}</button>
+                        on:click=move |_| { pick_note.set(None); form.update(|f| f.pins.clear()); }>{move || strings().action_clear_pins}</button>
                 </div>
                 <div class="tk-field">
                     <label for="tk-a-paste">{move || strings().action_paste_label}</label>
@@ -237,7 +321,13 @@ pub fn ActionEditor(
                 <legend>{move || strings().action_where}</legend>
                 {mode_radio(PlaceMode::Point, |s| s.action_mode_point, "tk-a-mode-point")}
                 {mode_radio(PlaceMode::Draw, |s| s.action_mode_draw, "tk-a-mode-draw")}
-                <p class="tk-muted">{move || if form.with(|f| f.mode == PlaceMode::Draw) { strings().action_hint_draw } else { strings().action_hint_point }}</p>
+                <p class="tk-muted">{move || if picking.get() {
+                    strings().action_hint_pick
+                } else if form.with(|f| f.mode == PlaceMode::Draw) {
+                    strings().action_hint_draw
+                } else {
+                    strings().action_hint_point
+                }}</p>
                 <p class="tk-action-place-state" aria-live="polite">{place_text}</p>
                 {field_error("place")}
                 {field_error("lat")}
@@ -245,9 +335,17 @@ pub fn ActionEditor(
                 <div class="tk-editor-map">
                     <MapView basemap=basemap viewport=viewport on_tap=tap on_enter=enter>
                         {drawing}
+                        {pin_marks}
                     </MapView>
                 </div>
                 <div class="tk-actions">
+                    {can_link.then(|| view! {
+                        <button type="button" class="tk-button tk-button--small tk-pick-pins"
+                            aria-pressed=move || picking.get().to_string()
+                            on:click=move |_| set_picking(!picking.get_untracked())>
+                            {move || strings().action_pick_pins}
+                        </button>
+                    })}
                     <button type="button" class="tk-button tk-button--small tk-clear-place"
                         on:click=move |_| form.update(|f| { f.point = None; f.area.clear(); })>
                         {move || strings().action_clear_place}

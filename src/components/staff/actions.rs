@@ -18,7 +18,8 @@ use crate::api::{self, ApiBase, Attempt};
 use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::viewport::Viewport;
-use crate::i18n::fill;
+use crate::geo::LonLat;
+use crate::i18n::fill_count;
 use crate::model::action_form::{filter_actions, ActionForm};
 use crate::model::dialogue::Editing;
 
@@ -45,7 +46,8 @@ pub fn ActionsSection(
     });
     let dialogue_list = Signal::derive(move || dialogues.get().unwrap_or_default());
     let spots = hotspot_resource();
-    // The selection's pins (planners), for "Lägg till urvalets markeringar".
+    // The selection's pins with where they are (planners), for "Lägg till urvalets
+    // markeringar" and for choosing pins on the editor's map.
     let pins_base = base.clone();
     let selection = LocalResource::new(move || {
         let (q, base) = (sel.query.get(), pins_base.clone());
@@ -53,14 +55,21 @@ pub fn ActionsSection(
             if can_link {
                 api::staff_pins(&base, &q)
                     .await
-                    .map(|l| l.into_iter().map(|p| p.id).collect())
+                    .map(|l| {
+                        l.into_iter()
+                            .map(|p| (p.id, LonLat::lat_lon(p.lat, p.lon)))
+                            .collect()
+                    })
                     .unwrap_or_default()
             } else {
                 Vec::new()
             }
         }
     });
-    let selection_pins = Signal::derive(move || selection.get().unwrap_or_default());
+    let selection_places = Signal::derive(move || selection.get().unwrap_or_default());
+    let selection_pins = Signal::derive(move || {
+        selection_places.with(|l| l.iter().map(|(id, _)| *id).collect::<Vec<Uuid>>())
+    });
 
     let shown_state = RwSignal::new(None::<ActionState>);
     let editing = RwSignal::new(Editing::Closed);
@@ -145,7 +154,7 @@ pub fn ActionsSection(
                 </h3>
                 <p class="tk-muted">
                     {s.action_party(a.party, a.party_name.as_deref())}
-                    {format!(" · {dates} · {} · {}", fill(s.action_pins, a.pins.len()), fill(s.action_dialogues_count, a.dialogues.len()))}
+                    {format!(" · {dates} · {} · {}", fill_count(s.action_pins_one, s.action_pins, a.pins.len()), fill_count(s.action_dialogues_count_one, s.action_dialogues_count, a.dialogues.len()))}
                 </p>
                 {a.cancel_reason.clone().map(|r| view! { <p>{format!("{}: {r}", s.action_cancelled)}</p> })}
                 {latest.map(|n| view! { <p class="tk-action-latest">{format!("{} ({}): {}", s.notes_latest, n.date, n.text)}</p> })}
@@ -168,6 +177,7 @@ pub fn ActionsSection(
             {move || editing.get().is_open().then(|| view! {
                 <ActionEditor form=form editing=editing error=error save=save can_link=can_link
                     dialogues=dialogue_list spots=spots selection_pins=selection_pins
+                    selection_places=selection_places
                     basemap=basemap viewport=viewport />
                 {editing.get().id().map(|id| view! { <Notes id=id status=status version=version /> })}
             })}
