@@ -140,6 +140,8 @@ test('a planner reads the chart from a shared link, compares periods, names a pl
   await page.waitForSelector('.tk-place-state:has-text("En punkt är vald.")');
   await page.click('.tk-place-save');
   await page.locator('.tk-place-list li', { hasText: 'Stationsområdet' }).waitFor();
+  // The area filter offers the new place at once, without a reload.
+  await page.locator('#tk-f-area option', { hasText: 'Stationsområdet' }).waitFor({ state: 'attached' });
   await page.locator('.tk-hotspot-list li', { hasText: 'Stationsområdet' }).first().waitFor();
   const spotsAfter = await api('GET', `/api/staff/hotspots?${SELECTION}`, planner);
   assert.equal(spotsAfter.hotspots[0].place_name, 'Stationsområdet');

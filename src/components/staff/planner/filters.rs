@@ -20,7 +20,9 @@ pub fn Filters(
     let sel = expect_context::<Selection>();
     let form = sel.form;
     let base = expect_context::<ApiBase>();
+    // Loaded again when a place is named, renamed or deleted (the selection's version).
     let areas = LocalResource::new(move || {
+        sel.version.track();
         let base = base.clone();
         async move { api::areas(&base).await.unwrap_or_default() }
     });
