@@ -25,6 +25,14 @@ impl AreaShape {
         }
     }
 
+    /// As the lägesbild's area counts name it: `tatort` or `named`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AreaShape::Tatort(_) => "tatort",
+            AreaShape::Named(_) => "named",
+        }
+    }
+
     pub fn bounds(&self) -> (f64, f64, f64, f64) {
         match self {
             AreaShape::Tatort(a) => a.bounds(),

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::auth::Staff;
 use crate::error::{ApiResult, AppError};
 use crate::extract::{parse_id, JsonBody, PathId};
-use crate::filter::{self, AreaShape, PinFilter};
+use crate::filter::{self, PinFilter};
 use crate::named::{self, Named};
 use crate::present;
 use crate::routes::staff::{HOTSPOT_READERS, PIN_READERS};
@@ -58,11 +58,7 @@ pub async fn stats_of(
     let (days, cells, answers) = state.db.stats_groups(f).await?;
     let mut out = stats::stats(&days, &cells, &answers, named, size, day_range(f));
     if let Some(area) = &f.area {
-        let kind = match area {
-            AreaShape::Tatort(_) => "tatort",
-            AreaShape::Named(_) => "named",
-        };
-        stats::with_area_total(&mut out.by_area, area.name(), kind, out.total);
+        stats::with_area_total(&mut out.by_area, area.name(), area.kind(), out.total);
     }
     Ok(out)
 }

@@ -134,6 +134,14 @@ fn push_in<DB: Binds>(q: &mut QueryBuilder<'_, DB>, column: &str, values: &[&'st
     q.push(")");
 }
 
+/// The prefix that asks `kind` for a query's plan, and the column of its lines.
+pub(super) fn explain_for(kind: Kind) -> (&'static str, usize) {
+    match kind {
+        Kind::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
+        Kind::Postgres => ("EXPLAIN ", 0),
+    }
+}
+
 /// The filter's conditions (everything but the area's polygon, which is tested on the rows).
 pub(super) fn push_filter<DB: Binds>(q: &mut QueryBuilder<'_, DB>, f: &PinFilter) {
     push_conditions(q, f, false);
@@ -149,23 +157,20 @@ fn push_conditions<DB: Binds>(q: &mut QueryBuilder<'_, DB>, f: &PinFilter, by_da
     if !f.include_hidden {
         q.push(" AND NOT hidden");
     }
-    if let Some(from) = f.from {
+    let mut date = |op: &str, t: i64| {
         if by_day {
-            q.push(" AND local_day >= ");
-            DB::bind_i64(q, local_day(from));
+            q.push(format!(" AND local_day {op} "));
+            DB::bind_i64(q, local_day(t));
         } else {
-            q.push(" AND created_at >= ");
-            DB::bind_time(q, Time(from));
+            q.push(format!(" AND created_at {op} "));
+            DB::bind_time(q, Time(t));
         }
+    };
+    if let Some(from) = f.from {
+        date(">=", from);
     }
     if let Some(until) = f.until {
-        if by_day {
-            q.push(" AND local_day < ");
-            DB::bind_i64(q, local_day(until));
-        } else {
-            q.push(" AND created_at < ");
-            DB::bind_time(q, Time(until));
-        }
+        date("<", until);
     }
     if !f.categories.is_empty() {
         let codes: Vec<_> = f.categories.iter().map(|c| c.code()).collect();
@@ -258,10 +263,7 @@ impl Storage {
     /// lines, for docs/OPERATIONS.md and the index test.
     pub async fn query_plans(&self, f: &PinFilter) -> Result<[String; 2], sqlx::Error> {
         let kind = self.kind();
-        let (explain, detail) = match kind {
-            Kind::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
-            Kind::Postgres => ("EXPLAIN ", 0),
-        };
+        let (explain, detail) = explain_for(kind);
         if kind == Kind::Postgres {
             on!(self.pool(), |p| sqlx::query("ANALYZE pins")
                 .execute(p)

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use sqlx::QueryBuilder;
 
-use super::staff::{push_filter_by_day, Binds};
+use super::staff::{explain_for, push_filter_by_day, Binds};
 use super::{on, Kind, Storage};
 use crate::filter::{AreaShape, PinFilter};
 use crate::time::{local_day, local_day_start};
@@ -103,11 +103,24 @@ fn no_cell() -> &'static str {
     "CAST(0 AS DOUBLE PRECISION) AS cell_lat, CAST(0 AS DOUBLE PRECISION) AS cell_lon"
 }
 
-/// A fine cell's row or column (whole cells from zero) as SQL, an integer on both backends.
+/// A cell's row or column (whole cells from zero) as SQL, an integer on both backends.
 fn index_sql(kind: Kind, column: &str, d: f64) -> String {
     match kind {
         Kind::Sqlite => whole(kind, column, d),
         Kind::Postgres => format!("CAST({} AS BIGINT)", whole(kind, column, d)),
+    }
+}
+
+/// A cell's row and column for cells of `(dlat, dlon)` degrees.
+fn cell_indexes(kind: Kind, (dlat, dlon): (f64, f64)) -> (String, String) {
+    (index_sql(kind, "lat", dlat), index_sql(kind, "lon", dlon))
+}
+
+/// The aggregate that joins texts with a separator.
+fn join_texts(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Sqlite => "group_concat",
+        Kind::Postgres => "string_agg",
     }
 }
 
@@ -286,10 +299,7 @@ fn push_cells<DB: Binds>(kind: Kind, q: &mut QueryBuilder<'_, DB>, cut: &AreaCut
     let AreaCut::Cells(sent) = cut else {
         return;
     };
-    let (row, col) = (
-        index_sql(kind, "lat", FINE.0),
-        index_sql(kind, "lon", FINE.1),
-    );
+    let (row, col) = cell_indexes(kind, FINE);
     let key_in = |q: &mut QueryBuilder<'_, DB>, key: String, json: &str| {
         q.push(format!("{key} IN ("));
         match kind {
@@ -324,17 +334,11 @@ fn day_query<'a, DB: Binds>(
 ) -> QueryBuilder<'a, DB> {
     let by_cell = matches!(cut, AreaCut::Rows);
     let (row, col) = if by_cell {
-        (
-            index_sql(kind, "lat", FINE.0),
-            index_sql(kind, "lon", FINE.1),
-        )
+        cell_indexes(kind, FINE)
     } else {
         ("0".to_owned(), "0".to_owned())
     };
-    let join = match kind {
-        Kind::Sqlite => "group_concat",
-        Kind::Postgres => "string_agg",
-    };
+    let join = join_texts(kind);
     let mut q = QueryBuilder::new(format!(
         "{explain}SELECT {join}(CAST(day AS TEXT) || ' ' || category || ' ' || time_of_day \
          || ' ' || status || ' ' || CAST(n AS TEXT) || ' ' || CAST(agrees AS TEXT) \
@@ -384,14 +388,8 @@ fn cell_query<'a, DB: Binds>(
     f: &PinFilter,
     cut: &AreaCut,
 ) -> QueryBuilder<'a, DB> {
-    let (row, col) = (
-        index_sql(kind, "lat", cut.cell_size().0),
-        index_sql(kind, "lon", cut.cell_size().1),
-    );
-    let join = match kind {
-        Kind::Sqlite => "group_concat",
-        Kind::Postgres => "string_agg",
-    };
+    let (row, col) = cell_indexes(kind, cut.cell_size());
+    let join = join_texts(kind);
     let mut q = QueryBuilder::new(format!(
         "{explain}SELECT {join}(CAST(a AS TEXT) || ' ' || CAST(b AS TEXT) || ' ' || CAST(n AS TEXT), ',') \
          FROM (SELECT {row} AS a, {col} AS b, COUNT(*) AS n FROM pins WHERE 1 = 1"
@@ -512,10 +510,7 @@ impl Storage {
         use sqlx::Row;
         let kind = self.kind();
         let cut = AreaCut::of(f);
-        let (explain, detail) = match kind {
-            Kind::Sqlite => ("EXPLAIN QUERY PLAN ", 3),
-            Kind::Postgres => ("EXPLAIN ", 0),
-        };
+        let (explain, detail) = explain_for(kind);
         on!(self.pool(), |p| {
             let mut out = [String::new(), String::new()];
             for (i, mut q) in [
