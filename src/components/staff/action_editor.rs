@@ -17,7 +17,7 @@ use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
-use crate::geo::{LonLat, Screen};
+use crate::geo::LonLat;
 use crate::i18n::{fill, fill_count, Strings};
 use crate::interaction::pick::{nearest_pin, nearest_to_centre, PICK_TOLERANCE_PX};
 use crate::model::action_form::{parse_pin_ids, ActionForm, PinToggle, PlaceMode};
@@ -154,18 +154,13 @@ pub fn ActionEditor(
     // Enter on the focused map chooses its centre (keyboard users move the map with arrows),
     // or, while choosing pins, the pin nearest the centre.
     let enter = Callback::new(move |()| {
+        let Some(v) = viewport.get_untracked() else {
+            return;
+        };
         if picking.get_untracked() {
-            if let Some(v) = viewport.get_untracked() {
-                let found = selection_places
-                    .with_untracked(|l| nearest_to_centre(&v, l, PICK_TOLERANCE_PX));
-                pick(found);
-            }
-        } else if let Some(v) = viewport.get_untracked() {
-            let centre = v.to_lonlat(Screen {
-                x: v.width / 2.0,
-                y: v.height / 2.0,
-            });
-            form.update(|f| f.tap(centre));
+            pick(selection_places.with_untracked(|l| nearest_to_centre(&v, l, PICK_TOLERANCE_PX)));
+        } else {
+            form.update(|f| f.tap(v.center_lonlat()));
         }
     });
     let place_text = move || {
