@@ -6,7 +6,9 @@ use crate::common;
 use axum::http::StatusCode;
 use common::{SeedPin, TestApp};
 use serde_json::json;
+use std::collections::HashMap;
 use std::sync::Arc;
+use trygghetskarta_server::storage::{Inserted, Kind, PinRow};
 
 fn report(i: usize) -> serde_json::Value {
     json!({
@@ -160,5 +162,118 @@ async fn residents_and_staff_writing_at_once_all_succeed() {
     assert!(
         ics.contains("SEQUENCE:30\r\n"),
         "every edit bumped the calendar SEQUENCE once: {ics}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_flood_of_reports_sent_twice_at_once_stores_each_once() {
+    let app = Arc::new(TestApp::new().await);
+    let reports: Vec<_> = (0..60).map(report).collect();
+    // Every report is sent twice at the same moment (a double tap, or a retry from another
+    // network): one answer is 201, the other 200 with the same pin and delete token.
+    let mut tasks = Vec::new();
+    for (i, r) in reports.iter().chain(reports.iter()).enumerate() {
+        let (app, r) = (app.clone(), r.clone());
+        let from = [10, 3, (i / 200) as u8, (i % 200) as u8];
+        tasks.push(tokio::spawn(async move {
+            let res = app.send_json("POST", "/api/pins", &r, from).await;
+            (r["id"].as_str().unwrap().to_owned(), res)
+        }));
+    }
+    let mut answers: HashMap<String, Vec<(u16, String)>> = HashMap::new();
+    for t in tasks {
+        let (id, res) = t.await.unwrap();
+        assert!(res.status.is_success(), "{} {}", res.status, res.text());
+        let body = res.json();
+        assert_eq!(body["pin"]["id"], id.as_str());
+        let token = body["delete_token"].as_str().unwrap().to_owned();
+        answers
+            .entry(id)
+            .or_default()
+            .push((res.status.as_u16(), token));
+    }
+    assert_eq!(answers.len(), 60);
+    for (id, mut got) in answers {
+        got.sort();
+        assert_eq!(
+            (got[0].0, got[1].0),
+            (200, 201),
+            "{id}: one stored it, the other is its retry"
+        );
+        assert_eq!(got[0].1, got[1].1, "{id}: the retry gets the same token");
+    }
+    assert_eq!(app.db.count_pins().await.unwrap(), 60);
+    assert_eq!(
+        app.get("/api/pins").await.json().as_array().unwrap().len(),
+        60
+    );
+}
+
+fn pin_row(i: usize) -> PinRow {
+    PinRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        lat: 59.39 + (i as f64) * 0.0001,
+        lon: 15.84,
+        category: "traffic".into(),
+        time_of_day: "night".into(),
+        comment: None,
+        place_description: None,
+        delete_token: "t".repeat(64),
+        created_at: 1_780_000_000,
+        agree_count: 0,
+        hidden: false,
+        comment_approved: false,
+        hidden_reason: None,
+        follow_up: Default::default(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn new_pins_arriving_together_are_stored_together_and_a_refused_one_fails_alone() {
+    let app = TestApp::new().await;
+    // A row the database refuses: SQLite stores a NaN as NULL (the column is NOT NULL);
+    // PostgreSQL's uuid column takes no other id.
+    let bad = match app.db.kind() {
+        Kind::Sqlite => PinRow {
+            lat: f64::NAN,
+            ..pin_row(0)
+        },
+        Kind::Postgres => PinRow {
+            id: "not-a-uuid".into(),
+            ..pin_row(0)
+        },
+    };
+    let before = app.db.write_stats().jobs;
+    let mut tasks = Vec::new();
+    for row in (1..=100).map(pin_row).chain([bad]) {
+        let db = app.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let out = db.insert_pin(&row).await;
+            (row.id, out)
+        }));
+    }
+    let mut stored = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            (id, Ok(Inserted::New(row))) => {
+                assert_eq!(row.id, id);
+                stored += 1;
+            }
+            (id, Ok(Inserted::Existing(_))) => panic!("{id} was new"),
+            (id, Err(e)) => assert!(
+                id == "not-a-uuid" || e.to_string().contains("NOT NULL"),
+                "{id}: {e}"
+            ),
+        }
+    }
+    assert_eq!(
+        stored, 100,
+        "the refused pin took none of the others with it"
+    );
+    assert_eq!(app.db.count_pins().await.unwrap(), 100);
+    let jobs = app.db.write_stats().jobs - before;
+    assert!(
+        jobs < 50,
+        "101 pins arriving at once were stored in {jobs} writes, not one each"
     );
 }

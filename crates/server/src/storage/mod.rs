@@ -16,10 +16,12 @@
 //!   first, in id order, so two processes neither lose a count nor deadlock.
 
 mod backend;
+mod batch;
 mod dialogues;
 mod followup;
 mod migrate;
 mod named;
+mod new_pins;
 mod pins;
 mod points;
 mod postgres;
@@ -74,6 +76,10 @@ pub struct Storage {
     backend: Backend,
     /// Woken when mail is queued, so the mailer sends at once.
     mail: Arc<tokio::sync::Notify>,
+    /// New pins waiting to be inserted together.
+    new_pins: Arc<new_pins::PinQueue>,
+    /// Agrees waiting to be counted together.
+    agrees: Arc<pins::AgreeQueue>,
 }
 
 #[derive(Clone, Debug)]
@@ -169,6 +175,8 @@ impl Storage {
         let storage = Storage {
             backend,
             mail: Default::default(),
+            new_pins: Default::default(),
+            agrees: Default::default(),
         };
         let filled = storage
             .fill_local_days()
@@ -196,6 +204,14 @@ impl Storage {
             .await
             .map_err(open_error)?;
         sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+        sqlx::query(&format!(
+            "PRAGMA wal_autocheckpoint = {}",
+            writer::WAL_AUTOCHECKPOINT_PAGES
+        ))
+        .execute(&mut conn)
+        .await
+        .map_err(open_error)?;
+        let checkpoints = options.clone().connect().await.map_err(open_error)?;
         let pool = SqlitePoolOptions::new()
             .max_connections(readers.max(1))
             .connect_with(options.pragma("query_only", "ON"))
@@ -203,7 +219,7 @@ impl Storage {
             .map_err(open_error)?;
         Ok(Backend::Sqlite {
             pool,
-            writer: writer::Writer::start(conn),
+            writer: writer::Writer::start(conn, checkpoints),
             path: path.into(),
             public_version: Default::default(),
         })
@@ -238,7 +254,8 @@ impl Storage {
 
     /// [`Storage::write`] for a job whose statements are each complete on their own (one
     /// statement, or a write and then a read): PostgreSQL runs it without a transaction around
-    /// it (one round trip instead of three).
+    /// it (one round trip instead of three), SQLite's writer without a savepoint of its own
+    /// (one round trip to the database thread instead of three).
     pub(crate) async fn write1<T, F>(&self, job: F) -> Result<T, sqlx::Error>
     where
         T: Send + 'static,
@@ -256,7 +273,9 @@ impl Storage {
         match &self.backend {
             Backend::Sqlite { writer, .. } => {
                 writer
-                    .run(move |c: &mut sqlx::SqliteConnection| job(Either::Sqlite(c)))
+                    .run(atomic, move |c: &mut sqlx::SqliteConnection| {
+                        job(Either::Sqlite(c))
+                    })
                     .await
             }
             Backend::Postgres { pool, stats } => postgres::write(pool, stats, job, atomic).await,

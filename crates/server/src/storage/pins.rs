@@ -1,6 +1,9 @@
+use std::collections::{HashMap, HashSet};
+
 use sqlx::QueryBuilder;
 
-use super::{on, Id, Storage, Time};
+use super::batch::Batch;
+use super::{on, Conn, Id, Kind, Storage, Time};
 use crate::time::local_day;
 
 /// A pin as stored.
@@ -35,6 +38,99 @@ pub enum Inserted {
     Existing(PinRow),
 }
 
+/// One device's "Jag känner likadant" waiting to be counted.
+#[derive(Debug)]
+pub(super) struct Agree {
+    pin_id: String,
+    device_hash: String,
+    at: i64,
+}
+
+/// Agrees waiting to be counted.
+pub(super) type AgreeQueue = Batch<Agree, Agreed>;
+
+/// Agree rows per statement (3 values each).
+const AGREE_CHUNK: usize = 300;
+
+/// Counts a batch of agrees in one transaction, pin by pin (in id order, so that two server
+/// processes lock the same pins in the same order): a locked read of the count, one insert of
+/// the devices, one update by the number that were new. Each agree gets what it would have got
+/// alone in its turn: the count after it (`Counted`), or the count then (`AlreadyCounted`: this
+/// device had agreed, also earlier in the batch).
+async fn count_agrees(c: &mut Conn<'_>, agrees: Vec<Agree>) -> Result<Vec<Agreed>, sqlx::Error> {
+    let mut pins: Vec<&str> = agrees.iter().map(|a| a.pin_id.as_str()).collect();
+    pins.sort_unstable();
+    pins.dedup();
+    // The (pin, device) pairs this batch stored: the first agree of each is the one counted.
+    let mut counted: HashSet<(&str, &str)> = HashSet::new();
+    let mut start: HashMap<&str, Option<i64>> = HashMap::new();
+    for pin in pins {
+        // PostgreSQL's uuid column holds no other id (and a bind that cannot encode panics).
+        if c.kind() == Kind::Postgres && uuid::Uuid::try_parse(pin).is_err() {
+            start.insert(pin, None);
+            continue;
+        }
+        let select = c
+            .kind()
+            .locking("SELECT agree_count FROM pins WHERE id = $1 AND NOT hidden");
+        let count: Option<(i64,)> = on!(c, |x| sqlx::query_as(&select)
+            .bind(Id::of(pin))
+            .fetch_optional(x)
+            .await)?;
+        start.insert(pin, count.map(|(n,)| n));
+        if count.is_none() {
+            continue;
+        }
+        let devices: Vec<&Agree> = agrees.iter().filter(|a| a.pin_id == pin).collect();
+        let mut new = 0;
+        for chunk in devices.chunks(AGREE_CHUNK) {
+            let inserted: Vec<(String,)> = on!(c, |x| {
+                let mut q =
+                    QueryBuilder::new("INSERT INTO pin_agrees (pin_id, device_hash, created_at) ");
+                q.push_values(chunk, |mut b, a| {
+                    b.push_bind(Id::of(pin))
+                        .push_bind(a.device_hash.clone())
+                        .push_bind(Time(a.at));
+                });
+                q.push(" ON CONFLICT DO NOTHING RETURNING device_hash");
+                q.build_query_as().fetch_all(x).await
+            })?;
+            new += inserted.len() as i64;
+            for (device,) in inserted {
+                if let Some(a) = chunk.iter().find(|a| a.device_hash == device) {
+                    counted.insert((pin, a.device_hash.as_str()));
+                }
+            }
+        }
+        if new > 0 {
+            on!(c, |x| sqlx::query(
+                "UPDATE pins SET agree_count = agree_count + $2 WHERE id = $1"
+            )
+            .bind(Id::of(pin))
+            .bind(new)
+            .execute(x)
+            .await
+            .map(|_| ()))?;
+        }
+    }
+    // In arrival order: each new device raises its pin's count by one.
+    let mut running = start;
+    Ok(agrees
+        .iter()
+        .map(|a| {
+            let Some(Some(count)) = running.get_mut(a.pin_id.as_str()) else {
+                return Agreed::NoSuchPin;
+            };
+            if counted.remove(&(a.pin_id.as_str(), a.device_hash.as_str())) {
+                *count += 1;
+                Agreed::Counted(*count)
+            } else {
+                Agreed::AlreadyCounted(*count)
+            }
+        })
+        .collect())
+}
+
 /// What `agree` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Agreed {
@@ -43,7 +139,8 @@ pub enum Agreed {
     NoSuchPin,
 }
 
-const INSERT_NEW: &str = "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
+pub(super) const INSERT_NEW: &str =
+    "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
         place_description, delete_token, created_at, local_day)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (id) DO NOTHING
@@ -67,9 +164,12 @@ impl Storage {
         email: Option<String>,
     ) -> Result<Inserted, sqlx::Error> {
         let row = row.clone();
-        // Without an address the insert is one statement (and a read when it was a retry).
+        let Some(email) = email else {
+            // Without an address: with the other new pins waiting (see `new_pins`).
+            return self.insert_queued(row).await;
+        };
         let out = self
-            .write_with(email.is_some(), move |mut c| {
+            .write(move |mut c| {
                 Box::pin(async move {
                     let inserted: Option<PinRow> = on!(c, |x| sqlx::query_as(INSERT_NEW)
                         .bind(Id::of(&row.id))
@@ -85,18 +185,16 @@ impl Storage {
                         .fetch_optional(x)
                         .await)?;
                     if let Some(stored) = inserted {
-                        if let Some(email) = email {
-                            on!(c, |x| sqlx::query(
-                                "INSERT INTO pin_subscriptions (pin_id, email, created_at)
-                                 VALUES ($1, $2, $3)",
-                            )
-                            .bind(Id::of(&row.id))
-                            .bind(&email)
-                            .bind(Time(row.created_at))
-                            .execute(x)
-                            .await
-                            .map(|_| ()))?;
-                        }
+                        on!(c, |x| sqlx::query(
+                            "INSERT INTO pin_subscriptions (pin_id, email, created_at)
+                             VALUES ($1, $2, $3)",
+                        )
+                        .bind(Id::of(&row.id))
+                        .bind(&email)
+                        .bind(Time(row.created_at))
+                        .execute(x)
+                        .await
+                        .map(|_| ()))?;
                         return Ok(Inserted::New(stored));
                     }
                     let stored: PinRow =
@@ -215,54 +313,36 @@ impl Storage {
     /// Counts one agree per device (hashed id) on a visible pin. The check and the count are
     /// one write job (on PostgreSQL holding the pin's row), so N devices agreeing at once count
     /// exactly N, also across server processes.
+    /// Counts `device_hash`'s agree with `pin_id` (once per device), together with the other
+    /// agrees waiting (see [`super::batch`]).
     pub async fn agree(
         &self,
         pin_id: &str,
         device_hash: &str,
         now: i64,
     ) -> Result<Agreed, sqlx::Error> {
-        let (pin_id, device_hash) = (pin_id.to_owned(), device_hash.to_owned());
-        let out = self
-            .write(move |mut c| {
-                Box::pin(async move {
-                    let select = c
-                        .kind()
-                        .locking("SELECT agree_count FROM pins WHERE id = $1 AND NOT hidden");
-                    let exists: Option<(i64,)> = on!(c, |x| sqlx::query_as(&select)
-                        .bind(Id::of(&pin_id))
-                        .fetch_optional(x)
-                        .await)?;
-                    let Some((count,)) = exists else {
-                        return Ok(Agreed::NoSuchPin);
-                    };
-                    let inserted = on!(c, |x| sqlx::query(
-                        "INSERT INTO pin_agrees (pin_id, device_hash, created_at)
-                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(Id::of(&pin_id))
-                    .bind(&device_hash)
-                    .bind(Time(now))
-                    .execute(x)
-                    .await?
-                    .rows_affected());
-                    if inserted == 0 {
-                        return Ok(Agreed::AlreadyCounted(count));
+        let me = self.clone();
+        let agree = Agree {
+            pin_id: pin_id.to_owned(),
+            device_hash: device_hash.to_owned(),
+            at: now,
+        };
+        self.agrees
+            .submit(agree, move |agrees| {
+                let me = me.clone();
+                async move {
+                    let outcomes = me
+                        .write(move |mut c| {
+                            Box::pin(async move { count_agrees(&mut c, agrees).await })
+                        })
+                        .await?;
+                    if outcomes.iter().any(|o| matches!(o, Agreed::Counted(_))) {
+                        me.public_changed().await;
                     }
-                    let (count,): (i64,) = on!(c, |x| sqlx::query_as(
-                        "UPDATE pins SET agree_count = agree_count + 1 WHERE id = $1
-                         RETURNING agree_count",
-                    )
-                    .bind(Id::of(&pin_id))
-                    .fetch_one(x)
-                    .await)?;
-                    Ok(Agreed::Counted(count))
-                })
+                    Ok(outcomes.into_iter().map(Ok).collect())
+                }
             })
-            .await?;
-        if matches!(out, Agreed::Counted(_)) {
-            self.public_changed().await;
-        }
-        Ok(out)
+            .await
     }
 
     pub async fn count_pins(&self) -> Result<i64, sqlx::Error> {

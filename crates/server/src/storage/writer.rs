@@ -3,9 +3,19 @@
 //! Requests hand it jobs (closures over the connection) through a queue. It takes the first
 //! waiting job and whatever else is already queued (up to [`MAX_BATCH`]), opens one
 //! `BEGIN IMMEDIATE` transaction, runs each job inside its own `SAVEPOINT` (a failing job rolls
-//! back to it and fails alone), commits, and only then hands every job its result. While one
+//! back to it and fails alone), commits, and only then hands every job its result. A job whose
+//! statements are each complete on their own (`atomic == false`: one statement, or a write and
+//! then a read) runs without a savepoint: SQLite undoes a failing statement by itself, and the
+//! two savepoint statements would be two thirds of a new pin's round trips to the database. While one
 //! group is being flushed to disk the next one queues up, so under load a single `fsync` covers
 //! hundreds of writes; alone, a write costs what it always did.
+//!
+//! Checkpoints (copying the WAL back into the database file) run beside the writer, on a
+//! connection of their own, a moment after each group: left to the writer (SQLite's automatic
+//! checkpoint after a commit) they cost it about a quarter of its time under load, with the
+//! cores idle. The writer still checkpoints by itself once the WAL reaches
+//! [`WAL_AUTOCHECKPOINT_PAGES`] (by then the background checkpoints have copied nearly all of it),
+//! which lets SQLite start the WAL from its beginning again under an unbroken stream of writes.
 //!
 //! Because nothing else in the process writes, no request ever sees `database is locked`, and a
 //! read-then-write job (an agree, a moderation step) reads exactly what it then changes.
@@ -14,18 +24,23 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Connection;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 
 /// Most jobs in one transaction: bounds the time one commit holds the later ones.
 pub const MAX_BATCH: usize = 1024;
 /// Jobs waiting beyond this make `write` wait for room (back-pressure, not failure).
 const QUEUE: usize = 8192;
+/// The WAL size (4 KiB pages) at which the writer checkpoints by itself after a commit.
+pub(super) const WAL_AUTOCHECKPOINT_PAGES: u32 = 4000;
+/// How long the background checkpoint waits after a commit, so that one copy serves the
+/// groups committed meanwhile (a page changed by several of them is copied once).
+const CHECKPOINT_DELAY: Duration = Duration::from_millis(100);
 
 /// Hands a job its result once its transaction's fate is known.
 type Deliver = Box<dyn FnOnce(Result<(), &str>) + Send>;
@@ -34,7 +49,8 @@ type Job =
     Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, (bool, Deliver)> + Send>;
 
 enum Msg {
-    Job(Job),
+    /// A job, and whether it needs a savepoint of its own.
+    Job(bool, Job),
     Close(oneshot::Sender<()>),
 }
 
@@ -93,14 +109,38 @@ fn closed() -> sqlx::Error {
 }
 
 impl Writer {
-    pub(super) fn start(conn: SqliteConnection) -> Writer {
+    /// Starts the writer on `conn`, with `checkpoints` (a second connection to the same file)
+    /// for the background checkpoints.
+    pub(super) fn start(conn: SqliteConnection, checkpoints: SqliteConnection) -> Writer {
         let (tx, rx) = mpsc::channel(QUEUE);
         let stats = Arc::new(Counters::default());
-        tokio::spawn(run(conn, rx, stats.clone()));
+        // The writer runs on a thread of its own: on the request runtime, every answer from
+        // the database thread queued it behind the requests being served, and under load the
+        // whole group commit waited there (the writer was the bottleneck while the cores idled).
+        let counters = stats.clone();
+        std::thread::Builder::new()
+            .name("tk-writer".into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt.block_on(async move {
+                        let committed = Arc::new(Notify::new());
+                        let checkpointer =
+                            tokio::spawn(checkpoint_after_commits(checkpoints, committed.clone()));
+                        run(conn, rx, counters, committed, checkpointer).await
+                    }),
+                    Err(e) => tracing::error!(error = %e, "cannot start the writer's runtime"),
+                }
+            })
+            .expect("a thread for the database writer");
         Writer { tx, stats }
     }
 
-    pub(super) async fn run<T, F>(&self, job: F) -> Result<T, sqlx::Error>
+    /// Runs `job` in the next group; `atomic`: in a savepoint of its own, so that a failure
+    /// undoes all of it (else each statement stands or fails alone).
+    pub(super) async fn run<T, F>(&self, atomic: bool, job: F) -> Result<T, sqlx::Error>
     where
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFuture<'c, Result<T, sqlx::Error>>
@@ -125,7 +165,10 @@ impl Writer {
             }
             .boxed()
         });
-        self.tx.send(Msg::Job(job)).await.map_err(|_| closed())?;
+        self.tx
+            .send(Msg::Job(atomic, job))
+            .await
+            .map_err(|_| closed())?;
         // A dropped sender means the job panicked (or the writer stopped): an error, never a hang.
         result.await.map_err(|_| closed())?
     }
@@ -146,33 +189,56 @@ async fn exec(conn: &mut SqliteConnection, sql: &str) -> Result<(), sqlx::Error>
     sqlx::query(sql).execute(&mut *conn).await.map(|_| ())
 }
 
-async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Msg>, stats: Arc<Counters>) {
+/// Copies committed WAL pages into the database file a moment after each commit (a passive
+/// checkpoint: it never waits for, nor holds up, the writer or the readers).
+async fn checkpoint_after_commits(mut conn: SqliteConnection, committed: Arc<Notify>) {
+    loop {
+        committed.notified().await;
+        tokio::time::sleep(CHECKPOINT_DELAY).await;
+        if let Err(e) = exec(&mut conn, "PRAGMA wal_checkpoint(PASSIVE)").await {
+            tracing::warn!(error = %e, "background checkpoint failed");
+        }
+    }
+}
+
+async fn run(
+    mut conn: SqliteConnection,
+    mut rx: mpsc::Receiver<Msg>,
+    stats: Arc<Counters>,
+    committed: Arc<Notify>,
+    checkpointer: tokio::task::JoinHandle<()>,
+) {
     let mut closing = None;
     while closing.is_none() {
         let Some(first) = rx.recv().await else { break };
         let mut batch = Vec::new();
         match first {
-            Msg::Job(job) => batch.push(job),
+            Msg::Job(atomic, job) => batch.push((atomic, job)),
             Msg::Close(done) => closing = Some(done),
         }
         while closing.is_none() && batch.len() < MAX_BATCH {
             match rx.try_recv() {
-                Ok(Msg::Job(job)) => batch.push(job),
+                Ok(Msg::Job(atomic, job)) => batch.push((atomic, job)),
                 Ok(Msg::Close(done)) => closing = Some(done),
                 Err(_) => break,
             }
         }
         if !batch.is_empty() {
             commit_group(&mut conn, batch, &stats).await;
+            committed.notify_one();
         }
     }
     // Closing: nothing queued after the close is run (senders see a closed queue).
     rx.close();
     while let Ok(msg) = rx.try_recv() {
-        if let Msg::Job(job) = msg {
-            commit_group(&mut conn, vec![job], &stats).await;
+        if let Msg::Job(atomic, job) = msg {
+            commit_group(&mut conn, vec![(atomic, job)], &stats).await;
         }
     }
+    // The last checkpoint is the writer's own: it waits (busy timeout) for a background one
+    // still running, then folds the whole WAL in.
+    checkpointer.abort();
+    let _ = checkpointer.await;
     if let Err(e) = exec(&mut conn, "PRAGMA wal_checkpoint(TRUNCATE)").await {
         tracing::warn!(error = %e, "checkpoint at shutdown failed");
     }
@@ -182,7 +248,7 @@ async fn run(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Msg>, stats: Arc
     }
 }
 
-async fn commit_group(conn: &mut SqliteConnection, batch: Vec<Job>, stats: &Counters) {
+async fn commit_group(conn: &mut SqliteConnection, batch: Vec<(bool, Job)>, stats: &Counters) {
     let started = Instant::now();
     let n = batch.len() as u64;
     if let Err(e) = exec(conn, "BEGIN IMMEDIATE").await {
@@ -194,7 +260,13 @@ async fn commit_group(conn: &mut SqliteConnection, batch: Vec<Job>, stats: &Coun
         return;
     }
     let mut delivers = Vec::with_capacity(batch.len());
-    for job in batch {
+    for (atomic, job) in batch {
+        if !atomic {
+            // Each statement is atomic on its own; a panic midway leaves what ran before it,
+            // as a failing statement would.
+            delivers.extend(run_job(conn, job).await.map(|(_, deliver)| deliver));
+            continue;
+        }
         if let Err(e) = exec(conn, "SAVEPOINT job").await {
             // The transaction is unusable; the commit below fails and tells every job.
             tracing::error!(error = %e, "savepoint failed");

@@ -1,0 +1,177 @@
+//! New pins, stored together (see [`super::batch`]).
+//!
+//! One drain stores every waiting pin with one multi-row
+//! `INSERT … ON CONFLICT (id) DO NOTHING RETURNING *` per [`CHUNK`] pins, as one write job
+//! without a transaction of its own (each statement is atomic). Each pin is told what a lone
+//! insert would say: `New` for the one that stored it, `Existing` (the stored row) for a retry,
+//! also of a pin earlier in the same batch. If a chunk's statement fails, its pins are inserted
+//! one by one, so a pin the database refuses fails alone.
+
+use std::collections::HashMap;
+
+use sqlx::QueryBuilder;
+
+use super::batch::{Batch, Outcome};
+use super::pins::INSERT_NEW;
+use super::{on, Conn, Id, Inserted, Kind, PinRow, Storage, Time};
+use crate::time::local_day;
+
+/// Pins per statement (10 values each: well under both backends' limits on parameters).
+const CHUNK: usize = 100;
+
+/// New pins waiting to be stored.
+pub(super) type PinQueue = Batch<PinRow, Inserted>;
+
+impl Storage {
+    /// Inserts a new pin together with the others waiting.
+    pub(super) async fn insert_queued(&self, row: PinRow) -> Result<Inserted, sqlx::Error> {
+        let me = self.clone();
+        self.new_pins
+            .submit(row, move |rows| {
+                let me = me.clone();
+                async move {
+                    let outcomes = me
+                        .write1(move |mut c| {
+                            Box::pin(async move { Ok(insert_all(&mut c, rows).await) })
+                        })
+                        .await?;
+                    if outcomes.iter().any(|o| matches!(o, Ok(Inserted::New(_)))) {
+                        me.public_changed().await;
+                    }
+                    Ok(outcomes)
+                }
+            })
+            .await
+    }
+}
+
+/// Inserts `rows` (ids may repeat) and says for each what a lone insert would have said.
+async fn insert_all(c: &mut Conn<'_>, rows: Vec<PinRow>) -> Vec<Outcome<Inserted>> {
+    // PostgreSQL hands ids back in its own spelling of a uuid (lower case); SQLite as stored.
+    let kind = c.kind();
+    let key = |id: &str| match kind {
+        Kind::Sqlite => id.to_owned(),
+        Kind::Postgres => id.to_ascii_lowercase(),
+    };
+    let mut stored: HashMap<String, PinRow> = HashMap::new();
+    let mut failed: HashMap<String, String> = HashMap::new();
+    // A statement's parameters are checked as they are added (a failure there is a panic, not
+    // an error): an id PostgreSQL cannot take as a uuid goes by itself.
+    let fits = |row: &PinRow| kind == Kind::Sqlite || uuid::Uuid::try_parse(&row.id).is_ok();
+    for chunk in rows.chunks(CHUNK) {
+        let together = if chunk.iter().all(fits) {
+            insert_chunk(c, chunk).await
+        } else {
+            Err(sqlx::Error::RowNotFound)
+        };
+        match together {
+            Ok(new) => stored.extend(new.into_iter().map(|r| (key(&r.id), r))),
+            Err(_) => {
+                // One pin the database refuses must not fail the others: one by one.
+                for row in chunk {
+                    match insert_one(c, row).await {
+                        Ok(Some(new)) => {
+                            stored.insert(key(&new.id), new);
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            failed.insert(key(&row.id), e.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let others: Vec<&str> = rows
+        .iter()
+        .map(|r| r.id.as_str())
+        .filter(|id| !stored.contains_key(&key(id)) && !failed.contains_key(&key(id)))
+        .collect();
+    let existing: HashMap<String, PinRow> = match existing(c, &others).await {
+        Ok(rows) => rows.into_iter().map(|r| (key(&r.id), r)).collect(),
+        Err(e) => {
+            let why = e.to_string();
+            for id in &others {
+                failed.insert(key(id), why.clone());
+            }
+            HashMap::new()
+        }
+    };
+    let mut claimed = std::collections::HashSet::new();
+    rows.iter()
+        .map(|row| {
+            let id = key(&row.id);
+            if let Some(why) = failed.get(&id) {
+                return Err(why.clone());
+            }
+            if let Some(new) = stored.get(&id) {
+                // The first of the batch with this id stored it; a repeat is its retry.
+                return Ok(if claimed.insert(id.clone()) {
+                    Inserted::New(new.clone())
+                } else {
+                    Inserted::Existing(new.clone())
+                });
+            }
+            existing
+                .get(&id)
+                .map(|r| Inserted::Existing(r.clone()))
+                .ok_or_else(|| format!("pin {} was neither stored nor found", row.id))
+        })
+        .collect()
+}
+
+async fn insert_chunk(c: &mut Conn<'_>, chunk: &[PinRow]) -> Result<Vec<PinRow>, sqlx::Error> {
+    on!(c, |x| {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
+                place_description, delete_token, created_at, local_day) ",
+        );
+        q.push_values(chunk, |mut b, row| {
+            b.push_bind(Id::of(&row.id))
+                .push_bind(row.lat)
+                .push_bind(row.lon)
+                .push_bind(row.category.clone())
+                .push_bind(row.time_of_day.clone())
+                .push_bind(row.comment.clone())
+                .push_bind(row.place_description.clone())
+                .push_bind(row.delete_token.clone())
+                .push_bind(Time(row.created_at))
+                .push_bind(local_day(row.created_at));
+        });
+        q.push(" ON CONFLICT (id) DO NOTHING RETURNING *");
+        q.build_query_as::<PinRow>().fetch_all(x).await
+    })
+}
+
+async fn insert_one(c: &mut Conn<'_>, row: &PinRow) -> Result<Option<PinRow>, sqlx::Error> {
+    on!(c, |x| sqlx::query_as(INSERT_NEW)
+        .bind(Id::of(&row.id))
+        .bind(row.lat)
+        .bind(row.lon)
+        .bind(&row.category)
+        .bind(&row.time_of_day)
+        .bind(&row.comment)
+        .bind(&row.place_description)
+        .bind(&row.delete_token)
+        .bind(Time(row.created_at))
+        .bind(local_day(row.created_at))
+        .fetch_optional(x)
+        .await)
+}
+
+async fn existing(c: &mut Conn<'_>, ids: &[&str]) -> Result<Vec<PinRow>, sqlx::Error> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<PinRow> = on!(c, |x| {
+            let mut q = QueryBuilder::new("SELECT * FROM pins WHERE id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(Id::of(id));
+            }
+            q.push(")");
+            q.build_query_as::<PinRow>().fetch_all(x).await
+        })?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
