@@ -43,8 +43,11 @@ pub fn fresh_db(dir: &Path) -> String {
 
 /// The release build of the server, which the benchmark scripts build first.
 pub fn release_bin() -> PathBuf {
-    let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/release/trygghetskarta-server");
+    // Cargo's target directory, where it was moved to (CARGO_TARGET_DIR) or the workspace's.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let bin = target.join("release/trygghetskarta-server");
     assert!(
         bin.is_file(),
         "build it first: cargo build --release -p trygghetskarta-server"
