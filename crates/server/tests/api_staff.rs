@@ -560,3 +560,65 @@ async fn retention_deletes_old_text_and_keeps_the_pin() {
     // A second run finds nothing more.
     assert_eq!(retention::run(&app.db, now, 24).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn an_export_larger_than_a_page_has_every_pin_once_in_time_order_with_exact_coordinates() {
+    use trygghetskarta_server::storage::PinRow;
+    let app = TestApp::new().await;
+    let planner = app.staff_cookie("petra", "planner").await;
+    // 4 500 pins (over two of the SQLite reader's pages), many sharing a second (ties at page
+    // edges), with coordinates of full precision, two of them outside the range that travels
+    // scaled (read by themselves). A fixed pseudo-random sequence: the same every run.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let rows: Vec<PinRow> = (0..4500)
+        .map(|i| PinRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            lat: match i {
+                7 => 0.012_345_678_901_234_567,
+                _ => 59.36 + next() * 0.06,
+            },
+            lon: match i {
+                11 => 130.123_456_789_012_34,
+                _ => 15.80 + next() * 0.12,
+            },
+            category: "traffic".into(),
+            time_of_day: "night".into(),
+            comment: None,
+            place_description: None,
+            delete_token: "t".repeat(64),
+            created_at: 1_780_000_000 + (i / 7) as i64,
+            agree_count: 0,
+            hidden: false,
+            comment_approved: false,
+            hidden_reason: None,
+            follow_up: Default::default(),
+        })
+        .collect();
+    app.db.import_pins(&rows).await.unwrap();
+    let csv = app.get_as("/api/export/pins.csv", &planner).await.text();
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let got: Vec<(String, String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_owned(), r[2].to_owned(), r[3].to_owned())
+        })
+        .collect();
+    // Oldest first, ties in the order they were stored: the order of `rows`.
+    let expected: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| (r.id.clone(), r.lat.to_string(), r.lon.to_string()))
+        .collect();
+    assert_eq!(got.len(), expected.len());
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!(g, e);
+    }
+}

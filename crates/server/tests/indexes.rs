@@ -79,6 +79,28 @@ async fn lists_exports_and_the_public_list_read_through_their_indexes() {
     let [map_box, _] = plans(&app, "bbox=15.80,59.38,15.81,59.39").await;
     eprintln!("a map box:\n{map_box}");
     assert!(map_box.contains("pins_position"), "{map_box}");
+
+    // Exports and hotspots read SQLite a page at a time: every page in time order, never
+    // sorted (a box too: sorting its pins again for every page would cost more than one pass).
+    // PostgreSQL reads them with one statement, as the lists above.
+    if kind != Kind::Sqlite {
+        return;
+    }
+    for query in [
+        "",
+        "bbox=15.80,59.38,15.81,59.39",
+        "area=Arboga",
+        "category=traffic",
+    ] {
+        let (f, _) = filter::parse(Some(query), &[], &[]).unwrap();
+        let plan = app.db.export_plan(&f).await.unwrap();
+        eprintln!("export {query:?}:\n{plan}");
+        assert!(plan.contains("pins_created_at"), "{query}: {plan}");
+        assert!(
+            !plan.contains("TEMP B-TREE") && !plan.contains("Sort"),
+            "{query}: {plan}"
+        );
+    }
 }
 
 /// The lägesbild's groups are read from narrow covering indexes on SQLite, the day groups in

@@ -22,6 +22,7 @@ mod followup;
 mod migrate;
 mod named;
 mod new_pins;
+mod pin_pages;
 mod pins;
 mod points;
 mod postgres;

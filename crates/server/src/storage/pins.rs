@@ -3,7 +3,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::QueryBuilder;
 
 use super::batch::Batch;
-use super::{on, Conn, Id, Kind, Storage, Time};
+use super::{on, pin_pages, Conn, Either, Id, Kind, Storage, Time};
 use crate::time::local_day;
 
 /// A pin as stored.
@@ -269,6 +269,22 @@ impl Storage {
         bbox: Option<(f64, f64, f64, f64)>,
     ) -> Result<Vec<PinRow>, sqlx::Error> {
         let (min_lon, min_lat, max_lon, max_lat) = bbox.unwrap_or((-180.0, -90.0, 180.0, 90.0));
+        if let (None, Either::Sqlite(pool)) = (bbox, self.pool()) {
+            // The whole list page by page (see `pin_pages`: 100 000 pins took 2.8 s row by
+            // row), oldest first with ties in insertion order; then ties by id, as below. (A box
+            // stays one statement: it reads the position index, which pages would sort again
+            // for every page.)
+            let mut rows = pin_pages::all(
+                pool,
+                |q| {
+                    q.push(" AND NOT hidden");
+                },
+                Some,
+            )
+            .await?;
+            rows.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+            return Ok(rows);
+        }
         on!(self.pool(), |p| {
             sqlx::query_as(
             "SELECT * FROM pins WHERE NOT hidden AND lon BETWEEN $1 AND $2 AND lat BETWEEN $3 AND $4

@@ -5,7 +5,7 @@ use futures_util::{Stream, StreamExt};
 use sqlx::{Database, QueryBuilder};
 use trygghetskarta_shared::ModerationAction;
 
-use super::{on, Conn, Id, Kind, PinRow, Storage, Time};
+use super::{on, pin_pages, Conn, Either, Id, Kind, PinRow, Storage, Time};
 use crate::filter::PinFilter;
 use crate::time::local_day;
 
@@ -213,6 +213,23 @@ impl Storage {
     /// Position, category, time and agrees of every pin the filter matches (for hotspots:
     /// a fraction of the memory of whole rows).
     pub async fn pin_points(&self, f: &PinFilter) -> Result<Vec<PinPoint>, sqlx::Error> {
+        if let Either::Sqlite(pool) = self.pool() {
+            return pin_pages::all(
+                pool,
+                |q| push_filter(q, f),
+                |r| {
+                    f.keeps_at(r.lat, r.lon).then_some(PinPoint {
+                        id: r.id,
+                        lat: r.lat,
+                        lon: r.lon,
+                        category: r.category,
+                        time_of_day: r.time_of_day,
+                        agree_count: r.agree_count,
+                    })
+                },
+            )
+            .await;
+        }
         let kind = self.kind();
         let columns = "SELECT id, lat, lon, category, time_of_day, agree_count";
         let rows: Vec<PinPoint> = on!(self.pool(), |p| filtered_columns(
@@ -243,6 +260,34 @@ impl Storage {
         let db = self.clone();
         tokio::spawn(async move {
             let kind = db.kind();
+            if let Either::Sqlite(pool) = db.pool() {
+                // A page per value (see `pin_pages`), all in one read transaction: the same
+                // snapshot as one statement would read.
+                let pages = async {
+                    // A transaction, so that a connection going back to the pool early (the
+                    // download dropped) is rolled back, not left reading an old snapshot.
+                    let mut read = pool.begin().await?;
+                    let mut after = None;
+                    loop {
+                        let (rows, end) =
+                            pin_pages::page(&mut read, |q| push_filter(q, &f), after).await?;
+                        for row in rows.into_iter().filter(|r| f.keeps_at(r.lat, r.lon)) {
+                            if tx.send(Ok(row)).await.is_err() {
+                                return Ok(()); // the download was dropped
+                            }
+                        }
+                        match end {
+                            Some(end) => after = Some(end),
+                            None => break,
+                        }
+                    }
+                    read.commit().await
+                };
+                if let Err(e) = pages.await {
+                    let _ = tx.send(Err(e)).await;
+                }
+                return;
+            }
             on!(db.pool(), |p| {
                 let mut q = filtered(kind, &f, Order::Oldest);
                 let mut rows = q.build_query_as::<PinRow>().fetch(p);
@@ -286,6 +331,15 @@ impl Storage {
             };
             Ok([lines(text(&staff)?), lines(text(&public)?)])
         })
+    }
+
+    /// How an export (and the hotspots) read the pins `f` matches: on SQLite the plan of a page
+    /// (see `pin_pages`), on PostgreSQL the same as the staff lists'.
+    pub async fn export_plan(&self, f: &PinFilter) -> Result<String, sqlx::Error> {
+        match self.pool() {
+            Either::Sqlite(pool) => pin_pages::plan(pool, |q| push_filter(q, f)).await,
+            Either::Postgres(_) => Ok(self.query_plans(f).await?[0].clone()),
+        }
     }
 
     /// Applies a moderation change and records it, in one transaction. `None`: no such pin.
