@@ -43,6 +43,9 @@ fn opt(ws: &mut Worksheet, row: u32, col: u16, v: Option<&str>) -> Result<(), Xl
     Ok(())
 }
 
+/// Deflate level of the workbook's zip container (1 fastest … 9; rust_xlsxwriter's default 6).
+const ZIP_LEVEL: u8 = 3;
+
 /// Writes the workbook to `out`. `rows` yields the pins in order; `hotspots` turns the
 /// collected positions into the summary. Returns the number of pins written.
 pub fn write<W: Write + Send>(
@@ -52,6 +55,8 @@ pub fn write<W: Write + Send>(
     out: W,
 ) -> Result<u64, XlsxExportError> {
     let mut wb = Workbook::new();
+    // Excel's own zip level: at 100 000 pins the default (6) spent ~0.85 s of 2.7 s in deflate.
+    wb.set_zip_compression_level(ZIP_LEVEL);
     if let Some(dir) = tempdir {
         wb.set_tempdir(dir)?;
     }
