@@ -233,6 +233,12 @@ async fn new_pins_arriving_together_are_stored_together_and_a_refused_one_fails_
     let app = TestApp::new().await;
     // A row the database refuses: SQLite stores a NaN as NULL (the column is NOT NULL);
     // PostgreSQL's uuid column takes no other id.
+    // Stored values differ from a new pin's defaults: the answer must be the stored row.
+    let pin_row = |i| PinRow {
+        agree_count: 3,
+        hidden: true,
+        ..pin_row(i)
+    };
     let bad = match app.db.kind() {
         Kind::Sqlite => PinRow {
             lat: f64::NAN,
@@ -257,6 +263,8 @@ async fn new_pins_arriving_together_are_stored_together_and_a_refused_one_fails_
         match t.await.unwrap() {
             (id, Ok(Inserted::New(row))) => {
                 assert_eq!(row.id, id);
+                // What the insert answers is what was stored.
+                assert_eq!(app.db.pin(&id).await.unwrap(), Some(row));
                 stored += 1;
             }
             (id, Ok(Inserted::Existing(_))) => panic!("{id} was new"),
