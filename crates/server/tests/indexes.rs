@@ -37,6 +37,7 @@ async fn plans(app: &TestApp, query: &str) -> [String; 2] {
 
 #[tokio::test]
 async fn lists_exports_and_the_public_list_read_through_their_indexes() {
+    let _turn = common::one_at_a_time().await;
     let app = TestApp::new().await;
     app.db.import_pins(&pins(20_000)).await.unwrap();
     let kind = app.db.kind();
@@ -108,6 +109,7 @@ async fn lists_exports_and_the_public_list_read_through_their_indexes() {
 /// through the position index.
 #[tokio::test]
 async fn the_lagesbild_reads_its_groups_from_covering_indexes() {
+    let _turn = common::one_at_a_time().await;
     let app = TestApp::new().await;
     app.db.import_pins(&pins(20_000)).await.unwrap();
     for query in ["", "from=2026-03-01&to=2026-05-31", "area=Arboga"] {

@@ -230,6 +230,7 @@ async fn pins_answered(metrics: &[String]) -> Vec<u64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_processes_behind_nginx_behave_as_one_server() {
+    let _turn = common::one_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let db = pg::cluster().new_database();
     let (ok, out) = cli(

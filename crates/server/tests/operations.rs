@@ -72,6 +72,7 @@ fn load(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_at_any_moment_loses_nothing_acknowledged() {
+    let _turn = common::one_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let db = db_url(dir.path(), "crash.db");
     let acked = Arc::new(Mutex::new(Vec::new()));
@@ -157,6 +158,7 @@ async fn closed(conn: &mut tokio::net::TcpStream, wait: Duration) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stalled_clients_are_dropped_while_health_answers_within_a_second() {
+    let _turn = common::one_at_a_time().await;
     process::raise_open_files();
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(
@@ -198,10 +200,13 @@ async fn stalled_clients_are_dropped_while_health_answers_within_a_second() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert!(slowest < Duration::from_secs(1));
-    // All 800 are gone: the header timeout (2 s) plus at most a second of watching.
+    // All 800 are gone: the header timeout (2 s) plus a few seconds' leeway for a machine
+    // busy with other tests (each is closed, or the whole check fails, within 8 s of opening).
+    let deadline = opened + Duration::from_secs(8);
     for (i, c) in stalled.iter_mut().enumerate() {
+        let left = deadline.saturating_duration_since(Instant::now());
         assert!(
-            closed(c, Duration::from_millis(500)).await,
+            closed(c, left.max(Duration::from_millis(100))).await,
             "stalled connection {i} still open"
         );
     }
@@ -241,6 +246,7 @@ async fn stalled_clients_are_dropped_while_health_answers_within_a_second() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn beyond_the_connection_cap_clients_wait_instead_of_exhausting_the_server() {
+    let _turn = common::one_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(
         dir.path(),
@@ -276,6 +282,7 @@ async fn beyond_the_connection_cap_clients_wait_instead_of_exhausting_the_server
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_during_writes_restores_every_pin_acknowledged_before_it() {
+    let _turn = common::one_at_a_time().await;
     if common::sqlite_only("backup and restore of the database file; PostgreSQL: pg_dump") {
         return;
     }

@@ -172,7 +172,11 @@ fn as_stored(row: &PinRow, id: String) -> PinRow {
     }
 }
 
-async fn insert_one(c: &mut Conn<'_>, row: &PinRow) -> Result<Option<PinRow>, sqlx::Error> {
+/// Inserts one new pin; the stored row, or `None` if the id was taken.
+pub(super) async fn insert_one(
+    c: &mut Conn<'_>,
+    row: &PinRow,
+) -> Result<Option<PinRow>, sqlx::Error> {
     on!(c, |x| sqlx::query_as(INSERT_NEW)
         .bind(Id::of(&row.id))
         .bind(row.lat)

@@ -3,7 +3,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::QueryBuilder;
 
 use super::batch::Batch;
-use super::{on, pin_pages, Conn, Either, Id, Kind, Storage, Time};
+use super::{new_pins, on, pin_pages, Conn, Either, Id, Kind, Storage, Time};
 use crate::time::local_day;
 
 /// A pin as stored.
@@ -171,19 +171,7 @@ impl Storage {
         let out = self
             .write(move |mut c| {
                 Box::pin(async move {
-                    let inserted: Option<PinRow> = on!(c, |x| sqlx::query_as(INSERT_NEW)
-                        .bind(Id::of(&row.id))
-                        .bind(row.lat)
-                        .bind(row.lon)
-                        .bind(&row.category)
-                        .bind(&row.time_of_day)
-                        .bind(&row.comment)
-                        .bind(&row.place_description)
-                        .bind(&row.delete_token)
-                        .bind(Time(row.created_at))
-                        .bind(local_day(row.created_at))
-                        .fetch_optional(x)
-                        .await)?;
+                    let inserted = new_pins::insert_one(&mut c, &row).await?;
                     if let Some(stored) = inserted {
                         on!(c, |x| sqlx::query(
                             "INSERT INTO pin_subscriptions (pin_id, email, created_at)

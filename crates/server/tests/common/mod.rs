@@ -262,3 +262,11 @@ impl Response {
 pub mod pg;
 pub mod process;
 pub mod smtp;
+
+/// Held by the tests that load the machine with real server processes (write floods, kill
+/// cycles, hundreds of connections, two servers behind nginx) or time an answer, so that on
+/// two cores one does not slow the other past its bound: they run one at a time.
+pub async fn one_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    TURN.lock().await
+}
