@@ -115,6 +115,14 @@ pub(super) async fn page(
     let page: Vec<Json> =
         serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     let end = page.last().map(|p| (p.created_at, p.seq));
+    if let (Some(end), Some(after)) = (end, after) {
+        // Pages only go forward; one that did not would be read again and again.
+        if end <= after {
+            return Err(sqlx::Error::Protocol(format!(
+                "a page of pins ended at {end:?}, not after {after:?}"
+            )));
+        }
+    }
     let mut rows = Vec::with_capacity(page.len());
     for p in page {
         let (lat, lon) = match (p.lat, p.lon) {
