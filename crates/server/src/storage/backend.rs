@@ -57,6 +57,13 @@ impl<'a> Pool<'a> {
 }
 
 impl Kind {
+    /// Whether this backend's id column can hold `id`: PostgreSQL's is a `uuid`. (Checked
+    /// before a query builder binds it: a value that cannot be encoded there is a panic, not an
+    /// error.)
+    pub fn holds_id(self, id: &str) -> bool {
+        self == Kind::Sqlite || uuid::Uuid::try_parse(id).is_ok()
+    }
+
     /// `select` locking the rows it reads until the transaction ends, on PostgreSQL (a read
     /// followed by a write of the same rows; SQLite's one writer needs no lock). `NO KEY`:
     /// foreign keys that point at the rows are not held up.

@@ -45,28 +45,31 @@ impl Storage {
     }
 }
 
-/// Inserts `rows` (ids may repeat) and says for each what a lone insert would have said.
-async fn insert_all(c: &mut Conn<'_>, rows: Vec<PinRow>) -> Vec<Outcome<Inserted>> {
-    // PostgreSQL hands ids back in its own spelling of a uuid (lower case); SQLite as stored.
-    let kind = c.kind();
-    let key = |id: &str| match kind {
+/// How ids are matched with what the database hands back: PostgreSQL spells a uuid its own
+/// way (lower case), SQLite as stored.
+fn id_key(kind: Kind, id: &str) -> String {
+    match kind {
         Kind::Sqlite => id.to_owned(),
         Kind::Postgres => id.to_ascii_lowercase(),
-    };
+    }
+}
+
+/// Inserts `rows` (ids may repeat) and says for each what a lone insert would have said.
+async fn insert_all(c: &mut Conn<'_>, rows: Vec<PinRow>) -> Vec<Outcome<Inserted>> {
+    let kind = c.kind();
+    let key = |id: &str| id_key(kind, id);
     let mut stored: HashMap<String, PinRow> = HashMap::new();
     let mut failed: HashMap<String, String> = HashMap::new();
-    // A statement's parameters are checked as they are added (a failure there is a panic, not
-    // an error): an id PostgreSQL cannot take as a uuid goes by itself.
-    let fits = |row: &PinRow| kind == Kind::Sqlite || uuid::Uuid::try_parse(&row.id).is_ok();
     for chunk in rows.chunks(CHUNK) {
-        let together = if chunk.iter().all(fits) {
-            insert_chunk(c, chunk).await
+        // An id the backend cannot hold goes by itself (and fails alone).
+        let together = if chunk.iter().all(|r| kind.holds_id(&r.id)) {
+            insert_chunk(c, chunk).await.ok()
         } else {
-            Err(sqlx::Error::RowNotFound)
+            None
         };
         match together {
-            Ok(new) => stored.extend(new.into_iter().map(|r| (key(&r.id), r))),
-            Err(_) => {
+            Some(new) => stored.extend(new.into_iter().map(|r| (key(&r.id), r))),
+            None => {
                 // One pin the database refuses must not fail the others: one by one.
                 for row in chunk {
                     match insert_one(c, row).await {
@@ -144,14 +147,13 @@ async fn insert_chunk(c: &mut Conn<'_>, chunk: &[PinRow]) -> Result<Vec<PinRow>,
         q.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
         q.build_query_as().fetch_all(x).await
     })?;
-    let written: HashMap<String, &PinRow> = chunk
-        .iter()
-        .map(|r| (r.id.to_ascii_lowercase(), r))
-        .collect();
+    let kind = c.kind();
+    let written: HashMap<String, &PinRow> =
+        chunk.iter().map(|r| (id_key(kind, &r.id), r)).collect();
     ids.into_iter()
         .map(|(Id(id),)| {
             written
-                .get(&id.to_ascii_lowercase())
+                .get(&id_key(kind, &id))
                 .map(|row| as_stored(row, id.clone()))
                 .ok_or_else(|| sqlx::Error::Protocol(format!("the insert returned {id}")))
         })

@@ -13,9 +13,10 @@
 
 use serde::Deserialize;
 use sqlx::sqlite::{Sqlite, SqliteConnection, SqlitePool};
-use sqlx::QueryBuilder;
+use sqlx::{QueryBuilder, Transaction};
 
-use super::{FollowUp, PinRow};
+use super::staff::explain_for;
+use super::{FollowUp, Kind, PinRow};
 
 /// Pins per page.
 pub(super) const PAGE: i64 = 2000;
@@ -62,7 +63,7 @@ struct Json {
 }
 
 /// Where the previous page ended: its last pin's time and rowid.
-pub(super) type After = (i64, i64);
+type After = (i64, i64);
 
 /// The statement for the page after `after` (see [`page`]). Pages read the time index in
 /// order (`INDEXED BY`): each page goes on where the last one ended, so all pages together
@@ -97,15 +98,16 @@ pub(super) async fn plan(
     conditions: impl Fn(&mut QueryBuilder<'_, Sqlite>),
 ) -> Result<String, sqlx::Error> {
     use sqlx::Row;
-    let mut q = page_query("EXPLAIN QUERY PLAN ", conditions, Some((0, 0)));
+    let (explain, detail) = explain_for(Kind::Sqlite);
+    let mut q = page_query(explain, conditions, Some((0, 0)));
     let rows = q.build().fetch_all(pool).await?;
-    let lines: Result<Vec<String>, _> = rows.iter().map(|r| r.try_get(3)).collect();
+    let lines: Result<Vec<String>, _> = rows.iter().map(|r| r.try_get(detail)).collect();
     Ok(lines?.join("\n"))
 }
 
 /// The next page of the pins `conditions` selects (pushed after `WHERE 1 = 1`), oldest first,
 /// after `after`; and where it ended (`None` when it is empty).
-pub(super) async fn page(
+async fn page(
     conn: &mut SqliteConnection,
     conditions: impl Fn(&mut QueryBuilder<'_, Sqlite>),
     after: Option<After>,
@@ -164,25 +166,69 @@ pub(super) async fn page(
     Ok((rows, end))
 }
 
-/// Every pin `conditions` selects, oldest first, read page by page in one read transaction
-/// (one snapshot, as one statement would read); `keep` turns each into what the caller keeps,
-/// or drops it.
+/// The pins `conditions` selects (pushed after `WHERE 1 = 1`), oldest first, a page at a time,
+/// all in one read transaction: one snapshot, as one statement would read. Dropped before the
+/// end (a download given up), the transaction is rolled back, so the connection goes back to
+/// the pool without an old snapshot.
+pub(super) struct Pages<C> {
+    read: Option<Transaction<'static, Sqlite>>,
+    conditions: C,
+    after: Option<After>,
+}
+
+impl<C: Fn(&mut QueryBuilder<'_, Sqlite>)> Pages<C> {
+    pub(super) async fn open(pool: &SqlitePool, conditions: C) -> Result<Pages<C>, sqlx::Error> {
+        Ok(Pages {
+            read: Some(pool.begin().await?),
+            conditions,
+            after: None,
+        })
+    }
+
+    /// The next page; `None` once all are read.
+    pub(super) async fn next(&mut self) -> Result<Option<Vec<PinRow>>, sqlx::Error> {
+        let Some(read) = self.read.as_mut() else {
+            return Ok(None);
+        };
+        let (rows, end) = page(read, &self.conditions, self.after).await?;
+        match end {
+            Some(end) => {
+                self.after = Some(end);
+                Ok(Some(rows))
+            }
+            None => {
+                if let Some(read) = self.read.take() {
+                    read.commit().await?;
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Every pin `conditions` selects, oldest first (see [`Pages`]); `keep` turns each into what
+/// the caller keeps, or drops it.
 pub(super) async fn all<T>(
     pool: &SqlitePool,
     conditions: impl Fn(&mut QueryBuilder<'_, Sqlite>),
     mut keep: impl FnMut(PinRow) -> Option<T>,
 ) -> Result<Vec<T>, sqlx::Error> {
-    let mut read = pool.begin().await?;
+    let mut pages = Pages::open(pool, conditions).await?;
     let mut out = Vec::new();
-    let mut after = None;
-    loop {
-        let (rows, end) = page(&mut read, &conditions, after).await?;
+    while let Some(rows) = pages.next().await? {
         out.extend(rows.into_iter().filter_map(&mut keep));
-        match end {
-            Some(end) => after = Some(end),
-            None => break,
-        }
     }
-    read.commit().await?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sql_scales_coordinates_by_the_same_power_of_two_the_reader_divides_by() {
+        assert_eq!(SCALE, 2f64.powi(56));
+        let literal = format!("* {}.0 AS INTEGER", SCALE as u64);
+        assert_eq!(COLUMNS.matches(&literal).count(), 2, "{COLUMNS}");
+    }
 }

@@ -3,7 +3,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::QueryBuilder;
 
 use super::batch::Batch;
-use super::{new_pins, on, pin_pages, Conn, Either, Id, Kind, Storage, Time};
+use super::{new_pins, on, pin_pages, Conn, Either, Id, Storage, Time};
 use crate::time::local_day;
 
 /// A pin as stored.
@@ -61,13 +61,13 @@ async fn count_agrees(c: &mut Conn<'_>, agrees: Vec<Agree>) -> Result<Vec<Agreed
     let mut pins: Vec<&str> = agrees.iter().map(|a| a.pin_id.as_str()).collect();
     pins.sort_unstable();
     pins.dedup();
-    // The (pin, device) pairs this batch stored: the first agree of each is the one counted.
-    let mut counted: HashSet<(&str, &str)> = HashSet::new();
-    let mut start: HashMap<&str, Option<i64>> = HashMap::new();
+    // Per pin, the devices this batch stored: the first agree of each is the one counted.
+    let mut counted: HashMap<&str, HashSet<String>> = HashMap::new();
+    // Per pin, its count before the batch (`None`: no such visible pin).
+    let mut counts: HashMap<&str, Option<i64>> = HashMap::new();
     for pin in pins {
-        // PostgreSQL's uuid column holds no other id (and a bind that cannot encode panics).
-        if c.kind() == Kind::Postgres && uuid::Uuid::try_parse(pin).is_err() {
-            start.insert(pin, None);
+        if !c.kind().holds_id(pin) {
+            counts.insert(pin, None);
             continue;
         }
         let select = c
@@ -77,7 +77,7 @@ async fn count_agrees(c: &mut Conn<'_>, agrees: Vec<Agree>) -> Result<Vec<Agreed
             .bind(Id::of(pin))
             .fetch_optional(x)
             .await)?;
-        start.insert(pin, count.map(|(n,)| n));
+        counts.insert(pin, count.map(|(n,)| n));
         if count.is_none() {
             continue;
         }
@@ -96,11 +96,10 @@ async fn count_agrees(c: &mut Conn<'_>, agrees: Vec<Agree>) -> Result<Vec<Agreed
                 q.build_query_as().fetch_all(x).await
             })?;
             new += inserted.len() as i64;
-            for (device,) in inserted {
-                if let Some(a) = chunk.iter().find(|a| a.device_hash == device) {
-                    counted.insert((pin, a.device_hash.as_str()));
-                }
-            }
+            counted
+                .entry(pin)
+                .or_default()
+                .extend(inserted.into_iter().map(|(device,)| device));
         }
         if new > 0 {
             on!(c, |x| sqlx::query(
@@ -114,14 +113,16 @@ async fn count_agrees(c: &mut Conn<'_>, agrees: Vec<Agree>) -> Result<Vec<Agreed
         }
     }
     // In arrival order: each new device raises its pin's count by one.
-    let mut running = start;
     Ok(agrees
         .iter()
         .map(|a| {
-            let Some(Some(count)) = running.get_mut(a.pin_id.as_str()) else {
+            let Some(Some(count)) = counts.get_mut(a.pin_id.as_str()) else {
                 return Agreed::NoSuchPin;
             };
-            if counted.remove(&(a.pin_id.as_str(), a.device_hash.as_str())) {
+            let first = counted
+                .get_mut(a.pin_id.as_str())
+                .is_some_and(|devices| devices.remove(a.device_hash.as_str()));
+            if first {
                 *count += 1;
                 Agreed::Counted(*count)
             } else {

@@ -261,27 +261,17 @@ impl Storage {
         tokio::spawn(async move {
             let kind = db.kind();
             if let Either::Sqlite(pool) = db.pool() {
-                // A page per value (see `pin_pages`), all in one read transaction: the same
-                // snapshot as one statement would read.
+                // A page per value (see `pin_pages`), all in one read transaction.
                 let pages = async {
-                    // A transaction, so that a connection going back to the pool early (the
-                    // download dropped) is rolled back, not left reading an old snapshot.
-                    let mut read = pool.begin().await?;
-                    let mut after = None;
-                    loop {
-                        let (rows, end) =
-                            pin_pages::page(&mut read, |q| push_filter(q, &f), after).await?;
+                    let mut pages = pin_pages::Pages::open(pool, |q| push_filter(q, &f)).await?;
+                    while let Some(rows) = pages.next().await? {
                         for row in rows.into_iter().filter(|r| f.keeps_at(r.lat, r.lon)) {
                             if tx.send(Ok(row)).await.is_err() {
                                 return Ok(()); // the download was dropped
                             }
                         }
-                        match end {
-                            Some(end) => after = Some(end),
-                            None => break,
-                        }
                     }
-                    read.commit().await
+                    Ok(())
                 };
                 if let Err(e) = pages.await {
                     let _ = tx.send(Err(e)).await;

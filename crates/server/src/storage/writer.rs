@@ -1,4 +1,5 @@
-//! The one writer: a task that owns the only writing connection and commits in groups.
+//! The one writer: a task on a thread of its own that owns the only writing connection and
+//! commits in groups.
 //!
 //! Requests hand it jobs (closures over the connection) through a queue. It takes the first
 //! waiting job and whatever else is already queued (up to [`MAX_BATCH`]), opens one
@@ -6,9 +7,9 @@
 //! back to it and fails alone), commits, and only then hands every job its result. A job whose
 //! statements are each complete on their own (`atomic == false`: one statement, or a write and
 //! then a read) runs without a savepoint: SQLite undoes a failing statement by itself, and the
-//! two savepoint statements would be two thirds of a new pin's round trips to the database. While one
-//! group is being flushed to disk the next one queues up, so under load a single `fsync` covers
-//! hundreds of writes; alone, a write costs what it always did.
+//! two savepoint statements would triple a one-statement job's round trips to the database.
+//! While one group is being flushed to disk the next one queues up, so under load a single
+//! `fsync` covers hundreds of writes; alone, a write costs what it always did.
 //!
 //! Checkpoints (copying the WAL back into the database file) run beside the writer, on a
 //! connection of their own, a moment after each group: left to the writer (SQLite's automatic
