@@ -75,6 +75,14 @@ impl Viewport {
         unproject(self.center)
     }
 
+    /// The middle of the map on screen (where the crosshair is).
+    pub fn screen_centre(&self) -> Screen {
+        Screen {
+            x: self.width / 2.0,
+            y: self.height / 2.0,
+        }
+    }
+
     /// Moves the map content by (dx, dy) screen pixels, as a drag does.
     pub fn pan_by(self, dx: f64, dy: f64) -> Self {
         let s = self.scale();

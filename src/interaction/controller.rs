@@ -42,7 +42,7 @@ pub fn resize(view: Viewport, width: f64, height: f64) -> Viewport {
 /// Applies one command to a view, within the limits. Returns the new view.
 pub fn apply(view: Viewport, command: Command) -> Viewport {
     let limits = limits_for(view.width, view.height);
-    let centre = Screen::new(view.width / 2.0, view.height / 2.0);
+    let centre = view.screen_centre();
     let zoom_to = |v: Viewport, zoom: f64, anchor: Screen| {
         v.zoom_about(zoom.clamp(limits.min_zoom, limits.max_zoom), anchor)
     };

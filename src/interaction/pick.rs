@@ -32,9 +32,5 @@ pub fn nearest_pin(
 
 /// The pin nearest the centre of the view within `tolerance` (Enter on the focused map).
 pub fn nearest_to_centre(view: &Viewport, pins: &[(Uuid, LonLat)], tolerance: f64) -> Option<Uuid> {
-    let centre = Screen {
-        x: view.width / 2.0,
-        y: view.height / 2.0,
-    };
-    nearest_pin(view, centre, pins, tolerance)
+    nearest_pin(view, view.screen_centre(), pins, tolerance)
 }

@@ -9,7 +9,7 @@ use super::state::ReportState;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
-use crate::geo::{LonLat, Screen};
+use crate::geo::LonLat;
 use crate::model::report::Step;
 
 /// Crosshair, draft pin and this device's own pins, drawn inside the map.
@@ -69,7 +69,7 @@ pub fn map_handlers(
         Step::Placing { .. } => {
             // Enter chooses the crosshair: the centre of the view.
             if let Some(v) = viewport.get_untracked() {
-                let centre = v.to_lonlat(Screen::new(v.width / 2.0, v.height / 2.0));
+                let centre = v.center_lonlat();
                 state.step.set(Step::Placing {
                     draft: Some(centre),
                 });

@@ -15,7 +15,7 @@ use crate::context::use_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
-use crate::geo::{LonLat, Screen};
+use crate::geo::LonLat;
 use crate::i18n::{fill, Strings};
 use crate::model::lagesbild::{PlaceForm, PlaceProblem};
 
@@ -154,10 +154,7 @@ fn PlaceEditor(basemap: Signal<Option<Arc<Basemap>>>, saved: Callback<()>) -> im
     let tap = Callback::new(put);
     let enter = Callback::new(move |()| {
         if let Some(v) = viewport.get_untracked() {
-            put(v.to_lonlat(Screen {
-                x: v.width / 2.0,
-                y: v.height / 2.0,
-            }));
+            put(v.center_lonlat());
         }
     });
     let drawing = move || {
