@@ -179,8 +179,7 @@ fn cell(d: &Data) -> String {
 }
 
 fn xlsx_bytes(pins: &[ExportPin]) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    let n = xlsx::write(
+    let (n, out) = xlsx::write(
         pins.iter().cloned().map(Ok),
         |points| {
             hotspots::find(
@@ -191,8 +190,7 @@ fn xlsx_bytes(pins: &[ExportPin]) -> Vec<u8> {
                 },
             )
         },
-        None,
-        &mut out,
+        std::io::Cursor::new(Vec::new()),
     )
     .unwrap();
     assert_eq!(n, pins.len() as u64);
@@ -441,4 +439,51 @@ fn the_actions_export_matches_its_golden_files() {
         "coordinates are numbers"
     );
     assert!(dump.contains("| 2 |"), "the pin count is a number");
+}
+
+#[test]
+fn gdal_reads_the_xlsx_with_typed_columns_and_both_sheets() {
+    let mut pins = fixture();
+    // Control characters and a literal escape-like text come back as they were stored.
+    pins[2].comment = Some("rad\u{1}ett _x0041_ slut".into());
+    let (_dir, path) = temp_file("pins.xlsx", &xlsx_bytes(&pins));
+    let sheet = ogrinfo(&["-oo", "HEADERS=FORCE", "-oo", "FIELD_TYPES=AUTO"], &path);
+    assert!(sheet.contains("Layer name: Markeringar"), "{sheet}");
+    assert!(sheet.contains("Layer name: Hotspots"), "{sheet}");
+    assert!(sheet.contains("Feature Count: 3"), "{sheet}");
+    for field in [
+        "created_at: DateTime",
+        "lat: Real",
+        "agree_count: Integer",
+        "comment_approved: Integer(Boolean)",
+        "status_changed_at: DateTime",
+    ] {
+        assert!(sheet.contains(field), "{field}: {sheet}");
+    }
+    assert!(
+        sheet.contains("created_at (DateTime) = 2026/11/26 18:00:00"),
+        "{sheet}"
+    );
+    assert!(sheet.contains("lat (Real) = 59.3948"), "{sheet}");
+    assert!(
+        sheet.contains("place_description (String) = Busshållplatsen 🚌"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("public_response (String) = =Vi byter lampan; vecka 49."),
+        "a text that starts with = stays text: {sheet}"
+    );
+    // GDAL shows Excel's `_xHHHH_` escapes as they are written (as it does for Excel's own
+    // files); calamine, like Excel, turns them back into the stored text.
+    assert!(
+        sheet.contains("comment (String) = rad_x0001_ett _x005F_x0041_ slut"),
+        "{sheet}"
+    );
+    let mut book: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(std::fs::read(&path).unwrap())).unwrap();
+    let range = book.worksheet_range("Markeringar").unwrap();
+    assert_eq!(
+        range.get_value((3, 10)).map(cell).as_deref(),
+        Some("\"rad\\u{1}ett _x0041_ slut\"")
+    );
 }

@@ -2,7 +2,7 @@
 //! Polygon, else its Point), a CSV row (the same conventions as the pins' CSV), or a row of the
 //! XLSX sheet "Åtgärder". Pure functions over `Action`s, with golden tests.
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use super::workbook::{Book, Style};
 use serde::Serialize;
 use serde_json::json;
 use trygghetskarta_shared::{Action, ActionParty, ActionState};
@@ -147,18 +147,16 @@ pub fn csv(actions: &[Action]) -> String {
 }
 
 /// The actions sheet as a workbook of its own.
-pub fn xlsx(actions: &[Action]) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let ws = wb.add_worksheet();
-    ws.set_name(SHEET)?;
-    ws.set_freeze_panes(1, 0)?;
+pub fn xlsx(actions: &[Action]) -> std::io::Result<Vec<u8>> {
+    let mut wb = Book::new(std::io::Cursor::new(Vec::new()), &[SHEET])?;
+    let mut ws = wb.sheet(&[], true)?;
+    ws.row()?;
     for (col, name) in COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(0, col as u16, *name, &bold)?;
+        ws.string(col as u16, name, Style::Bold)?;
     }
-    for (i, a) in actions.iter().enumerate() {
+    for a in actions {
         let r = row(a);
-        let n = i as u32 + 1;
+        ws.row()?;
         let texts = [
             Some(r.id),
             Some(r.title),
@@ -173,18 +171,18 @@ pub fn xlsx(actions: &[Action]) -> Result<Vec<u8>, XlsxError> {
         ];
         for (col, t) in texts.into_iter().enumerate() {
             if let Some(t) = t {
-                ws.write_string(n, col as u16, t)?;
+                ws.string(col as u16, &t, Style::Plain)?;
             }
         }
-        ws.write_number(n, 10, r.lat)?;
-        ws.write_number(n, 11, r.lon)?;
+        ws.number(10, r.lat, Style::Plain)?;
+        ws.number(11, r.lon, Style::Plain)?;
         if let Some(area) = r.area {
-            ws.write_string(n, 12, area)?;
+            ws.string(12, &area, Style::Plain)?;
         }
-        ws.write_number(n, 13, r.pin_count as f64)?;
-        ws.write_string(n, 14, r.pin_ids)?;
-        ws.write_string(n, 15, r.updated_at)?;
+        ws.number(13, r.pin_count as f64, Style::Plain)?;
+        ws.string(14, &r.pin_ids, Style::Plain)?;
+        ws.string(15, &r.updated_at, Style::Plain)?;
     }
-    ws.autofilter(0, 0, actions.len().max(1) as u32, COLUMNS.len() as u16 - 1)?;
-    wb.save_to_buffer()
+    ws.finish(Some(COLUMNS.len() as u16))?;
+    Ok(wb.finish()?.into_inner())
 }

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod geojson;
 pub mod ics;
 pub mod stats;
+pub mod workbook;
 pub mod xlsx;
 
 use serde::Serialize;

@@ -267,19 +267,16 @@ async fn xlsx_body(
                 .block_on(rows.next())
                 .map(|r| r.map(ExportPin::from_row).map_err(|e| e.to_string()))
         });
-        let mut file = tempfile::tempfile().map_err(AppError::internal)?;
-        let n = {
-            let mut out = std::io::BufWriter::new(&mut file);
-            let n = xlsx::write(
-                iter,
-                |points| hotspots::find(points, Params::default()),
-                None,
-                &mut out,
-            )
-            .map_err(AppError::internal)?;
-            std::io::Write::flush(&mut out).map_err(AppError::internal)?;
-            n
-        };
+        let file = tempfile::tempfile().map_err(AppError::internal)?;
+        let (n, out) = xlsx::write(
+            iter,
+            |points| hotspots::find(points, Params::default()),
+            std::io::BufWriter::with_capacity(1 << 16, file),
+        )
+        .map_err(AppError::internal)?;
+        let mut file = out
+            .into_inner()
+            .map_err(|e| AppError::internal(e.into_error()))?;
         file.seek(SeekFrom::Start(0)).map_err(AppError::internal)?;
         Ok::<_, AppError>((file, n))
     })
