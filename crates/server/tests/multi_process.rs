@@ -414,28 +414,35 @@ async fn two_processes_behind_nginx_behave_as_one_server() {
     assert_eq!(stored.pin(&id).await.unwrap().unwrap().agree_count, 40);
     stored.close().await;
 
-    // A resident behind the proxy gets the limit once, not once per process.
+    // A resident behind the proxy gets the limit once, not once per process, also when all
+    // of their reports (and another resident's) arrive at once and are counted together.
     let before = pins_answered(&metrics).await;
-    let limited = client([127, 0, 6, 1]);
-    let mut answers = Vec::new();
-    for _ in 0..2 * PIN_LIMIT {
-        answers.push(
-            post(&limited, &format!("{}/api/pins", proxy.url), &report())
-                .await
-                .status()
-                .as_u16(),
+    let url = format!("{}/api/pins", proxy.url);
+    let (limited, also) = (client([127, 0, 6, 1]), client([127, 0, 6, 3]));
+    let reports: Vec<_> = (0..2 * PIN_LIMIT).map(|_| (report(), report())).collect();
+    let sends = reports
+        .iter()
+        .flat_map(|(r1, r2)| [post(&limited, &url, r1), post(&also, &url, r2)]);
+    let statuses: Vec<u16> = futures_util::future::join_all(sends)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    for answers in [
+        statuses.iter().step_by(2).collect::<Vec<_>>(),
+        statuses.iter().skip(1).step_by(2).collect(),
+    ] {
+        assert_eq!(
+            answers.iter().filter(|s| ***s == 201).count(),
+            PIN_LIMIT,
+            "{answers:?}"
+        );
+        assert_eq!(
+            answers.iter().filter(|s| ***s == 429).count(),
+            PIN_LIMIT,
+            "{answers:?}"
         );
     }
-    assert_eq!(
-        answers.iter().filter(|s| **s == 201).count(),
-        PIN_LIMIT,
-        "{answers:?}"
-    );
-    assert_eq!(
-        answers.iter().filter(|s| **s == 429).count(),
-        PIN_LIMIT,
-        "{answers:?}"
-    );
     // ...and the proxy did take turns: each process answered some of those.
     let after = pins_answered(&metrics).await;
     for (b, a) in before.iter().zip(&after) {
