@@ -340,3 +340,38 @@ async fn the_bytes_match_the_golden_file() {
         .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", path.display()));
     assert_eq!(expected, dump, "the tiles differ from the golden file");
 }
+
+#[tokio::test]
+async fn the_index_reads_every_visible_pin_once_with_its_exact_position() {
+    let app = TestApp::new().await;
+    // More than one page of SQLite's read (10 000), a few hidden, and positions the paged read
+    // cannot scale exactly (|x| < 1/16 or ≥ 128 degrees: read by themselves).
+    let mut rows: Vec<PinRow> = (0..10_050)
+        .map(|i| {
+            let lat = 59.2 + (i as f64) * 0.000_033_3;
+            let lon = 15.6 + ((i * 7919) % 10_050) as f64 * 0.000_039_7;
+            row(i, lat, lon, i % 97 == 0)
+        })
+        .collect();
+    rows.push(row(20_000, 0.01, -0.02, false));
+    rows.push(row(20_001, -33.9, 151.2, false));
+    rows.push(row(20_002, 59.4, 179.999_999_9, false));
+    app.db.import_pins(&rows).await.unwrap();
+    let mut want: Vec<(u64, u64, String)> = rows
+        .iter()
+        .filter(|r| !r.hidden)
+        .map(|r| (r.lat.to_bits(), r.lon.to_bits(), r.category.clone()))
+        .collect();
+    let mut got = Vec::new();
+    app.db
+        .for_each_public_point(|lat, lon, category, _, status| {
+            assert_eq!(status, "received");
+            got.push((lat.to_bits(), lon.to_bits(), category.to_owned()));
+        })
+        .await
+        .unwrap();
+    want.sort();
+    got.sort();
+    assert_eq!(got.len(), want.len());
+    assert!(got == want, "every visible pin once, bit for bit");
+}

@@ -1,9 +1,9 @@
 //! `/api/export/pins.{geojson,csv,xlsx}`: the pins for the lägesbild, with the staff filters.
 //!
 //! GeoJSON and CSV stream: rows are read from the database as the download proceeds, in
-//! chunks, so memory does not grow with the number of pins. XLSX is built in constant-memory
-//! mode into an anonymous temporary file, then streamed. Every export is logged (who, when,
-//! filters, rows, whether it finished).
+//! chunks, so memory does not grow with the number of pins. XLSX is streamed into an anonymous
+//! temporary file as the rows come (`export::workbook`), then sent. Every export is logged
+//! (who, when, filters, rows, whether it finished).
 
 use std::io::{Seek, SeekFrom};
 

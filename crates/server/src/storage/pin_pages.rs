@@ -22,7 +22,7 @@ use super::{FollowUp, Kind, PinRow};
 pub(super) const PAGE: i64 = 2000;
 
 /// 2⁵⁶: coordinates travel as whole multiples of its inverse.
-const SCALE: f64 = 72_057_594_037_927_936.0;
+pub(super) const SCALE: f64 = 72_057_594_037_927_936.0;
 
 /// The columns of a page's rows, in [`Json`]'s order; `seq` is the rowid, for the next page.
 const COLUMNS: &str = "json_group_array(json_array(seq, id, \
