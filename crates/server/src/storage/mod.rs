@@ -81,8 +81,6 @@ pub struct Storage {
     new_pins: Arc<new_pins::PinQueue>,
     /// Agrees waiting to be counted together.
     agrees: Arc<pins::AgreeQueue>,
-    /// Rate counts waiting to be made together (PostgreSQL).
-    rate_hits: Arc<shared::RateQueue>,
 }
 
 #[derive(Clone, Debug)]
@@ -180,7 +178,6 @@ impl Storage {
             mail: Default::default(),
             new_pins: Default::default(),
             agrees: Default::default(),
-            rate_hits: Default::default(),
         };
         let filled = storage
             .fill_local_days()
