@@ -281,24 +281,11 @@ fn excel_width(chars: f64) -> f64 {
 
 /// Days since 1899-12-30 plus the fraction of the day: Excel's date-time number.
 pub fn excel_serial(t: jiff::civil::DateTime) -> f64 {
-    let days = days_from_civil(
-        i64::from(t.year()),
-        i64::from(t.month()),
-        i64::from(t.day()),
-    ) - days_from_civil(1899, 12, 30);
+    let days = jiff::civil::date(1899, 12, 30)
+        .until(t.date())
+        .map_or(0, |span| span.get_days());
     let secs = i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second());
-    days as f64 + secs as f64 / 86_400.0
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    f64::from(days) + secs as f64 / 86_400.0
 }
 
 fn push_u32(b: &mut Vec<u8>, v: u32) {
