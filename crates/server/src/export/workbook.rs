@@ -32,6 +32,8 @@ const LEVEL: u32 = 3;
 const CHUNK: usize = 1 << 17;
 /// The last row Excel can show (1-based).
 pub const MAX_ROWS: u32 = 1_048_576;
+/// The most characters a cell holds.
+pub const MAX_CHARS: usize = 32_767;
 
 /// A workbook being written to `out`. Sheets are written one after the other, each to the end,
 /// in the order of the names given to [`Book::new`].
@@ -185,11 +187,24 @@ impl<W: Write + Seek + Send + 'static> Sheet<'_, W> {
     }
 
     /// A text cell (never a formula: inline strings are shown as they are). An empty text
-    /// leaves the cell blank, as Excel does.
+    /// leaves the cell blank, as Excel does; a text longer than a cell holds is cut to
+    /// [`MAX_CHARS`] ending in "…" (Excel would ask to repair the file).
     pub fn string(&mut self, col: u16, s: &str, style: Style) -> io::Result<()> {
         if s.is_empty() {
             return Ok(());
         }
+        let cut;
+        let s = match s.char_indices().nth(MAX_CHARS) {
+            None => s,
+            Some(_) => {
+                let end = s
+                    .char_indices()
+                    .nth(MAX_CHARS - 1)
+                    .map_or(s.len(), |(i, _)| i);
+                cut = format!("{}…", &s[..end]);
+                cut.as_str()
+            }
+        };
         self.cell(col, style, b" t=\"inlineStr\"><is><t");
         if s.starts_with(['\t', '\n', ' ']) || s.ends_with(['\t', '\n', ' ']) {
             self.buf.extend_from_slice(b" xml:space=\"preserve\"");
@@ -716,6 +731,33 @@ mod tests {
         assert_eq!(text("_x0041_ and _x12_"), "_x005F_x0041_ and _x12_");
         assert_eq!(text("x\u{FFFF}y\u{FFFE}"), "x_xFFFF_y_xFFFE_");
         assert_eq!(text("Åtgärd 🚌 _"), "Åtgärd 🚌 _");
+    }
+
+    #[test]
+    fn a_text_longer_than_a_cell_holds_is_cut_with_an_ellipsis() {
+        let mut book = Book::new(Cursor::new(Vec::new()), &["Ett"]).unwrap();
+        let mut ws = book.sheet(&[], false).unwrap();
+        let fits = "å".repeat(MAX_CHARS);
+        let long = "å".repeat(MAX_CHARS + 5);
+        ws.row().unwrap();
+        ws.string(0, &fits, Style::Plain).unwrap();
+        ws.string(1, &long, Style::Plain).unwrap();
+        ws.finish(None).unwrap();
+        let bytes = book.finish().unwrap().into_inner();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut sheet = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut sheet)
+            .unwrap();
+        let cells: Vec<&str> = sheet
+            .split("<t>")
+            .skip(1)
+            .map(|c| c.split("</t>").next().unwrap())
+            .collect();
+        assert_eq!(cells[0], fits);
+        assert_eq!(cells[1].chars().count(), MAX_CHARS);
+        assert!(cells[1].ends_with("åå…"));
     }
 
     #[test]

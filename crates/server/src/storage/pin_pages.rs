@@ -116,7 +116,8 @@ async fn page(
     let (text,): (String,) = q.build_query_as().fetch_one(&mut *conn).await?;
     let page: Vec<Json> =
         serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    let end = page.last().map(|p| (p.created_at, p.seq));
+    // The page's highest key (not its last: SQL does not promise the aggregate's order).
+    let end = page.iter().map(|p| (p.created_at, p.seq)).max();
     if let (Some(end), Some(after)) = (end, after) {
         // Pages only go forward; one that did not would be read again and again.
         if end <= after {

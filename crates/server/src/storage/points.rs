@@ -71,15 +71,17 @@ async fn sqlite_points(
             .await?;
         let page: Vec<Point<'_>> =
             serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        let Some(last) = page.last() else { break };
+        // The page's highest rowid (not its last: SQL does not promise the aggregate's order).
+        let Some(end) = page.iter().map(|p| p.0).max() else {
+            break;
+        };
         // Pages only go forward; one that did not would be read again and again.
-        if last.0 <= after {
+        if end <= after {
             return Err(sqlx::Error::Protocol(format!(
-                "a page of points ended at {}, not after {after}",
-                last.0
+                "a page of points ended at {end}, not after {after}"
             )));
         }
-        after = last.0;
+        after = end;
         for (seq, lat, lon, category, time_of_day, status) in page {
             let (lat, lon) = match (lat, lon) {
                 (Some(lat), Some(lon)) => (lat as f64 / SCALE, lon as f64 / SCALE),
