@@ -12,9 +12,42 @@ use std::collections::HashMap;
 use sqlx::QueryBuilder;
 
 use super::batch::{Batch, Outcome};
-use super::pins::INSERT_NEW;
 use super::{on, Conn, FollowUp, Id, Inserted, Kind, PinRow, Storage, Time};
 use crate::time::local_day;
+
+/// The columns every insert of a pin writes first, in the order [`bind_new_pin!`] binds them.
+/// A literal, for `concat!`.
+macro_rules! new_pin_columns {
+    () => {
+        "id, lat, lon, category, time_of_day, comment, place_description, delete_token, created_at"
+    };
+}
+pub(super) use new_pin_columns;
+
+/// Binds a pin's values for [`new_pin_columns!`] with `$bind` (`bind` on a query, `push_bind`
+/// on a builder's row), so the columns and their values are listed in one place.
+macro_rules! bind_new_pin {
+    ($q:expr, $bind:ident, $row:expr) => {
+        $q.$bind(Id::of(&$row.id))
+            .$bind($row.lat)
+            .$bind($row.lon)
+            .$bind($row.category.clone())
+            .$bind($row.time_of_day.clone())
+            .$bind($row.comment.clone())
+            .$bind($row.place_description.clone())
+            .$bind($row.delete_token.clone())
+            .$bind(Time($row.created_at))
+    };
+}
+pub(super) use bind_new_pin;
+
+/// A resident's new pin: [`new_pin_columns!`] and the day it counts for.
+const INSERT_NEW: &str = concat!(
+    "INSERT INTO pins (",
+    new_pin_columns!(),
+    ", local_day) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+     ON CONFLICT (id) DO NOTHING RETURNING *"
+);
 
 /// Pins per statement (10 values each: well under both backends' limits on parameters).
 const CHUNK: usize = 100;
@@ -128,21 +161,13 @@ async fn insert_all(c: &mut Conn<'_>, rows: Vec<PinRow>) -> Vec<Outcome<Inserted
 /// group's time at 5 000 pins/s): the rest is what was written plus the table's defaults.
 async fn insert_chunk(c: &mut Conn<'_>, chunk: &[PinRow]) -> Result<Vec<PinRow>, sqlx::Error> {
     let ids: Vec<(Id,)> = on!(c, |x| {
-        let mut q = QueryBuilder::new(
-            "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
-                place_description, delete_token, created_at, local_day) ",
-        );
+        let mut q = QueryBuilder::new(concat!(
+            "INSERT INTO pins (",
+            new_pin_columns!(),
+            ", local_day) "
+        ));
         q.push_values(chunk, |mut b, row| {
-            b.push_bind(Id::of(&row.id))
-                .push_bind(row.lat)
-                .push_bind(row.lon)
-                .push_bind(row.category.clone())
-                .push_bind(row.time_of_day.clone())
-                .push_bind(row.comment.clone())
-                .push_bind(row.place_description.clone())
-                .push_bind(row.delete_token.clone())
-                .push_bind(Time(row.created_at))
-                .push_bind(local_day(row.created_at));
+            bind_new_pin!(b, push_bind, row).push_bind(local_day(row.created_at));
         });
         q.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
         q.build_query_as().fetch_all(x).await
@@ -179,16 +204,7 @@ pub(super) async fn insert_one(
     c: &mut Conn<'_>,
     row: &PinRow,
 ) -> Result<Option<PinRow>, sqlx::Error> {
-    on!(c, |x| sqlx::query_as(INSERT_NEW)
-        .bind(Id::of(&row.id))
-        .bind(row.lat)
-        .bind(row.lon)
-        .bind(&row.category)
-        .bind(&row.time_of_day)
-        .bind(&row.comment)
-        .bind(&row.place_description)
-        .bind(&row.delete_token)
-        .bind(Time(row.created_at))
+    on!(c, |x| bind_new_pin!(sqlx::query_as(INSERT_NEW), bind, row)
         .bind(local_day(row.created_at))
         .fetch_optional(x)
         .await)

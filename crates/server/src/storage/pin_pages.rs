@@ -24,15 +24,45 @@ pub(super) const PAGE: i64 = 2000;
 /// 2⁵⁶: coordinates travel as whole multiples of its inverse.
 pub(super) const SCALE: f64 = 72_057_594_037_927_936.0;
 
+/// `lat, lon` as a page carries them: whole multiples of 2⁻⁵⁶ ([`SCALE`]), or null where that
+/// would not be exact (read by themselves with [`position`]). A literal, for `concat!`.
+macro_rules! scaled_position {
+    () => {
+        "CASE WHEN abs(lat) >= 0.0625 AND abs(lat) < 128 \
+              THEN CAST(lat * 72057594037927936.0 AS INTEGER) END, \
+         CASE WHEN abs(lon) >= 0.0625 AND abs(lon) < 128 \
+              THEN CAST(lon * 72057594037927936.0 AS INTEGER) END"
+    };
+}
+pub(super) use scaled_position;
+
+/// A page's position of the pin with rowid `seq`: the scaled values, or the stored ones where
+/// the page could not carry them exactly.
+pub(super) async fn position(
+    conn: &mut SqliteConnection,
+    seq: i64,
+    lat: Option<i64>,
+    lon: Option<i64>,
+) -> Result<(f64, f64), sqlx::Error> {
+    match (lat, lon) {
+        (Some(lat), Some(lon)) => Ok((lat as f64 / SCALE, lon as f64 / SCALE)),
+        _ => {
+            sqlx::query_as("SELECT lat, lon FROM pins WHERE rowid = $1")
+                .bind(seq)
+                .fetch_one(conn)
+                .await
+        }
+    }
+}
+
 /// The columns of a page's rows, in [`Json`]'s order; `seq` is the rowid, for the next page.
-const COLUMNS: &str = "json_group_array(json_array(seq, id, \
-    CASE WHEN abs(lat) >= 0.0625 AND abs(lat) < 128 \
-         THEN CAST(lat * 72057594037927936.0 AS INTEGER) END, \
-    CASE WHEN abs(lon) >= 0.0625 AND abs(lon) < 128 \
-         THEN CAST(lon * 72057594037927936.0 AS INTEGER) END, \
-    category, time_of_day, comment, place_description, delete_token, created_at, agree_count, \
+const COLUMNS: &str = concat!(
+    "json_group_array(json_array(seq, id, ",
+    scaled_position!(),
+    ", category, time_of_day, comment, place_description, delete_token, created_at, agree_count, \
     hidden, comment_approved, hidden_reason, status, status_reason, status_changed_at, \
-    public_response, response_party, response_at, action_id, first_response_at, done_at))";
+    public_response, response_party, response_at, action_id, first_response_at, done_at))"
+);
 
 /// One pin as a page carries it.
 #[derive(Deserialize)]
@@ -128,15 +158,7 @@ async fn page(
     }
     let mut rows = Vec::with_capacity(page.len());
     for p in page {
-        let (lat, lon) = match (p.lat, p.lon) {
-            (Some(lat), Some(lon)) => (lat as f64 / SCALE, lon as f64 / SCALE),
-            _ => {
-                sqlx::query_as("SELECT lat, lon FROM pins WHERE rowid = $1")
-                    .bind(p.seq)
-                    .fetch_one(&mut *conn)
-                    .await?
-            }
-        };
+        let (lat, lon) = position(&mut *conn, p.seq, p.lat, p.lon).await?;
         rows.push(PinRow {
             id: p.id,
             lat,

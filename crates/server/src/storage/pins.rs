@@ -3,6 +3,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::QueryBuilder;
 
 use super::batch::Batch;
+use super::new_pins::{bind_new_pin, new_pin_columns};
 use super::{new_pins, on, pin_pages, Conn, Either, Id, Storage, Time};
 use crate::time::local_day;
 
@@ -140,13 +141,6 @@ pub enum Agreed {
     NoSuchPin,
 }
 
-pub(super) const INSERT_NEW: &str =
-    "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
-        place_description, delete_token, created_at, local_day)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (id) DO NOTHING
-     RETURNING *";
-
 /// Pins per statement when importing (14 values each, well under PostgreSQL's 65 535).
 const IMPORT_CHUNK: usize = 1000;
 
@@ -210,21 +204,14 @@ impl Storage {
                     let mut n = 0;
                     for chunk in rows.chunks(IMPORT_CHUNK) {
                         n += on!(c, |x| {
-                            let mut q = QueryBuilder::new(
-                                "INSERT INTO pins (id, lat, lon, category, time_of_day, comment,
-                                    place_description, delete_token, created_at, agree_count,
-                                    hidden, comment_approved, hidden_reason, local_day) ",
-                            );
+                            let mut q = QueryBuilder::new(concat!(
+                                "INSERT INTO pins (",
+                                new_pin_columns!(),
+                                ", agree_count, hidden, comment_approved, hidden_reason, \
+                                 local_day) "
+                            ));
                             q.push_values(chunk, |mut b, row| {
-                                b.push_bind(Id::of(&row.id))
-                                    .push_bind(row.lat)
-                                    .push_bind(row.lon)
-                                    .push_bind(row.category.clone())
-                                    .push_bind(row.time_of_day.clone())
-                                    .push_bind(row.comment.clone())
-                                    .push_bind(row.place_description.clone())
-                                    .push_bind(row.delete_token.clone())
-                                    .push_bind(Time(row.created_at))
+                                bind_new_pin!(b, push_bind, row)
                                     .push_bind(row.agree_count)
                                     .push_bind(row.hidden)
                                     .push_bind(row.comment_approved)
@@ -315,11 +302,10 @@ impl Storage {
         Ok(deleted)
     }
 
-    /// Counts one agree per device (hashed id) on a visible pin. The check and the count are
-    /// one write job (on PostgreSQL holding the pin's row), so N devices agreeing at once count
-    /// exactly N, also across server processes.
-    /// Counts `device_hash`'s agree with `pin_id` (once per device), together with the other
-    /// agrees waiting (see [`super::batch`]).
+    /// Counts `device_hash`'s agree with the visible pin `pin_id`, once per device, together
+    /// with the other agrees waiting (see [`super::batch`] and `count_agrees`: one write job
+    /// that holds the pins' rows on PostgreSQL, so N devices agreeing at once count exactly N,
+    /// also across server processes).
     pub async fn agree(
         &self,
         pin_id: &str,

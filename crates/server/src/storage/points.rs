@@ -9,23 +9,21 @@ use sqlx::sqlite::SqlitePool;
 use sqlx::Row;
 
 use super::backend::{on, Either};
-use super::pin_pages::SCALE;
+use super::pin_pages::{position, scaled_position};
 use super::Storage;
 
 /// Pins per page.
 const PAGE: i64 = 10_000;
 
 /// A page of visible pins after rowid `?1`, as one JSON text of
-/// `[rowid, lat, lon, category, time_of_day, status]`; coordinates as whole multiples of 2⁻⁵⁶
-/// (exact for |x| in [1/16, 128), else null and read by themselves).
-const SQL_PAGE: &str = "SELECT json_group_array(json_array(seq, \
-    CASE WHEN abs(lat) >= 0.0625 AND abs(lat) < 128 \
-         THEN CAST(lat * 72057594037927936.0 AS INTEGER) END, \
-    CASE WHEN abs(lon) >= 0.0625 AND abs(lon) < 128 \
-         THEN CAST(lon * 72057594037927936.0 AS INTEGER) END, \
-    category, time_of_day, status)) \
+/// `[rowid, lat, lon, category, time_of_day, status]`, positions as the export pages carry them.
+const SQL_PAGE: &str = concat!(
+    "SELECT json_group_array(json_array(seq, ",
+    scaled_position!(),
+    ", category, time_of_day, status)) \
     FROM (SELECT rowid AS seq, lat, lon, category, time_of_day, status FROM pins \
-          WHERE NOT hidden AND rowid > ?1 ORDER BY rowid LIMIT ?2)";
+          WHERE NOT hidden AND rowid > ?1 ORDER BY rowid LIMIT ?2)"
+);
 
 type Point<'a> = (i64, Option<i64>, Option<i64>, &'a str, &'a str, &'a str);
 
@@ -83,15 +81,7 @@ async fn sqlite_points(
         }
         after = end;
         for (seq, lat, lon, category, time_of_day, status) in page {
-            let (lat, lon) = match (lat, lon) {
-                (Some(lat), Some(lon)) => (lat as f64 / SCALE, lon as f64 / SCALE),
-                _ => {
-                    sqlx::query_as("SELECT lat, lon FROM pins WHERE rowid = $1")
-                        .bind(seq)
-                        .fetch_one(&mut *read)
-                        .await?
-                }
-            };
+            let (lat, lon) = position(&mut read, seq, lat, lon).await?;
             each(lat, lon, category, time_of_day, status);
         }
     }
@@ -100,6 +90,7 @@ async fn sqlite_points(
 
 #[cfg(test)]
 mod tests {
+    use super::super::pin_pages::SCALE;
     use super::*;
 
     #[test]
