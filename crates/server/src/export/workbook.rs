@@ -167,11 +167,6 @@ impl<W: Write + Seek + Send + 'static> Sheet<'_, W> {
         }
     }
 
-    /// The rows started so far (the header included).
-    pub fn rows(&self) -> u32 {
-        self.row
-    }
-
     fn cell(&mut self, col: u16, style: Style, kind: &[u8]) {
         let b = &mut self.buf;
         b.extend_from_slice(b"<c r=\"");
@@ -295,7 +290,7 @@ fn excel_width(chars: f64) -> f64 {
 }
 
 /// Days since 1899-12-30 plus the fraction of the day: Excel's date-time number.
-pub fn excel_serial(t: jiff::civil::DateTime) -> f64 {
+fn excel_serial(t: jiff::civil::DateTime) -> f64 {
     let days = jiff::civil::date(1899, 12, 30)
         .until(t.date())
         .map_or(0, |span| span.get_days());
