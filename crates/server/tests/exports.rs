@@ -198,6 +198,25 @@ fn xlsx_bytes(pins: &[ExportPin]) -> Vec<u8> {
 }
 
 #[test]
+fn xlsx_refuses_more_pins_than_its_sheet_holds_instead_of_cutting_the_list() {
+    let pins = fixture();
+    let n = pins.len() as u32;
+    let rows = || pins.iter().cloned().map(Ok);
+    let no_hotspots = |_: &[_]| Vec::new();
+    let out = || std::io::Cursor::new(Vec::new());
+    let (written, _) = xlsx::write_at_most(rows(), no_hotspots, out(), n).unwrap();
+    assert_eq!(written, u64::from(n), "exactly the limit fits");
+    match xlsx::write_at_most(rows(), no_hotspots, out(), n - 1) {
+        Err(xlsx::XlsxExportError::TooManyRows(most)) => assert_eq!(most, n - 1),
+        other => panic!(
+            "one pin too many must be refused, got {:?}",
+            other.map(|(n, _)| n)
+        ),
+    }
+    assert_eq!(xlsx::MAX_PINS, 1_048_575, "Excel's rows less the header");
+}
+
+#[test]
 fn xlsx_reads_back_with_types_and_matches_its_golden_dump() {
     let mut pins = fixture();
     // A second pin by the station makes one hotspot for the summary sheet.

@@ -406,15 +406,17 @@ struct Deflated<W> {
 }
 
 impl<W> Entry<W> {
+    /// Hands `chunk` to the deflate thread. If the thread has stopped (its output failed: a
+    /// full disk), its error ends the sheet now rather than after every row is formatted.
     fn send(&mut self, chunk: Vec<u8>) -> io::Result<()> {
-        let sent = self.tx.as_ref().map(|tx| tx.send(chunk));
-        match sent {
-            Some(Ok(())) => Ok(()),
-            // The thread stopped early: its error comes out of `end`.
-            _ => {
-                self.tx = None;
-                Ok(())
-            }
+        if self.tx.as_ref().is_some_and(|tx| tx.send(chunk).is_ok()) {
+            return Ok(());
+        }
+        self.tx = None;
+        match self.done.take().map(thread::JoinHandle::join) {
+            Some(Ok(Err(e))) => Err(e),
+            Some(Err(_)) => Err(io::Error::other("the deflate thread panicked")),
+            _ => Err(io::Error::other("the deflate thread stopped early")),
         }
     }
 }
@@ -816,6 +818,53 @@ mod tests {
         assert!(workbook.contains(r#"<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'Ett'!$A$1:$C$20000</definedName>"#), "{workbook}");
         assert!(workbook.contains(r#"<sheet name="Två's" sheetId="2" r:id="rId2"/>"#));
         assert!(!workbook.contains("localSheetId=\"1\""));
+    }
+
+    /// A file that takes `room` bytes and then fails, as a full disk does.
+    struct Full {
+        inner: Cursor<Vec<u8>>,
+        room: u64,
+    }
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.inner.position() + buf.len() as u64 > self.room {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"));
+            }
+            self.inner.write(buf)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    impl Seek for Full {
+        fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+            self.inner.seek(to)
+        }
+    }
+
+    #[test]
+    fn a_failing_file_stops_the_sheet_at_once_with_its_own_error() {
+        let full = Full {
+            inner: Cursor::new(Vec::new()),
+            room: 4096,
+        };
+        let mut book = Book::new(full, &["Ett"]).unwrap();
+        let mut ws = book.sheet(&[], false).unwrap();
+        let mut rows = 0u32;
+        let error = loop {
+            let wrote = ws
+                .row()
+                .and_then(|()| ws.string(0, &format!("rad {rows} med lite text"), Style::Plain));
+            match wrote {
+                Ok(()) => rows += 1,
+                Err(e) => break e,
+            }
+            assert!(
+                rows < 200_000,
+                "the failure was not noticed while rows were written"
+            );
+        };
+        assert_eq!(error.kind(), io::ErrorKind::StorageFull, "{error}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::io::{Seek, Write};
 
 use trygghetskarta_shared::{Category, Hotspot, TimeOfDay};
 
-use super::workbook::{Book, Sheet, Style};
+use super::workbook::{Book, Sheet, Style, MAX_ROWS};
 use super::{category_sv, time_of_day_sv, ExportPin, COLUMNS};
 use crate::hotspots::HotPoint;
 
@@ -26,7 +26,13 @@ pub enum XlsxExportError {
     Io(#[from] std::io::Error),
     #[error("reading pins: {0}")]
     Rows(String),
+    /// More pins than a sheet holds below its header row.
+    #[error("more than {0} pins, the most an Excel sheet holds")]
+    TooManyRows(u32),
 }
+
+/// The most pins the pins sheet holds: Excel's rows less the header.
+pub const MAX_PINS: u32 = MAX_ROWS - 1;
 
 fn opt<W: Write + Seek + Send + 'static>(
     ws: &mut Sheet<'_, W>,
@@ -45,12 +51,24 @@ const WIDTHS: [u16; 20] = [
 ];
 
 /// Writes the workbook to `out` and gives it back. `rows` yields the pins in order; `hotspots`
-/// turns the collected positions into the summary. Returns the number of pins written.
+/// turns the collected positions into the summary. Returns the number of pins written, or
+/// [`XlsxExportError::TooManyRows`] as soon as a pin past [`MAX_PINS`] arrives.
 pub fn write<W: Write + Seek + Send + 'static>(
     rows: impl Iterator<Item = Result<ExportPin, String>>,
     hotspots: impl FnOnce(&[HotPoint]) -> Vec<Hotspot>,
     out: W,
 ) -> Result<(u64, W), XlsxExportError> {
+    write_at_most(rows, hotspots, out, MAX_PINS)
+}
+
+/// [`write`] with a smaller limit than a sheet's, for the tests.
+pub fn write_at_most<W: Write + Seek + Send + 'static>(
+    rows: impl Iterator<Item = Result<ExportPin, String>>,
+    hotspots: impl FnOnce(&[HotPoint]) -> Vec<Hotspot>,
+    out: W,
+    max_pins: u32,
+) -> Result<(u64, W), XlsxExportError> {
+    let max_pins = max_pins.min(MAX_PINS);
     let mut wb = Book::new(out, &[PINS_SHEET, HOTSPOTS_SHEET])?;
     let mut points = Vec::new();
     let mut n: u32 = 0;
@@ -67,6 +85,9 @@ pub fn write<W: Write + Seek + Send + 'static>(
         }
         for pin in rows {
             let p = pin.map_err(XlsxExportError::Rows)?;
+            if n == max_pins {
+                return Err(XlsxExportError::TooManyRows(max_pins));
+            }
             n += 1;
             ws.row()?;
             ws.string(0, &p.id, Style::Plain)?;

@@ -142,15 +142,16 @@ async fn export_actions(
             now,
         )
         .await?;
-    let body: Vec<u8> = match format {
-        Format::GeoJson => export::actions::geojson(&actions),
-        Format::Csv => export::actions::csv(&actions).into_bytes(),
-        Format::Xlsx => export::actions::xlsx(&actions).map_err(AppError::internal)?,
-    };
-    state
-        .db
-        .finish_export(log, actions.len() as u64, true)
-        .await?;
+    let n = actions.len() as u64;
+    // Formatting (and for XLSX, deflating) is CPU work: off the request workers.
+    let body: Vec<u8> = tokio::task::spawn_blocking(move || match format {
+        Format::GeoJson => Ok(export::actions::geojson(&actions)),
+        Format::Csv => Ok(export::actions::csv(&actions).into_bytes()),
+        Format::Xlsx => export::actions::xlsx(&actions).map_err(AppError::internal),
+    })
+    .await
+    .map_err(AppError::internal)??;
+    state.db.finish_export(log, n, true).await?;
     let name = format!(
         "trygghetskartan-atgarder-{}.{}",
         local_date(now).unwrap_or_default(),
@@ -177,11 +178,12 @@ async fn export_stats(
             now,
         )
         .await?;
-    let body = export::stats::workbook(&stats).map_err(AppError::internal)?;
-    state
-        .db
-        .finish_export(log, u64::from(stats.total), true)
-        .await?;
+    let total = u64::from(stats.total);
+    let body = tokio::task::spawn_blocking(move || export::stats::workbook(&stats))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    state.db.finish_export(log, total, true).await?;
     let name = format!(
         "trygghetskartan-lagesbild-{}.xlsx",
         local_date(now).unwrap_or_default()
@@ -253,6 +255,22 @@ fn text_body(
     Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
 }
 
+/// A pins workbook that could not be built: too many pins is the planner's to fix (a narrower
+/// filter, or CSV), anything else ours.
+fn xlsx_error(e: xlsx::XlsxExportError) -> AppError {
+    match e {
+        xlsx::XlsxExportError::TooManyRows(most) => AppError::Validation {
+            code: "too_many_rows",
+            message: format!(
+                "The selection has more than {most} pins, the most an Excel sheet holds: \
+                 narrow the filter, or export CSV or GeoJSON, which have no limit."
+            ),
+            field: "format".into(),
+        },
+        other => AppError::internal(other),
+    }
+}
+
 /// The workbook, built in a blocking thread into an anonymous temporary file.
 async fn xlsx_body(
     rows: impl Stream<Item = Result<PinRow, sqlx::Error>> + Send + 'static,
@@ -273,7 +291,7 @@ async fn xlsx_body(
             |points| hotspots::find(points, Params::default()),
             std::io::BufWriter::with_capacity(1 << 16, file),
         )
-        .map_err(AppError::internal)?;
+        .map_err(xlsx_error)?;
         let mut file = out
             .into_inner()
             .map_err(|e| AppError::internal(e.into_error()))?;
