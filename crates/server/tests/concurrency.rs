@@ -48,6 +48,81 @@ async fn forty_devices_agreeing_at_once_count_exactly_forty() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn agrees_on_several_pins_at_once_count_per_pin_and_never_on_a_hidden_one() {
+    let app = Arc::new(TestApp::new().await);
+    let planner = app.staff_cookie("pia", "planner").await;
+    let seed = |lat: f64| SeedPin {
+        lat,
+        ..SeedPin::default()
+    };
+    let (a, b) = (
+        app.seed_pin(seed(59.3948)).await,
+        app.seed_pin(seed(59.3958)).await,
+    );
+    let hidden = app.seed_pin(seed(59.3968)).await;
+    let res = app
+        .send(
+            "POST",
+            &format!("/api/staff/pins/{hidden}/hide"),
+            Some(&planner),
+            &json!({"reason": "Dubblett"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    // 12 devices on a, 7 on b, 5 on the hidden pin, all at once, every one pressing twice:
+    // the drains mix pins, and a device's second press can share a drain with its first.
+    let mut tasks = Vec::new();
+    for (pin, devices) in [(&a, 12), (&b, 7), (&hidden, 5)] {
+        for d in 0..devices {
+            let device = uuid::Uuid::new_v4().to_string();
+            for _ in 0..2 {
+                let (app, uri, device) = (
+                    app.clone(),
+                    format!("/api/pins/{pin}/agree"),
+                    device.clone(),
+                );
+                let from = [10, 2, d as u8, (tasks.len() % 200) as u8];
+                let pin = pin.clone();
+                tasks.push(tokio::spawn(async move {
+                    (
+                        pin,
+                        app.send_json("POST", &uri, &json!({ "device_id": device }), from)
+                            .await,
+                    )
+                }));
+            }
+        }
+    }
+    let mut highest: HashMap<String, u64> = HashMap::new();
+    for t in tasks {
+        let (pin, res) = t.await.unwrap();
+        if pin == hidden {
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.text());
+            continue;
+        }
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        let n = res.json()["agree_count"].as_u64().unwrap();
+        let h = highest.entry(pin).or_default();
+        *h = (*h).max(n);
+    }
+    assert_eq!(
+        (highest[&a], highest[&b]),
+        (12, 7),
+        "the counts the residents saw"
+    );
+    let stored = |id: &str| {
+        let app = app.clone();
+        let id = id.to_owned();
+        async move { app.db.pin(&id).await.unwrap().unwrap().agree_count }
+    };
+    assert_eq!(
+        (stored(&a).await, stored(&b).await, stored(&hidden).await),
+        (12, 7, 0),
+        "the counts stored"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn residents_and_staff_writing_at_once_all_succeed() {
     let app = Arc::new(TestApp::new().await);
     let planner = app.staff_cookie("petra", "planner").await;
