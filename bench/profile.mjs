@@ -5,6 +5,8 @@
 //
 //   node bench/profile.mjs [pins] [leaflet]     (after scripts/bench.sh has built everything)
 //   PROFILE_CSS='.tk-basemap { display: none }' node bench/profile.mjs   (what-if: extra CSS on our page)
+//   PROFILE_CPU=1 node bench/profile.mjs   (also the sampled CPU time per function; build with
+//                                           TK_WASM_NAMES=1 scripts/build-widget.sh for wasm names)
 import { launchBrowser } from '../e2e/lib/harness.mjs';
 import { seededServer, panGesture, zoomGesture, percentile, serveLeaflet, openBenchPage, recordFrames } from './lib.mjs';
 
@@ -44,6 +46,31 @@ function summarise(trace, label) {
   }
 }
 
+/** PROFILE_CPU=1: the sampled self time per function (wasm names need a build with
+ * TK_WASM_NAMES=1 scripts/build-widget.sh) and per crate, during the gesture. */
+function printCpu(profile, label) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const dt = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id);
+    const name = n.callFrame.functionName || `(${n.callFrame.url.split('/').pop() || 'program'})`;
+    self.set(name, (self.get(name) || 0) + (dt[i] || 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`\n## ${label}: CPU samples, self time (${(total / 1000).toFixed(0)} ms)`);
+  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
+    console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${name.slice(0, 150)}`);
+  }
+  const crates = new Map();
+  for (const [name, us] of self) {
+    const m = name.match(/^<?([a-z_][a-z0-9_]*)::/);
+    const key = m ? m[1] : name.startsWith('(') ? name : 'other';
+    crates.set(key, (crates.get(key) || 0) + us);
+  }
+  console.log('  by crate:', [...crates].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)}`).join(', '));
+}
+
 const ours = await seededServer(N);
 const leaflet = LEAFLET
   ? await serveLeaflet({ current: await (await fetch(`${ours.server.url}/api/pins`)).text() })
@@ -56,9 +83,16 @@ try {
   await page.waitForTimeout(1000);
   const box = await page.locator(LEAFLET ? '#map' : '.tk-surface').boundingBox();
   for (const [label, gesture] of [['pan', panGesture], ['zoom', zoomGesture]]) {
+    const cdp = process.env.PROFILE_CPU ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     const frames = await recordFrames(page, () => gesture(page, box));
     const trace = (await browser.stopTracing()).toString();
+    if (cdp) printCpu((await cdp.send('Profiler.stop')).profile, label);
     console.log(`\n# ${N} pins, ${LEAFLET ? 'Leaflet' : 'ours'}, ${label}: ${frames.length} frames, p50 ${percentile(frames, 50).toFixed(1)} p95 ${percentile(frames, 95).toFixed(1)} ms`);
     console.log(`  frames: ${frames.map((f) => f.toFixed(0)).join(' ')}`);
     summarise(trace, label);

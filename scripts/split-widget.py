@@ -120,15 +120,19 @@ def main() -> int:
         else:
             (split_dir / f"{name}.wasm").write_bytes(without_relocs(wasm.read_bytes()))
             bindgen = []
+        # TK_WASM_NAMES=1 keeps function names (a bigger wasm, for bench/profile.mjs's
+        # PROFILE_CPU=1); never for a build that is served.
+        names = os.environ.get("TK_WASM_NAMES") == "1"
         run(
-            "wasm-bindgen", "--target", "web", *bindgen, "--no-typescript",
+            "wasm-bindgen", "--target", "web", *bindgen, *(["--keep-debug"] if names else []),
+            "--no-typescript",
             f"--out-dir={bindgen_dir}", f"--out-name={name}", str(split_dir / f"{name}.wasm"),
         )
         parts = sorted(p for p in split_dir.glob("*.wasm") if p.name != f"{name}.wasm")
         modules = [bindgen_dir / f"{name}_bg.wasm", *parts]
         if profile == "release":
             for module in modules:
-                run("wasm-opt", "-Oz", str(module), "-o", str(module))
+                run("wasm-opt", "-Oz", *(["-g"] if names else []), str(module), "-o", str(module))
 
         js = (bindgen_dir / f"{name}.js").read_text()
         if split:
