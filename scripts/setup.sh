@@ -7,6 +7,7 @@
 #   trunk 0.21.14            cargo install (about 12 min the first time)
 #   wasm-bindgen-cli         cargo install, exactly the wasm-bindgen version in Cargo.lock
 #   wasm-opt (binaryen 132)  npm, in scripts/tools (Debian's binaryen 108 breaks the widget)
+#   terser                   npm, in scripts/tools: minifies the residents' JS
 #   wasm-split-cli 0.2.4     cargo install (wasm_split_cli_support): cuts the residents' wasm
 #                            into parts loaded when opened (scripts/split-widget.py)
 #   chromium, chromedriver   apt (--test)
@@ -68,8 +69,9 @@ if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSIO
   cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
 fi
 
-if ! "$ROOT/scripts/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version 132"; then
-  say "installing wasm-opt (binaryen 132) from npm"
+if ! "$ROOT/scripts/tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "version 132" \
+  || [ ! -f "$ROOT/scripts/tools/node_modules/terser/bin/terser" ]; then
+  say "installing wasm-opt (binaryen 132) and terser from npm"
   npm ci --prefix scripts/tools --no-audit --no-fund
 fi
 

@@ -152,6 +152,12 @@ def main() -> int:
         js_out.write_text(js)
         shutil.copyfile(bindgen_dir / f"{name}_bg.wasm", wasm_out)
 
+    if profile == "release":
+        # Trunk's own JS minification ran on the JS this hook has just replaced.
+        terser = Path(source / "scripts/tools/node_modules/terser/bin/terser")
+        for path in [js_out, *([staging / loader] if split else [])]:
+            run("node", str(terser), str(path), "--module", "--compress", "--mangle", "-o", str(path))
+
     for path, old in old_sri.items():
         if old not in html:
             sys.exit(f"split-widget: the integrity of {path.name} is not in {index}")
