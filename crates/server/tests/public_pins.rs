@@ -22,6 +22,22 @@ fn etag(res: &common::Response) -> String {
 }
 
 #[tokio::test]
+async fn the_first_pin_of_a_new_installation_shows_in_a_list_already_loaded() {
+    let app = TestApp::new().await;
+    let empty = pins(&app, &[]).await;
+    assert_eq!(empty.json().as_array().unwrap().len(), 0);
+    let new = json!({"id": uuid::Uuid::new_v4(), "lat": 59.39, "lon": 15.84,
+                     "category": "drugs", "time_of_day": "night"});
+    assert_eq!(
+        app.post_json("/api/pins", &new).await.status,
+        StatusCode::CREATED
+    );
+    let after = pins(&app, &[("if-none-match", &etag(&empty))]).await;
+    assert_eq!(after.status, StatusCode::OK, "the list changed");
+    assert_eq!(after.json().as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn an_unchanged_list_is_not_sent_again_and_every_change_shows_at_once() {
     let app = TestApp::new().await;
     let planner = app.staff_cookie("pia", "planner").await;

@@ -77,11 +77,15 @@ where
     out
 }
 
-/// The public pins' version: the `public_version` sequence's current value.
+/// The public pins' version: the `public_version` sequence's current value, 0 before its first
+/// `nextval`. (A new sequence's `last_value` is already its first value, 1, with `is_called`
+/// false: read alone, a list cached before the first change would have passed as current after
+/// it, and a new installation's first pin stayed unseen until the second change.)
 pub(super) async fn public_version(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    let (v,): (i64,) = sqlx::query_as("SELECT last_value FROM public_version")
-        .fetch_one(pool)
-        .await?;
+    let (v,): (i64,) =
+        sqlx::query_as("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM public_version")
+            .fetch_one(pool)
+            .await?;
     Ok(v as u64)
 }
 
