@@ -1,7 +1,7 @@
 //! The pin tiles' index, kept up to date with the database, and the tiles' answers.
 //!
 //! The index (`pin_index`) is built from one narrow read of the visible pins and rebuilt when
-//! [`Storage::public_version`] has moved, when a tile is asked for (so writes never wait for it
+//! [`Storage::tiles_version`] has moved (any change the tiles show; agrees do not), when a tile is asked for (so writes never wait for it
 //! and a server nobody asks for tiles never builds it). While the database is small a rebuild
 //! takes milliseconds and the request waits for it, so every change shows at once. Once a rebuild
 //! takes longer than [`WAIT_FOR_BUILD`] (a few hundred thousand pins), requests are answered from
@@ -94,7 +94,7 @@ impl Tiles {
 
     /// The index to answer from now (see the module's description).
     pub async fn index(self: &Arc<Self>, db: &Storage) -> ApiResult<Arc<Built>> {
-        let version = db.public_version().await?;
+        let version = db.tiles_version().await?;
         match self.current() {
             Some(b) if b.version == version => Ok(b),
             Some(b) if b.took > WAIT_FOR_BUILD => {
@@ -111,7 +111,7 @@ impl Tiles {
         let _one = self.building.lock().await;
         // Read the version before the rows: a change committed meanwhile makes the next request
         // build again, never passes an old index off as new.
-        let version = db.public_version().await?;
+        let version = db.tiles_version().await?;
         if let Some(b) = self.current().filter(|b| b.version == version) {
             return Ok(b);
         }

@@ -375,3 +375,50 @@ async fn the_index_reads_every_visible_pin_once_with_its_exact_position() {
     assert_eq!(got.len(), want.len());
     assert!(got == want, "every visible pin once, bit for bit");
 }
+
+#[tokio::test]
+async fn an_agree_changes_the_list_but_leaves_the_tile_index_alone() {
+    let app = TestApp::new().await;
+    let planner = app.staff_cookie("pia", "planner").await;
+    let pin = app.seed_pin(SeedPin::default()).await;
+    let (tiles, list) = (
+        app.db.tiles_version().await.unwrap(),
+        app.db.public_version().await.unwrap(),
+    );
+    let agree = app
+        .post_json(
+            &format!("/api/pins/{pin}/agree"),
+            &json!({"device_id": uuid::Uuid::new_v4()}),
+        )
+        .await;
+    assert_eq!(agree.status, StatusCode::OK, "{}", agree.text());
+    assert_ne!(
+        app.db.public_version().await.unwrap(),
+        list,
+        "the list shows the count"
+    );
+    assert_eq!(
+        app.db.tiles_version().await.unwrap(),
+        tiles,
+        "tiles carry no agree counts: their index is not rebuilt"
+    );
+    // What the tiles show moves their version: a new pin, a hidden one.
+    let new = json!({"id": uuid::Uuid::new_v4(), "lat": 59.39, "lon": 15.84,
+                     "category": "drugs", "time_of_day": "night"});
+    assert_eq!(
+        app.post_json("/api/pins", &new).await.status,
+        StatusCode::CREATED
+    );
+    let after_new = app.db.tiles_version().await.unwrap();
+    assert_ne!(after_new, tiles);
+    let hide = app
+        .send(
+            "POST",
+            &format!("/api/staff/pins/{pin}/hide"),
+            Some(&planner),
+            &json!({"reason": "test"}),
+        )
+        .await;
+    assert_eq!(hide.status, StatusCode::OK);
+    assert_ne!(app.db.tiles_version().await.unwrap(), after_new);
+}

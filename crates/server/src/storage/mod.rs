@@ -92,6 +92,8 @@ enum Backend {
         /// Bumped after every committed change to what the public sees of pins, so the public
         /// pin list can be cached until the next one (one process owns the file).
         public_version: Arc<AtomicU64>,
+        /// Bumped with it by the changes the pin tiles show (not by agrees).
+        tiles_version: Arc<AtomicU64>,
     },
     Postgres {
         pool: PgPool,
@@ -223,6 +225,7 @@ impl Storage {
             writer: writer::Writer::start(conn, checkpoints),
             path: path.into(),
             public_version: Default::default(),
+            tiles_version: Default::default(),
         })
     }
 
@@ -293,14 +296,40 @@ impl Storage {
         }
     }
 
+    /// Which version of what the pin tiles show: like [`Storage::public_version`], but agrees
+    /// (which the tiles do not carry) leave it. The tile index is rebuilt when it moves, which
+    /// at a million pins takes a second or two of a core: agreeing residents no longer cause it.
+    pub async fn tiles_version(&self) -> Result<u64, sqlx::Error> {
+        match &self.backend {
+            Backend::Sqlite { tiles_version, .. } => Ok(tiles_version.load(Ordering::Acquire)),
+            Backend::Postgres { pool, .. } => postgres::tiles_version(pool).await,
+        }
+    }
+
     /// Marks a committed change to public pins (called after the write has committed).
     pub(crate) async fn public_changed(&self) {
+        self.bump(true).await;
+    }
+
+    /// Marks a committed change to agree counts only: the list shows them, the tiles do not.
+    pub(crate) async fn counts_changed(&self) {
+        self.bump(false).await;
+    }
+
+    async fn bump(&self, tiles: bool) {
         match &self.backend {
-            Backend::Sqlite { public_version, .. } => {
+            Backend::Sqlite {
+                public_version,
+                tiles_version,
+                ..
+            } => {
+                if tiles {
+                    tiles_version.fetch_add(1, Ordering::AcqRel);
+                }
                 public_version.fetch_add(1, Ordering::AcqRel);
             }
             Backend::Postgres { pool, .. } => {
-                if let Err(e) = postgres::bump_public_version(pool).await {
+                if let Err(e) = postgres::bump_public_version(pool, tiles).await {
                     tracing::warn!(error = %e, "could not bump the public pin version");
                 }
             }

@@ -380,7 +380,7 @@ impl Storage {
                         me.write(move |c| count_job(c, agrees)).await?
                     };
                     if outcomes.iter().any(|o| matches!(o, Agreed::Counted(_))) {
-                        me.public_changed().await;
+                        me.counts_changed().await;
                     }
                     Ok(outcomes.into_iter().map(Ok).collect())
                 }

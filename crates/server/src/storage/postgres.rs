@@ -89,13 +89,25 @@ pub(super) async fn public_version(pool: &PgPool) -> Result<u64, sqlx::Error> {
     Ok(v as u64)
 }
 
-/// Bumps the version, after the change has committed: a list built before the bump is built
-/// again on the next request, in every process.
-pub(super) async fn bump_public_version(pool: &PgPool) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT nextval('public_version')")
-        .execute(pool)
-        .await
-        .map(|_| ())
+/// The pin tiles' version (`public_tiles_version`), read as [`public_version`] is.
+pub(super) async fn tiles_version(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    let (v,): (i64,) = sqlx::query_as(
+        "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM public_tiles_version",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(v as u64)
+}
+
+/// Bumps the version, and with `tiles` the tiles' too, after the change has committed: a list
+/// or tile index built before the bump is built again on the next request, in every process.
+pub(super) async fn bump_public_version(pool: &PgPool, tiles: bool) -> Result<(), sqlx::Error> {
+    let bump = if tiles {
+        "SELECT nextval('public_version'), nextval('public_tiles_version')"
+    } else {
+        "SELECT nextval('public_version')"
+    };
+    sqlx::query(bump).execute(pool).await.map(|_| ())
 }
 
 #[cfg(test)]
