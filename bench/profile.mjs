@@ -83,7 +83,7 @@ try {
   await page.waitForTimeout(1000);
   const box = await page.locator(LEAFLET ? '#map' : '.tk-surface').boundingBox();
   for (const [label, gesture] of [['pan', panGesture], ['zoom', zoomGesture]]) {
-    const cdp = process.env.PROFILE_CPU ? await page.context().newCDPSession(page) : null;
+    const cdp = process.env.PROFILE_CPU === '1' ? await page.context().newCDPSession(page) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });

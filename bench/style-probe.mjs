@@ -19,7 +19,7 @@ try {
   await page.waitForSelector('.tk-marker');
   await page.waitForTimeout(1500);
   await page.addStyleTag({ content: (process.env.PROBE_CSS || '') + `
-    .v-noglyph .tk-pin { background-image: radial-gradient(circle closest-side, #b3261e 61%, #fff 64% 70%, rgba(0, 0, 0, 0.35) 73%, transparent 80%); }
+    .v-noglyph .tk-pin { background-image: radial-gradient(circle closest-side, #b3261e 61%, #fff 64% 70%, rgba(0, 0, 0, 0.35) 73%, transparent 80%); background-size: 100% 100%; }
     .v-flat .tk-marker { background: #b3261e; }
     .v-svg .tk-cat-traffic.tk-pin { background-image: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Cpath fill='%23fff' fill-rule='evenodd' d='M12 3 L22 20 H2 Z M11 9 h2 v6 h-2 z M11 16.5 h2 v2 h-2 z'/%3E%3C/svg%3E"), radial-gradient(circle closest-side, #b3261e 61%, #fff 64% 70%, rgba(0, 0, 0, 0.35) 73%, transparent 80%); }
   ` });

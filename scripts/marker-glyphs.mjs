@@ -3,8 +3,8 @@
 // the ones there (the lines between `glyphs:begin` and `glyphs:end`).
 //
 // Why bitmaps and not the SVGs themselves: Chromium paints an SVG background image again for
-// every element that shows it, on the main thread. 200 pin markers took 118 ms of paint with the
-// SVG glyph and 41 ms with a bitmap of it, 4x throttled (bench/style-probe.mjs,
+// every element that shows it, on the main thread. 200 pin markers took 80-84 ms of paint with
+// the SVG glyph and 28-32 ms with a bitmap of it, 4x throttled (bench/style-probe.mjs,
 // docs/PERFORMANCE.md). 64 px is the glyph's 19.8 CSS px at 3.2 device pixels per CSS pixel.
 //
 //   node scripts/marker-glyphs.mjs          (after editing a shape below)

@@ -7,7 +7,7 @@
 #   trunk 0.21.14            cargo install (about 12 min the first time)
 #   wasm-bindgen-cli         cargo install, exactly the wasm-bindgen version in Cargo.lock
 #   wasm-opt (binaryen 132)  npm, in scripts/tools (Debian's binaryen 108 breaks the widget)
-#   terser                   npm, in scripts/tools: minifies the residents' JS
+#   terser                   npm, in scripts/tools: minifies both pages' JS
 #   wasm-split-cli 0.2.4     cargo install (wasm_split_cli_support): cuts the residents' wasm
 #                            into parts loaded when opened (scripts/split-widget.py)
 #   chromium, chromedriver   apt (--test)

@@ -123,6 +123,8 @@ def main() -> int:
         # TK_WASM_NAMES=1 keeps function names (a bigger wasm, for bench/profile.mjs's
         # PROFILE_CPU=1); never for a build that is served.
         names = os.environ.get("TK_WASM_NAMES") == "1"
+        if names:
+            print("split-widget: TK_WASM_NAMES=1, function names kept: a diagnostic build, do not serve it")
         run(
             "wasm-bindgen", "--target", "web", *bindgen, *(["--keep-debug"] if names else []),
             "--no-typescript",

@@ -22,8 +22,8 @@ fn quoted_after<'a>(html: &'a str, marker: &str) -> Option<&'a str> {
     Some(&rest[..rest.find(quote)?])
 }
 
-/// The attributes of an HTML start tag's text (after its name, up to `>`), quoted or not, as a
-/// minifier may leave them.
+/// The attributes of an HTML start tag's text (after its name, up to `>`), quoted or not and
+/// with or without spaces around `=`, as a minifier or a hand may leave them. Names as written.
 fn attributes(tag: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
     let mut rest = tag.trim_start();
@@ -35,8 +35,12 @@ fn attributes(tag: &str) -> Vec<(&str, &str)> {
             .find(|c: char| c == '=' || c == '>' || c.is_whitespace())
             .unwrap_or(rest.len());
         let name = &rest[..end];
-        rest = &rest[end..];
+        if name.is_empty() {
+            break;
+        }
+        rest = rest[end..].trim_start();
         let value = if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start();
             match after.chars().next() {
                 Some(q @ ('"' | '\'')) => {
                     let close = after[1..].find(q).map_or(after.len(), |i| i + 1);
@@ -54,9 +58,6 @@ fn attributes(tag: &str) -> Vec<(&str, &str)> {
         } else {
             ""
         };
-        if name.is_empty() {
-            break;
-        }
         out.push((name, value));
         rest = rest.trim_start();
     }
@@ -67,11 +68,23 @@ fn attributes(tag: &str) -> Vec<(&str, &str)> {
 pub fn assets_from_index(html: &str) -> Option<WidgetAssets> {
     let js = quoted_after(html, "* as bindings from ")?;
     let wasm = quoted_after(html, "module_or_path: ")?;
-    let css = html.split("<link").skip(1).find_map(|tag| {
-        let attrs = attributes(tag);
-        let has = |n: &str, v: &str| attrs.iter().any(|(k, x)| *k == n && *x == v);
-        has("rel", "stylesheet")
-            .then(|| attrs.iter().find(|(k, _)| *k == "href").map(|(_, v)| *v))
+    // ASCII lower-casing keeps every byte where it was, so positions found in `lower` hold in
+    // `html`.
+    let lower = html.to_ascii_lowercase();
+    let css = lower.match_indices("<link").find_map(|(at, _)| {
+        let attrs = attributes(&html[at + "<link".len()..]);
+        let value = |n: &str| {
+            attrs
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                .map(|(_, v)| *v)
+        };
+        value("rel")
+            .is_some_and(|rel| {
+                rel.split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("stylesheet"))
+            })
+            .then(|| value("href"))
             .flatten()
     })?;
     Some(WidgetAssets {
@@ -135,6 +148,14 @@ const wasm = await init({ module_or_path: '/trygghetskarta-c409_bg.wasm' });
             x='1'%3E\" rel=icon><link href=/style-50fc.css integrity=sha384-P5+/x= \
             rel=stylesheet><link crossorigin href=/trygghetskarta-c409.js rel=modulepreload>";
         let a = assets_from_index(html).unwrap();
+        // And as a hand may write it: upper case, spaces around `=`, more than one `rel`.
+        let by_hand = html.replace(
+            "<link href=/style-50fc.css integrity=sha384-P5+/x= \
+             rel=stylesheet>",
+            "<LINK REL = 'preload Stylesheet' HREF = \"/style-50fc.css\">",
+        );
+        assert_ne!(by_hand, html);
+        assert_eq!(assets_from_index(&by_hand).unwrap(), a);
         assert_eq!(
             (a.js.as_str(), a.wasm.as_str(), a.css.as_str()),
             (

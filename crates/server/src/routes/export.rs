@@ -101,6 +101,22 @@ async fn export(
     Ok(download(format.content_type(), &name, body))
 }
 
+/// Closes the export's log entry: done with `n` rows, or failed (and the error passed on).
+async fn finished(db: &Storage, log: i64, n: u64, built: ApiResult<Vec<u8>>) -> ApiResult<Vec<u8>> {
+    match built {
+        Ok(body) => {
+            db.finish_export(log, n, true).await?;
+            Ok(body)
+        }
+        Err(e) => {
+            if let Err(log_error) = db.finish_export(log, 0, false).await {
+                tracing::warn!(error = %log_error, "export log update failed");
+            }
+            Err(e)
+        }
+    }
+}
+
 /// A file to download under `name`.
 fn download(content_type: &str, name: &str, body: impl Into<Body>) -> Response {
     (
@@ -144,14 +160,15 @@ async fn export_actions(
         .await?;
     let n = actions.len() as u64;
     // Formatting (and for XLSX, deflating) is CPU work: off the request workers.
-    let body: Vec<u8> = tokio::task::spawn_blocking(move || match format {
+    let built = tokio::task::spawn_blocking(move || match format {
         Format::GeoJson => Ok(export::actions::geojson(&actions)),
         Format::Csv => Ok(export::actions::csv(&actions).into_bytes()),
         Format::Xlsx => export::actions::xlsx(&actions).map_err(AppError::internal),
     })
     .await
-    .map_err(AppError::internal)??;
-    state.db.finish_export(log, n, true).await?;
+    .map_err(AppError::internal)
+    .and_then(|r| r);
+    let body = finished(&state.db, log, n, built).await?;
     let name = format!(
         "trygghetskartan-atgarder-{}.{}",
         local_date(now).unwrap_or_default(),
@@ -179,11 +196,11 @@ async fn export_stats(
         )
         .await?;
     let total = u64::from(stats.total);
-    let body = tokio::task::spawn_blocking(move || export::stats::workbook(&stats))
+    let built = tokio::task::spawn_blocking(move || export::stats::workbook(&stats))
         .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
-    state.db.finish_export(log, total, true).await?;
+        .map_err(AppError::internal)
+        .and_then(|r| r.map_err(AppError::internal));
+    let body = finished(&state.db, log, total, built).await?;
     let name = format!(
         "trygghetskartan-lagesbild-{}.xlsx",
         local_date(now).unwrap_or_default()

@@ -52,7 +52,7 @@ pub(super) struct Agree {
 /// Agrees waiting to be counted.
 pub(super) type AgreeQueue = Batch<Agree, Agreed>;
 
-/// Agree rows per statement (3 values each).
+/// Agree rows per statement on SQLite (3 values each; PostgreSQL takes them as arrays).
 const AGREE_CHUNK: usize = 300;
 
 /// Counts a batch of agrees, pin by pin (in id order, so that two server processes lock the same
