@@ -23,7 +23,7 @@ use trygghetskarta_shared::tile::{encode, FORMAT_VERSION};
 use crate::encoded::{Encoded, Levels};
 use crate::error::{ApiResult, AppError};
 use crate::pin_index::{PinIndex, Point};
-use crate::storage::Storage;
+use crate::storage::{AddedPin, Storage};
 
 /// A rebuild expected to take at most this long is waited for.
 pub const WAIT_FOR_BUILD: Duration = Duration::from_millis(250);
@@ -97,11 +97,56 @@ impl Tiles {
         let version = db.tiles_version().await?;
         match self.current() {
             Some(b) if b.version == version => Ok(b),
-            Some(b) if b.took > WAIT_FOR_BUILD => {
-                self.rebuild_later(db.clone());
-                Ok(b)
+            Some(b) => {
+                // Only pins this process added since: add them to the index in place.
+                if let Some(added) = db.added_since(b.version, version) {
+                    return self.extend(b, version, added).await;
+                }
+                if b.took > WAIT_FOR_BUILD {
+                    self.rebuild_later(db.clone());
+                    Ok(b)
+                } else {
+                    self.rebuild(db).await
+                }
             }
-            _ => self.rebuild(db).await,
+            None => self.rebuild(db).await,
+        }
+    }
+
+    /// `b` with `added` in it, as the index of `version`.
+    async fn extend(
+        &self,
+        b: Arc<Built>,
+        version: u64,
+        added: Vec<AddedPin>,
+    ) -> ApiResult<Arc<Built>> {
+        let points: Vec<Point> = added
+            .iter()
+            .filter_map(|p| Point::new(p.lat, p.lon, &p.category, &p.time_of_day, &p.status))
+            .collect();
+        let base = b.clone();
+        let index = tokio::task::spawn_blocking(move || base.index.with_added(&points))
+            .await
+            .map_err(AppError::internal)?;
+        let built = Arc::new(Built {
+            version,
+            index,
+            // What a whole build takes, which paces the background rebuilds.
+            took: b.took,
+            answers: Mutex::default(),
+        });
+        Ok(self.publish(built))
+    }
+
+    /// Makes `built` the current index unless a newer one is already: returns the current one.
+    fn publish(&self, built: Arc<Built>) -> Arc<Built> {
+        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+        match &*current {
+            Some(c) if c.version > built.version => c.clone(),
+            _ => {
+                *current = Some(built.clone());
+                built
+            }
         }
     }
 
@@ -124,13 +169,12 @@ impl Tiles {
         let index = tokio::task::spawn_blocking(move || PinIndex::build(points))
             .await
             .map_err(AppError::internal)?;
-        let built = Arc::new(Built {
+        let built = self.publish(Arc::new(Built {
             version,
             index,
             took: started.elapsed(),
             answers: Mutex::default(),
-        });
-        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(built.clone());
+        }));
         locked(&self.schedule).ended = Some(Instant::now());
         tracing::debug!(
             pins = built.index.pins(),

@@ -422,3 +422,65 @@ async fn an_agree_changes_the_list_but_leaves_the_tile_index_alone() {
     assert_eq!(hide.status, StatusCode::OK);
     assert_ne!(app.db.tiles_version().await.unwrap(), after_new);
 }
+
+#[tokio::test]
+async fn a_new_pin_is_added_to_the_tile_index_and_anything_else_builds_it_again() {
+    let app = TestApp::new().await;
+    let planner = app.staff_cookie("pia", "planner").await;
+    let seeded = app.seed_pin(SeedPin::default()).await;
+    let z = MAX_TILE_ZOOM;
+    let (x, y) = tile_of(59.3948, 15.8437, z);
+    assert_eq!(decoded(&app, z, x, y).await.pins(), 1);
+
+    // A resident's pin next to it: remembered with the version it made, and in the next tile.
+    let before = app.db.tiles_version().await.unwrap();
+    let new = json!({"id": uuid::Uuid::new_v4(), "lat": 59.3949, "lon": 15.8437,
+                     "category": "drugs", "time_of_day": "night"});
+    assert_eq!(
+        app.post_json("/api/pins", &new).await.status,
+        StatusCode::CREATED
+    );
+    let after = app.db.tiles_version().await.unwrap();
+    let added = app
+        .db
+        .added_since(before, after)
+        .expect("only a new pin since");
+    assert_eq!(added.len(), 1);
+    assert_eq!(
+        (added[0].category.as_str(), added[0].status.as_str()),
+        ("drugs", "received")
+    );
+    assert_eq!(
+        decoded(&app, z, x, y).await.pins(),
+        2,
+        "the new pin is in the tile at once"
+    );
+
+    // A hide is not an addition: the index is built again, and the tile shows it.
+    let hide = app
+        .send(
+            "POST",
+            &format!("/api/staff/pins/{seeded}/hide"),
+            Some(&planner),
+            &json!({"reason": "test"}),
+        )
+        .await;
+    assert_eq!(hide.status, StatusCode::OK);
+    let hidden = app.db.tiles_version().await.unwrap();
+    assert_eq!(app.db.added_since(after, hidden), None);
+    assert_eq!(app.db.added_since(before, hidden), None);
+    assert_eq!(decoded(&app, z, x, y).await.pins(), 1);
+
+    // And a pin after the hide is added to the rebuilt index.
+    let another = json!({"id": uuid::Uuid::new_v4(), "lat": 59.3948, "lon": 15.8438,
+                         "category": "traffic", "time_of_day": "day"});
+    assert_eq!(
+        app.post_json("/api/pins", &another).await.status,
+        StatusCode::CREATED
+    );
+    assert!(app
+        .db
+        .added_since(hidden, app.db.tiles_version().await.unwrap())
+        .is_some());
+    assert_eq!(decoded(&app, z, x, y).await.pins(), 2);
+}

@@ -81,7 +81,25 @@ pub struct Storage {
     new_pins: Arc<new_pins::PinQueue>,
     /// Agrees waiting to be counted together.
     agrees: Arc<pins::AgreeQueue>,
+    /// The pins this process added lately, by the tiles version their insert moved it to.
+    added: Arc<std::sync::Mutex<AddedLog>>,
 }
+
+/// Tiles versions and the pins whose insert made each, oldest first.
+type AddedLog = std::collections::VecDeque<(u64, Arc<Vec<AddedPin>>)>;
+
+/// A visible pin a resident has just added, as the pin tiles need it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddedPin {
+    pub lat: f64,
+    pub lon: f64,
+    pub category: String,
+    pub time_of_day: String,
+    pub status: String,
+}
+
+/// Inserts [`Storage::added_since`] remembers.
+const ADDED_KEPT: usize = 4096;
 
 #[derive(Clone, Debug)]
 enum Backend {
@@ -180,6 +198,7 @@ impl Storage {
             mail: Default::default(),
             new_pins: Default::default(),
             agrees: Default::default(),
+            added: Default::default(),
         };
         let filled = storage
             .fill_local_days()
@@ -309,6 +328,57 @@ impl Storage {
     /// Marks a committed change to public pins (called after the write has committed).
     pub(crate) async fn public_changed(&self) {
         self.bump(true).await;
+    }
+
+    /// [`Storage::public_changed`] for new visible pins, which are also remembered with the
+    /// tiles version they moved it to (see [`Storage::added_since`]).
+    pub(crate) async fn pins_added(&self, pins: Vec<AddedPin>) {
+        let pins = Arc::new(pins);
+        let remember = |version: u64| {
+            let mut added = self.added.lock().unwrap_or_else(|e| e.into_inner());
+            if added.len() >= ADDED_KEPT {
+                added.pop_front();
+            }
+            added.push_back((version, pins.clone()));
+        };
+        match &self.backend {
+            Backend::Sqlite {
+                public_version,
+                tiles_version,
+                ..
+            } => {
+                // Under the log's lock, so that whoever reads the new version finds its pins.
+                let mut added = self.added.lock().unwrap_or_else(|e| e.into_inner());
+                let version = tiles_version.fetch_add(1, Ordering::AcqRel) + 1;
+                public_version.fetch_add(1, Ordering::AcqRel);
+                if added.len() >= ADDED_KEPT {
+                    added.pop_front();
+                }
+                added.push_back((version, pins));
+            }
+            Backend::Postgres { pool, .. } => match postgres::bump_for_added(pool).await {
+                Ok(version) => remember(version),
+                Err(e) => tracing::warn!(error = %e, "could not bump the public pin version"),
+            },
+        }
+    }
+
+    /// The pins added since tiles version `from`, up to `to`, if every change between them was
+    /// a pin this process added: an index built at `from` plus these is the index at `to`.
+    /// `None` when anything else changed in between (a hide, a delete, an answer's state,
+    /// another server process's pin, or more changes than are remembered): build it again.
+    pub fn added_since(&self, from: u64, to: u64) -> Option<Vec<AddedPin>> {
+        let added = self.added.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = Vec::new();
+        let mut next = from + 1;
+        for (version, pins) in added.iter().filter(|(v, _)| *v > from && *v <= to) {
+            if *version != next {
+                return None;
+            }
+            out.extend(pins.iter().cloned());
+            next += 1;
+        }
+        (next == to + 1).then_some(out)
     }
 
     /// Marks a committed change to agree counts only: the list shows them, the tiles do not.

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use sqlx::QueryBuilder;
 
 use super::batch::{Batch, Outcome};
-use super::{on, Conn, FollowUp, Id, Inserted, Kind, PinRow, Storage, Time};
+use super::{on, AddedPin, Conn, FollowUp, Id, Inserted, Kind, PinRow, Storage, Time};
 use crate::time::local_day;
 
 /// The columns every insert of a pin writes first, in the order [`bind_new_pin!`] binds them.
@@ -68,8 +68,23 @@ impl Storage {
                             Box::pin(async move { Ok(insert_all(&mut c, rows).await) })
                         })
                         .await?;
+                    let added: Vec<AddedPin> = outcomes
+                        .iter()
+                        .filter_map(|o| match o {
+                            Ok(Inserted::New(row)) => Some(row),
+                            _ => None,
+                        })
+                        .filter(|row| !row.hidden)
+                        .map(|row| AddedPin {
+                            lat: row.lat,
+                            lon: row.lon,
+                            category: row.category.clone(),
+                            time_of_day: row.time_of_day.clone(),
+                            status: row.follow_up.status.clone(),
+                        })
+                        .collect();
                     if outcomes.iter().any(|o| matches!(o, Ok(Inserted::New(_)))) {
-                        me.public_changed().await;
+                        me.pins_added(added).await;
                     }
                     Ok(outcomes)
                 }

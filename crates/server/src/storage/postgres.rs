@@ -99,6 +99,15 @@ pub(super) async fn tiles_version(pool: &PgPool) -> Result<u64, sqlx::Error> {
     Ok(v as u64)
 }
 
+/// Bumps both versions for new pins and returns the tiles version it moved to.
+pub(super) async fn bump_for_added(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    let (_, tiles): (i64, i64) =
+        sqlx::query_as("SELECT nextval('public_version'), nextval('public_tiles_version')")
+            .fetch_one(pool)
+            .await?;
+    Ok(tiles as u64)
+}
+
 /// Bumps the version, and with `tiles` the tiles' too, after the change has committed: a list
 /// or tile index built before the bump is built again on the next request, in every process.
 pub(super) async fn bump_public_version(pool: &PgPool, tiles: bool) -> Result<(), sqlx::Error> {
