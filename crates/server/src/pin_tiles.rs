@@ -43,6 +43,9 @@ pub struct Built {
     pub index: PinIndex,
     /// How long reading and building took.
     pub took: Duration,
+    /// It holds exactly the pins of `version`, so pins added after can be added to it (see
+    /// [`Storage::insert_marks`]); otherwise the next change builds it again.
+    exact: bool,
     answers: Mutex<HashMap<(u8, u32, u32), Arc<Encoded>>>,
 }
 
@@ -81,6 +84,7 @@ struct Schedule {
 pub struct Tiles {
     current: RwLock<Option<Arc<Built>>>,
     building: tokio::sync::Mutex<()>,
+    extending: tokio::sync::Mutex<()>,
     schedule: Mutex<Schedule>,
 }
 
@@ -98,8 +102,12 @@ impl Tiles {
         match self.current() {
             Some(b) if b.version == version => Ok(b),
             Some(b) => {
-                // Only pins this process added since: add them to the index in place.
-                if let Some(added) = db.added_since(b.version, version) {
+                // Only pins this process added since: add them to the index in place, unless
+                // they are many next to it (then a build is cheaper).
+                if let Some(added) = db
+                    .added_since(b.version, version)
+                    .filter(|a| b.exact && a.len() <= b.index.places() / 8 + 64)
+                {
                     return self.extend(b, version, added).await;
                 }
                 if b.took > WAIT_FOR_BUILD {
@@ -113,13 +121,18 @@ impl Tiles {
         }
     }
 
-    /// `b` with `added` in it, as the index of `version`.
+    /// `b` with `added` in it, as the index of `version`. One at a time: the tile requests of a
+    /// page that arrive together after a new pin make it once.
     async fn extend(
         &self,
         b: Arc<Built>,
         version: u64,
         added: Vec<AddedPin>,
     ) -> ApiResult<Arc<Built>> {
+        let _one = self.extending.lock().await;
+        if let Some(c) = self.current().filter(|c| c.version >= version) {
+            return Ok(c);
+        }
         let points: Vec<Point> = added
             .iter()
             .filter_map(|p| Point::new(p.lat, p.lon, &p.category, &p.time_of_day, &p.status))
@@ -133,6 +146,7 @@ impl Tiles {
             index,
             // What a whole build takes, which paces the background rebuilds.
             took: b.took,
+            exact: true,
             answers: Mutex::default(),
         });
         Ok(self.publish(built))
@@ -142,7 +156,7 @@ impl Tiles {
     fn publish(&self, built: Arc<Built>) -> Arc<Built> {
         let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
         match &*current {
-            Some(c) if c.version > built.version => c.clone(),
+            Some(c) if c.version >= built.version => c.clone(),
             _ => {
                 *current = Some(built.clone());
                 built
@@ -154,25 +168,30 @@ impl Tiles {
     /// done so. One build at a time.
     pub async fn rebuild(&self, db: &Storage) -> ApiResult<Arc<Built>> {
         let _one = self.building.lock().await;
+        let (finished, started) = db.insert_marks();
         // Read the version before the rows: a change committed meanwhile makes the next request
         // build again, never passes an old index off as new.
         let version = db.tiles_version().await?;
         if let Some(b) = self.current().filter(|b| b.version == version) {
             return Ok(b);
         }
-        let started = Instant::now();
+        let began = Instant::now();
         let mut points = Vec::new();
         db.for_each_public_point(|lat, lon, category, time_of_day, status| {
             points.extend(Point::new(lat, lon, category, time_of_day, status));
         })
         .await?;
+        // No insert of this process was between its commit and its version during the read
+        // (those pins would be in the rows and, once their version moves, added again).
+        let exact = finished == started && db.insert_marks().1 == started;
         let index = tokio::task::spawn_blocking(move || PinIndex::build(points))
             .await
             .map_err(AppError::internal)?;
         let built = self.publish(Arc::new(Built {
             version,
             index,
-            took: started.elapsed(),
+            took: began.elapsed(),
+            exact,
             answers: Mutex::default(),
         }));
         locked(&self.schedule).ended = Some(Instant::now());
@@ -207,5 +226,59 @@ impl Tiles {
             }
             locked(&this.schedule).pending = false;
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::PinRow;
+
+    fn pin(i: u32) -> PinRow {
+        PinRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            lat: 59.39 + f64::from(i) * 0.001,
+            lon: 15.84,
+            category: "traffic".into(),
+            time_of_day: "day".into(),
+            comment: None,
+            place_description: None,
+            delete_token: "t".into(),
+            created_at: 1_790_000_000,
+            agree_count: 0,
+            hidden: false,
+            comment_approved: false,
+            hidden_reason: None,
+            follow_up: Default::default(),
+        }
+    }
+
+    /// An index read while one of this process's inserts may be committed but not yet in the
+    /// version must never be added to (that pin would count twice); one read with none may.
+    #[tokio::test]
+    async fn only_an_index_read_with_no_insert_in_flight_is_added_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Storage::open(&format!("sqlite://{}/t.db", dir.path().display()))
+            .await
+            .unwrap();
+        let tiles = Arc::new(Tiles::default());
+        db.insert_pin(&pin(0)).await.unwrap();
+
+        let in_flight = db.insert_started();
+        let read_meanwhile = tiles.rebuild(&db).await.unwrap();
+        assert!(!read_meanwhile.exact);
+        drop(in_flight);
+        db.insert_pin(&pin(1)).await.unwrap();
+        let next = tiles.index(&db).await.unwrap();
+        assert!(next.exact, "built again, with nothing in flight");
+        assert_eq!(next.index.pins(), 2);
+        assert!(!Arc::ptr_eq(&next, &read_meanwhile) && next.version > read_meanwhile.version);
+
+        // From an exact index, a new pin is added in place.
+        db.insert_pin(&pin(2)).await.unwrap();
+        let added = tiles.index(&db).await.unwrap();
+        assert!(added.exact);
+        assert_eq!(added.index.pins(), 3);
+        assert_eq!(added.took, next.took, "added to, not built again");
     }
 }

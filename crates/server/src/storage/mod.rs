@@ -83,6 +83,10 @@ pub struct Storage {
     agrees: Arc<pins::AgreeQueue>,
     /// The pins this process added lately, by the tiles version their insert moved it to.
     added: Arc<std::sync::Mutex<AddedLog>>,
+    /// New-pin drains this process has started and finished (their version moved, or failed):
+    /// see [`Storage::insert_marks`].
+    inserts_started: Arc<AtomicU64>,
+    inserts_finished: Arc<AtomicU64>,
 }
 
 /// Tiles versions and the pins whose insert made each, oldest first.
@@ -96,6 +100,15 @@ pub struct AddedPin {
     pub category: String,
     pub time_of_day: String,
     pub status: String,
+}
+
+/// See [`Storage::insert_started`].
+pub(crate) struct InsertFinished(Arc<AtomicU64>);
+
+impl Drop for InsertFinished {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
 }
 
 /// Inserts [`Storage::added_since`] remembers.
@@ -199,6 +212,8 @@ impl Storage {
             new_pins: Default::default(),
             agrees: Default::default(),
             added: Default::default(),
+            inserts_started: Default::default(),
+            inserts_finished: Default::default(),
         };
         let filled = storage
             .fill_local_days()
@@ -361,6 +376,22 @@ impl Storage {
                 Err(e) => tracing::warn!(error = %e, "could not bump the public pin version"),
             },
         }
+    }
+
+    /// New-pin writes this process has (finished, started), in that order. A reader that finds
+    /// them equal before it reads the tiles version and the rows, and `started` unchanged after,
+    /// read exactly the pins of that version: no insert was committed but not yet counted in the
+    /// version (which would put it in the rows and, later, in [`Storage::added_since`] too).
+    pub fn insert_marks(&self) -> (u64, u64) {
+        let finished = self.inserts_finished.load(Ordering::Acquire);
+        (finished, self.inserts_started.load(Ordering::Acquire))
+    }
+
+    /// Counts a new-pin write as started; the guard counts it finished when dropped, after its
+    /// version has moved (or it failed).
+    pub(crate) fn insert_started(&self) -> InsertFinished {
+        self.inserts_started.fetch_add(1, Ordering::AcqRel);
+        InsertFinished(self.inserts_finished.clone())
     }
 
     /// The pins added since tiles version `from`, up to `to`, if every change between them was

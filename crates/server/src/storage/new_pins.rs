@@ -63,6 +63,7 @@ impl Storage {
             .submit(row, move |rows| {
                 let me = me.clone();
                 async move {
+                    let _finished = me.insert_started();
                     let outcomes = me
                         .write1(move |mut c| {
                             Box::pin(async move { Ok(insert_all(&mut c, rows).await) })
