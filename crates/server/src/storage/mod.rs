@@ -326,7 +326,7 @@ impl Storage {
     pub async fn public_version(&self) -> Result<u64, sqlx::Error> {
         match &self.backend {
             Backend::Sqlite { public_version, .. } => Ok(public_version.load(Ordering::Acquire)),
-            Backend::Postgres { pool, .. } => postgres::public_version(pool).await,
+            Backend::Postgres { pool, .. } => postgres::version(pool, "public_version").await,
         }
     }
 
@@ -336,7 +336,7 @@ impl Storage {
     pub async fn tiles_version(&self) -> Result<u64, sqlx::Error> {
         match &self.backend {
             Backend::Sqlite { tiles_version, .. } => Ok(tiles_version.load(Ordering::Acquire)),
-            Backend::Postgres { pool, .. } => postgres::tiles_version(pool).await,
+            Backend::Postgres { pool, .. } => postgres::version(pool, "public_tiles_version").await,
         }
     }
 
@@ -348,33 +348,21 @@ impl Storage {
     /// [`Storage::public_changed`] for new visible pins, which are also remembered with the
     /// tiles version they moved it to (see [`Storage::added_since`]).
     pub(crate) async fn pins_added(&self, pins: Vec<AddedPin>) {
-        let pins = Arc::new(pins);
-        let remember = |version: u64| {
-            let mut added = self.added.lock().unwrap_or_else(|e| e.into_inner());
-            if added.len() >= ADDED_KEPT {
-                added.pop_front();
+        let log = || self.added.lock().unwrap_or_else(|e| e.into_inner());
+        let remember = |log: &mut AddedLog, version: Option<u64>| {
+            let Some(version) = version else { return };
+            if log.len() >= ADDED_KEPT {
+                log.pop_front();
             }
-            added.push_back((version, pins.clone()));
+            log.push_back((version, Arc::new(pins)));
         };
-        match &self.backend {
-            Backend::Sqlite {
-                public_version,
-                tiles_version,
-                ..
-            } => {
-                // Under the log's lock, so that whoever reads the new version finds its pins.
-                let mut added = self.added.lock().unwrap_or_else(|e| e.into_inner());
-                let version = tiles_version.fetch_add(1, Ordering::AcqRel) + 1;
-                public_version.fetch_add(1, Ordering::AcqRel);
-                if added.len() >= ADDED_KEPT {
-                    added.pop_front();
-                }
-                added.push_back((version, pins));
-            }
-            Backend::Postgres { pool, .. } => match postgres::bump_for_added(pool).await {
-                Ok(version) => remember(version),
-                Err(e) => tracing::warn!(error = %e, "could not bump the public pin version"),
-            },
+        if self.kind() == Kind::Sqlite {
+            // Under the log's lock, so that whoever reads the new version finds its pins.
+            let mut log = log();
+            remember(&mut log, self.bump_sqlite(true));
+        } else {
+            let version = self.bump(true).await;
+            remember(&mut log(), version);
         }
     }
 
@@ -417,24 +405,31 @@ impl Storage {
         self.bump(false).await;
     }
 
-    async fn bump(&self, tiles: bool) {
-        match &self.backend {
-            Backend::Sqlite {
-                public_version,
-                tiles_version,
-                ..
-            } => {
-                if tiles {
-                    tiles_version.fetch_add(1, Ordering::AcqRel);
-                }
-                public_version.fetch_add(1, Ordering::AcqRel);
-            }
-            Backend::Postgres { pool, .. } => {
-                if let Err(e) = postgres::bump_public_version(pool, tiles).await {
-                    tracing::warn!(error = %e, "could not bump the public pin version");
-                }
-            }
-        }
+    /// Moves the public version, and with `tiles` the tiles version, which it returns.
+    async fn bump(&self, tiles: bool) -> Option<u64> {
+        let Backend::Postgres { pool, .. } = &self.backend else {
+            return self.bump_sqlite(tiles);
+        };
+        postgres::bump_public_version(pool, tiles)
+            .await
+            .inspect_err(|e| tracing::warn!(error = %e, "could not bump the public pin version"))
+            .ok()
+            .flatten()
+    }
+
+    /// [`Storage::bump`] on SQLite, whose versions live in this process.
+    fn bump_sqlite(&self, tiles: bool) -> Option<u64> {
+        let Backend::Sqlite {
+            public_version,
+            tiles_version,
+            ..
+        } = &self.backend
+        else {
+            return None;
+        };
+        let moved = tiles.then(|| tiles_version.fetch_add(1, Ordering::AcqRel) + 1);
+        public_version.fetch_add(1, Ordering::AcqRel);
+        moved
     }
 
     /// Tells the mailer that mail may be waiting.

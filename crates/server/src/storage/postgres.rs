@@ -77,46 +77,37 @@ where
     out
 }
 
-/// The public pins' version: the `public_version` sequence's current value, 0 before its first
-/// `nextval`. (A new sequence's `last_value` is already its first value, 1, with `is_called`
-/// false: read alone, a list cached before the first change would have passed as current after
-/// it, and a new installation's first pin stayed unseen until the second change.)
-pub(super) async fn public_version(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    let (v,): (i64,) =
-        sqlx::query_as("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM public_version")
-            .fetch_one(pool)
-            .await?;
-    Ok(v as u64)
-}
-
-/// The pin tiles' version (`public_tiles_version`), read as [`public_version`] is.
-pub(super) async fn tiles_version(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    let (v,): (i64,) = sqlx::query_as(
-        "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM public_tiles_version",
-    )
+/// A version sequence's current value (`public_version`, `public_tiles_version`), 0 before its
+/// first `nextval`. (A new sequence's `last_value` is already its first value, 1, with
+/// `is_called` false: read alone, a list cached before the first change would have passed as
+/// current after it, and a new installation's first pin stayed unseen until the second change.)
+pub(super) async fn version(pool: &PgPool, sequence: &'static str) -> Result<u64, sqlx::Error> {
+    let (v,): (i64,) = sqlx::query_as(&format!(
+        "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {sequence}"
+    ))
     .fetch_one(pool)
     .await?;
     Ok(v as u64)
 }
 
-/// Bumps both versions for new pins and returns the tiles version it moved to.
-pub(super) async fn bump_for_added(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    let (_, tiles): (i64, i64) =
-        sqlx::query_as("SELECT nextval('public_version'), nextval('public_tiles_version')")
-            .fetch_one(pool)
-            .await?;
-    Ok(tiles as u64)
-}
-
 /// Bumps the version, and with `tiles` the tiles' too, after the change has committed: a list
 /// or tile index built before the bump is built again on the next request, in every process.
-pub(super) async fn bump_public_version(pool: &PgPool, tiles: bool) -> Result<(), sqlx::Error> {
-    let bump = if tiles {
-        "SELECT nextval('public_version'), nextval('public_tiles_version')"
-    } else {
-        "SELECT nextval('public_version')"
-    };
-    sqlx::query(bump).execute(pool).await.map(|_| ())
+/// Returns the tiles version it moved to (with `tiles`).
+pub(super) async fn bump_public_version(
+    pool: &PgPool,
+    tiles: bool,
+) -> Result<Option<u64>, sqlx::Error> {
+    if tiles {
+        let (_, v): (i64, i64) =
+            sqlx::query_as("SELECT nextval('public_version'), nextval('public_tiles_version')")
+                .fetch_one(pool)
+                .await?;
+        return Ok(Some(v as u64));
+    }
+    sqlx::query("SELECT nextval('public_version')")
+        .execute(pool)
+        .await
+        .map(|_| None)
 }
 
 #[cfg(test)]
