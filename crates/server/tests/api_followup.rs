@@ -486,13 +486,7 @@ async fn an_action_moves_its_pins_along_unless_told_not_to() {
         "received"
     );
     // The public action lists visible pins only.
-    app.send(
-        "POST",
-        &format!("/api/staff/pins/{b}/hide"),
-        Some(&s.planner),
-        &json!({"reason": "namn"}),
-    )
-    .await;
+    app.hide_pin(&b, &s.planner, "namn").await;
     let public = app.get(&format!("/api/actions/{id}")).await.json();
     assert_eq!(public["pins"].as_array().unwrap().len(), 2);
     assert_eq!(public["state"], "done");
@@ -788,13 +782,7 @@ async fn vad_hander_lists_answers_actions_and_outcomes_newest_first_with_filters
         (StatusCode::BAD_REQUEST, json!("area"))
     );
     // A hidden pin's answer is not news.
-    app.send(
-        "POST",
-        &format!("/api/staff/pins/{torget}/hide"),
-        Some(&s.planner),
-        &json!({"reason": "namn"}),
-    )
-    .await;
+    app.hide_pin(&torget, &s.planner, "namn").await;
     let kinds: Vec<String> = app
         .get("/api/updates")
         .await
@@ -825,13 +813,7 @@ async fn a_device_reads_the_state_of_its_own_pins_by_their_ids() {
         &json!({"status": "done", "response": "Lampan är lagad."}),
     )
     .await;
-    app.send(
-        "POST",
-        &format!("/api/staff/pins/{hidden}/hide"),
-        Some(&s.planner),
-        &json!({"reason": "x"}),
-    )
-    .await;
+    app.hide_pin(&hidden, &s.planner, "x").await;
     let gone = uuid::Uuid::new_v4();
     let res = app
         .post_json("/api/pins/lookup", &json!({"ids": [mine, hidden, gone]}))

@@ -314,14 +314,7 @@ async fn moderation_changes_the_public_map_and_is_recorded() {
 
     // Unknown pins and comment-less approvals are refused.
     let missing = uuid::Uuid::new_v4();
-    let res = app
-        .send(
-            "POST",
-            &format!("/api/staff/pins/{missing}/hide"),
-            Some(&planner),
-            &json!({"reason": "x"}),
-        )
-        .await;
+    let res = app.hide_pin(&missing, &planner, "x").await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let bare = app.seed_pin(SeedPin::default()).await;
     let res = app

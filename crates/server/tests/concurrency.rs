@@ -60,14 +60,7 @@ async fn agrees_on_several_pins_at_once_count_per_pin_and_never_on_a_hidden_one(
         app.seed_pin(seed(59.3958)).await,
     );
     let hidden = app.seed_pin(seed(59.3968)).await;
-    let res = app
-        .send(
-            "POST",
-            &format!("/api/staff/pins/{hidden}/hide"),
-            Some(&planner),
-            &json!({"reason": "Dubblett"}),
-        )
-        .await;
+    let res = app.hide_pin(&hidden, &planner, "Dubblett").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     // 12 devices on a, 7 on b, 5 on the hidden pin, all at once, every one pressing twice:
     // the drains mix pins, and a device's second press can share a drain with its first.

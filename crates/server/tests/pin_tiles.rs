@@ -255,14 +255,7 @@ async fn answers_are_revalidated_and_change_when_a_pin_is_added_answered_hidden_
     assert_eq!(place.status.code(), "planned");
 
     // Hidden: gone from the tile.
-    let hide = app
-        .send(
-            "POST",
-            &format!("/api/staff/pins/{second}/hide"),
-            Some(&planner),
-            &json!({"reason": "test"}),
-        )
-        .await;
+    let hide = app.hide_pin(&second, &planner, "test").await;
     assert_eq!(hide.status, StatusCode::OK);
     let d = revalidate(&app, at, &etag(&c)).await;
     assert_eq!(d.status, StatusCode::OK);
@@ -411,14 +404,7 @@ async fn an_agree_changes_the_list_but_leaves_the_tile_index_alone() {
     );
     let after_new = app.db.tiles_version().await.unwrap();
     assert_ne!(after_new, tiles);
-    let hide = app
-        .send(
-            "POST",
-            &format!("/api/staff/pins/{pin}/hide"),
-            Some(&planner),
-            &json!({"reason": "test"}),
-        )
-        .await;
+    let hide = app.hide_pin(&pin, &planner, "test").await;
     assert_eq!(hide.status, StatusCode::OK);
     assert_ne!(app.db.tiles_version().await.unwrap(), after_new);
 }
@@ -457,14 +443,7 @@ async fn a_new_pin_is_added_to_the_tile_index_and_anything_else_builds_it_again(
     );
 
     // A hide is not an addition: the index is built again, and the tile shows it.
-    let hide = app
-        .send(
-            "POST",
-            &format!("/api/staff/pins/{seeded}/hide"),
-            Some(&planner),
-            &json!({"reason": "test"}),
-        )
-        .await;
+    let hide = app.hide_pin(&seeded, &planner, "test").await;
     assert_eq!(hide.status, StatusCode::OK);
     let hidden = app.db.tiles_version().await.unwrap();
     assert_eq!(app.db.added_since(after, hidden), None);

@@ -80,14 +80,7 @@ async fn an_unchanged_list_is_not_sent_again_and_every_change_shows_at_once() {
         .find(|p| p["id"] == first.as_str())
         .unwrap();
     assert_eq!(seeded["agree_count"], 1);
-    let hide = app
-        .send(
-            "POST",
-            &format!("/api/staff/pins/{first}/hide"),
-            Some(&planner),
-            &json!({"reason": "test"}),
-        )
-        .await;
+    let hide = app.hide_pin(&first, &planner, "test").await;
     assert_eq!(hide.status, StatusCode::OK);
     let d = pins(&app, &[("if-none-match", &etag(&c))]).await;
     assert_eq!(d.status, StatusCode::OK);

@@ -163,6 +163,22 @@ impl TestApp {
             .await
     }
 
+    /// A planner (or admin, by `cookie`) hides pin `id` for `reason`.
+    pub async fn hide_pin(
+        &self,
+        id: impl std::fmt::Display,
+        cookie: &str,
+        reason: &str,
+    ) -> Response {
+        self.send(
+            "POST",
+            &format!("/api/staff/pins/{id}/hide"),
+            Some(cookie),
+            &serde_json::json!({ "reason": reason }),
+        )
+        .await
+    }
+
     /// A staff GET with the session cookie.
     pub async fn get_as(&self, uri: &str, cookie: &str) -> Response {
         self.request(
