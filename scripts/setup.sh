@@ -3,7 +3,7 @@
 # right version. `scripts/setup.sh` is enough to build and run; `--test` adds the browsers and
 # the end-to-end test packages; `--bench` adds the benchmarks' tools to those.
 #
-#   wasm32 target            rustup
+#   wasm32 target, rust-src  rustup (rust-src: the widget builds its own standard library)
 #   trunk 0.21.14            cargo install (about 12 min the first time)
 #   wasm-bindgen-cli         cargo install, exactly the wasm-bindgen version in Cargo.lock
 #   wasm-opt (binaryen 132)  npm, in scripts/tools (Debian's binaryen 108 breaks the widget)
@@ -40,6 +40,20 @@ say() { printf '==> %s\n' "$*"; }
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The widget's wasm is built with its own standard library (cargo -Zbuild-std in
+# scripts/build-widget.sh): rustup's rust-src, and the crates that library's Cargo.lock names,
+# fetched here because the widget build runs offline. That manifest uses a cargo feature only
+# nightly cargo reads, hence RUSTC_BOOTSTRAP (docs/PERFORMANCE.md, "Its own standard library").
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  say "adding the rust-src component"
+  rustup component add rust-src
+fi
+STD_LIBRARY="$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
+if ! RUSTC_BOOTSTRAP=1 cargo fetch --locked --offline -q --manifest-path "$STD_LIBRARY" 2>/dev/null; then
+  say "fetching the standard library's dependencies"
+  RUSTC_BOOTSTRAP=1 cargo fetch --locked -q --manifest-path "$STD_LIBRARY"
 fi
 
 TRUNK_VERSION=0.21.14
