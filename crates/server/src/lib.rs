@@ -233,7 +233,7 @@ fn widget_routes(dir: &std::path::Path) -> (Router, Vec<String>) {
             tower::ServiceBuilder::new()
                 .layer(SetResponseHeaderLayer::overriding(
                     header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_str(&csp).expect("a valid header"),
+                    security::policy_for(HeaderValue::from_str(&csp).expect("a valid header")),
                 ))
                 .service(
                     ServeDir::new(&staff_dir)
@@ -267,7 +267,7 @@ fn with_layers(router: Router, state: &AppState, script_hashes: &[String]) -> Ro
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_str(&csp).expect("a valid header"),
+            security::policy_for(HeaderValue::from_str(&csp).expect("a valid header")),
         ))
         // On every response: no MIME sniffing, and no full URLs (which may carry a pin id) in
         // Referer headers to other sites.

@@ -246,7 +246,7 @@ async fn pages_carry_a_script_policy_without_unsafe_inline() {
         .split("</script>")
         .next()
         .unwrap();
-    for path in ["/", "/embed", "/api/health"] {
+    for path in ["/", "/embed"] {
         let res = app.get(path).await;
         assert_eq!(res.status, StatusCode::OK, "{path}");
         let csp = res.headers["content-security-policy"].to_str().unwrap();
@@ -274,6 +274,43 @@ async fn pages_carry_a_script_policy_without_unsafe_inline() {
     let res = app.get("/personal").await;
     let csp = res.headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains(&sha256_source("staff()")), "{csp}");
+
+    // A 304 refreshes the cached page's headers, so it keeps the page's policy: the stricter one
+    // below would stop the cached page's scripts.
+    let modified = app.get("/").await.headers["last-modified"].clone();
+    let res = app
+        .request(
+            axum::http::Request::get("/")
+                .header("if-modified-since", modified)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_MODIFIED);
+    let csp = res.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains(&sha256_source(inline)), "{csp}");
+}
+
+#[tokio::test]
+async fn everything_but_pages_may_run_or_load_nothing() {
+    let app = embedding_app().await;
+    let staff_js = app.dir.path().join("dist/personal/staff.js");
+    std::fs::write(&staff_js, "export {}").unwrap();
+    for path in [
+        "/api/health",
+        "/api/pins",
+        "/api/nothing-here",
+        "/embed.js",
+        "/personal/staff.js",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(
+            res.headers["content-security-policy"], "default-src 'none'; frame-ancestors 'none'",
+            "{path}"
+        );
+        assert_eq!(res.headers["x-content-type-options"], "nosniff", "{path}");
+    }
 }
 
 #[tokio::test]
