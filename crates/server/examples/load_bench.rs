@@ -34,6 +34,16 @@ end
 function response(status, headers, body)
   counts[status] = (counts[status] or 0) + 1
 end
+-- The request's headers: JSON, and with BENCH_RESIDENTS > 1 the address of one of that many
+-- residents, as the kommun's proxy would forward it (the server trusts 127.0.0.1 then).
+function headers()
+  local h = {["Content-Type"] = "application/json"}
+  if residents > 1 then
+    local n = math.random(0, residents - 1)
+    h["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(n / 65536), math.floor(n / 256) % 256, n % 256)
+  end
+  return h
+end
 local function uuid()
   return (string.gsub("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", "[xy]", function(c)
     local v = (c == "x") and math.random(0, 15) or math.random(8, 11)
@@ -56,7 +66,7 @@ request = function()
   local body = string.format(
     '{"id":"%s","lat":%.6f,"lon":%.6f,"category":"traffic","time_of_day":"night"}',
     uuid(), 59.380 + math.random() * 0.025, 15.815 + math.random() * 0.080)
-  return wrk.format("POST", "/api/pins", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", "/api/pins", headers(), body)
 end
 "#;
 
@@ -64,7 +74,7 @@ fn agree_script(pin: &str) -> String {
     format!(
         r#"
 request = function()
-  return wrk.format("POST", "/api/pins/{pin}/agree", {{["Content-Type"] = "application/json"}},
+  return wrk.format("POST", "/api/pins/{pin}/agree", headers(),
     '{{"device_id":"' .. uuid() .. '"}}')
 end
 "#
@@ -104,11 +114,22 @@ fn connections() -> u64 {
         .unwrap_or(32)
 }
 
+/// How many residents the writes come from (`BENCH_RESIDENTS`, default 1: every request from
+/// one address, so one rate-limit window takes every request).
+fn residents() -> u32 {
+    std::env::var("BENCH_RESIDENTS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
 fn wrk(url: &str, dir: &Path, script: &str) -> Outcome {
     let seconds = std::env::var("BENCH_SECONDS").unwrap_or_else(|_| "10".into());
     let connections = connections().to_string();
     let file = dir.join("scenario.lua");
-    std::fs::write(&file, format!("{COUNT_STATUSES}\n{script}")).unwrap();
+    let prelude = format!("residents = {}\n", residents());
+    std::fs::write(&file, format!("{prelude}{COUNT_STATUSES}\n{script}")).unwrap();
     let out = Command::new("wrk")
         .args([
             "-t2",
@@ -177,7 +198,10 @@ const MANY: &str = "1000000000";
 #[tokio::main]
 async fn main() {
     let bin = support::release_bin();
-    let limits = ["--pins-per-10-min", MANY, "--agrees-per-10-min", MANY];
+    let mut limits = vec!["--pins-per-10-min", MANY, "--agrees-per-10-min", MANY];
+    if residents() > 1 {
+        limits.extend(["--trusted-proxies", "127.0.0.1"]);
+    }
     println!("{}:\n", support::backend_name());
     println!(
         "| scenario | requests/s | p50 (ms) | p99 (ms) | answers | check |\n|---|---:|---:|---:|---|---|"

@@ -24,7 +24,7 @@ use rand::RngCore;
 use sha2::Sha256;
 
 use crate::proxy::canonical;
-use crate::storage::{Kind, Storage};
+use crate::storage::{Kind, RateTicket, Storage};
 
 /// At most `max` requests per `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +93,30 @@ impl RateLimiter {
         match self {
             RateLimiter::Memory(m) => Ok(m.check(ip, bucket, limit, now)),
             RateLimiter::Shared(s) => s.check(Subject::Addr(ip), bucket, limit, now).await,
+        }
+    }
+
+    /// For a write that counts its request in its own write job ([`Storage::agree`]): SQLite's
+    /// in-memory limiter counts it now, as [`RateLimiter::check`] does (`Ok(None)`, or
+    /// `Err(seconds)`); PostgreSQL's shared one answers the ticket the job counts it with, in
+    /// one statement for all the requests it writes together. Refused there, the write answers
+    /// `Limited`, and [`retry_after_from`] says when to try again.
+    pub async fn ticket(
+        &self,
+        ip: IpAddr,
+        bucket: &'static str,
+        limit: Limit,
+        now: i64,
+    ) -> Result<Result<Option<RateTicket>, u64>, sqlx::Error> {
+        match self {
+            RateLimiter::Memory(m) => Ok(m.check(ip, bucket, limit, now).map(|()| None)),
+            RateLimiter::Shared(s) => Ok(Ok(Some(RateTicket {
+                client: s.id(Subject::Addr(ip), now).await?,
+                bucket,
+                day: day_of(now),
+                window: window_secs(limit),
+                cap: i64::from(limit.max),
+            }))),
         }
     }
 
@@ -307,6 +331,13 @@ impl State {
         }
         entry
     }
+}
+
+/// When a client whose window began at `started` may try again: never more than a window (a
+/// drain of agrees starts a window at its newest request's time, which may be a second after
+/// this request's `now`).
+pub fn retry_after_from(started: i64, limit: Limit, now: i64) -> u64 {
+    retry_after((started, limit.max), limit, now).min(limit.window.as_secs().max(1))
 }
 
 fn retry_after(entry: (i64, u32), limit: Limit, now: i64) -> u64 {

@@ -353,3 +353,70 @@ async fn new_pins_arriving_together_are_stored_together_and_a_refused_one_fails_
         "101 pins arriving at once were stored in {jobs} writes, not one each"
     );
 }
+
+/// Agrees sent all at once by two residents, on two pins: each resident gets exactly its limit,
+/// the rest a 429 that says when to try again, and only the counted agrees raise the counts
+/// (on PostgreSQL the rate windows are counted for a whole drain of agrees in one statement).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn agrees_at_once_from_two_residents_each_get_exactly_their_limit() {
+    use trygghetskarta_server::config::RateLimits;
+    use trygghetskarta_server::ratelimit::Limit;
+    let app = Arc::new(
+        TestApp::with_config(|_| trygghetskarta_server::AppConfig {
+            limits: RateLimits {
+                agrees: Limit::per_minutes(5, 10),
+                ..RateLimits::default()
+            },
+            ..trygghetskarta_server::AppConfig::default()
+        })
+        .await,
+    );
+    let seed = |lat: f64| SeedPin {
+        lat,
+        ..SeedPin::default()
+    };
+    let pins = [
+        app.seed_pin(seed(59.3948)).await,
+        app.seed_pin(seed(59.3958)).await,
+    ];
+    let mut tasks = Vec::new();
+    for resident in [[10, 0, 0, 1], [10, 0, 0, 2]] {
+        for i in 0..20 {
+            let app = app.clone();
+            let uri = format!("/api/pins/{}/agree", pins[i % 2]);
+            let device = json!({ "device_id": uuid::Uuid::new_v4() });
+            tasks.push(tokio::spawn(async move {
+                (
+                    resident,
+                    app.send_json("POST", &uri, &device, resident).await,
+                )
+            }));
+        }
+    }
+    let mut ok: HashMap<[u8; 4], usize> = HashMap::new();
+    for t in tasks {
+        let (resident, res) = t.await.unwrap();
+        match res.status {
+            StatusCode::OK => *ok.entry(resident).or_default() += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                let retry: u64 = res.headers["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((1..=600).contains(&retry), "retry after {retry}");
+            }
+            other => panic!("{other}: {}", res.text()),
+        }
+    }
+    assert_eq!(ok[&[10, 0, 0, 1]], 5);
+    assert_eq!(ok[&[10, 0, 0, 2]], 5);
+    let listed = app.get("/api/pins").await.json();
+    let total: u64 = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["agree_count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 10);
+}

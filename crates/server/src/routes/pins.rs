@@ -17,6 +17,7 @@ use crate::error::{ApiResult, AppError};
 use crate::extract::{ClientAddr, JsonBody, PathId};
 use crate::pins::{parse_bbox, validate, ValidPin};
 use crate::present;
+use crate::ratelimit;
 use crate::storage::{Agreed, Inserted, PinRow};
 use crate::time::now_unix;
 use crate::{random_token, AppState};
@@ -209,15 +210,22 @@ async fn agree(
     JsonBody(req): JsonBody<AgreeRequest>,
 ) -> ApiResult<Json<AgreeResponse>> {
     let now = now_unix();
-    state
+    let limit = state.config.limits.agrees;
+    // Counted before the agree as for any write; on PostgreSQL in the agree's own write job.
+    let ticket = state
         .limiter
-        .check(ip, "agrees", state.config.limits.agrees, now)
+        .ticket(ip, "agrees", limit, now)
         .await?
         .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
     let device_hash = hex::encode(Sha256::digest(req.device_id.as_bytes()));
-    let count = match state.db.agree(&id, &device_hash, now).await? {
+    let count = match state.db.agree(&id, &device_hash, now, ticket).await? {
         Agreed::Counted(n) | Agreed::AlreadyCounted(n) => n,
         Agreed::NoSuchPin => return Err(AppError::NotFound),
+        Agreed::Limited { started } => {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: ratelimit::retry_after_from(started, limit, now),
+            })
+        }
     };
     Ok(Json(AgreeResponse {
         agree_count: u32::try_from(count).unwrap_or(0),

@@ -56,7 +56,7 @@ pub use migrate::{migrate, Copied};
 pub use named::{NamedPlaceRow, SavePlaceError};
 pub use pins::{Agreed, Inserted, PinRow};
 pub use sessions::{SessionRow, UserRow};
-pub use shared::RateWindow;
+pub use shared::{RateTicket, RateWindow};
 pub use staff::{Change, ExportRow, ModerationRow, Order, PinPoint};
 pub use stats::{AnswerGroup, CellGroup, DayGroup};
 pub use types::{Date, Id, Maybe, Name, Stamp, Time};

@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sqlx::QueryBuilder;
 
@@ -6,6 +6,7 @@ use super::batch::Batch;
 use super::new_pins::{bind_new_pin, new_pin_columns};
 use futures_util::future::BoxFuture;
 
+use super::shared::{rate_hits, RateTicket};
 use super::{new_pins, on, pin_pages, Conn, Either, Id, Kind, Storage, Time};
 use crate::time::local_day;
 
@@ -47,6 +48,8 @@ pub(super) struct Agree {
     pin_id: String,
     device_hash: String,
     at: i64,
+    /// The shared rate window to count it in first (PostgreSQL), if any.
+    rate: Option<RateTicket>,
 }
 
 /// Agrees waiting to be counted.
@@ -99,11 +102,79 @@ async fn count_agrees(c: &mut Conn<'_>, agrees: Vec<Agree>) -> Result<Vec<Agreed
         .collect())
 }
 
+/// Counts the agrees that carry a [`RateTicket`] in their shared rate windows, all of a drain's
+/// in one statement per bucket (instead of one each before the drain: on PostgreSQL that
+/// statement was most of an agree's cost). Returns, in order, `Some(window start)` for each
+/// agree its window refuses: each client's first requests in arrival order fill what its
+/// window still holds, as they would have one by one.
+async fn limit_agrees(c: &mut Conn<'_>, agrees: &[Agree]) -> Result<Vec<Option<i64>>, sqlx::Error> {
+    let mut refused = vec![None; agrees.len()];
+    type Group = (&'static str, i64, i64, i64);
+    let key = |t: &RateTicket| (t.bucket, t.day, t.window, t.cap);
+    let mut groups: BTreeMap<Group, BTreeMap<[u8; 16], i64>> = BTreeMap::new();
+    for t in agrees.iter().filter_map(|a| a.rate.as_ref()) {
+        *groups
+            .entry(key(t))
+            .or_default()
+            .entry(t.client)
+            .or_default() += 1;
+    }
+    if groups.is_empty() {
+        return Ok(refused);
+    }
+    let Either::Postgres(_) = c.re() else {
+        return Err(sqlx::Error::Configuration(
+            "shared rate windows are kept on PostgreSQL only".into(),
+        ));
+    };
+    let now = agrees.iter().map(|a| a.at).max().unwrap_or_default();
+    for (group, clients) in groups {
+        let (bucket, day, window, cap) = group;
+        let clients: Vec<([u8; 16], i64)> = clients.into_iter().collect();
+        let Either::Postgres(x) = c.re() else {
+            unreachable!("checked above")
+        };
+        let mut windows = rate_hits(x, bucket, day, now, window, cap, &clients).await?;
+        for (a, refused) in agrees.iter().zip(&mut refused) {
+            let Some(t) = a.rate.as_ref().filter(|t| key(t) == group) else {
+                continue;
+            };
+            let w = windows
+                .get_mut(&t.client)
+                .ok_or_else(|| sqlx::Error::Protocol("a rate window was not answered".into()))?;
+            if w.allowed > 0 {
+                w.allowed -= 1;
+            } else {
+                *refused = Some(w.started);
+            }
+        }
+    }
+    Ok(refused)
+}
+
 fn count_job(
     mut c: Conn<'_>,
     agrees: Vec<Agree>,
 ) -> BoxFuture<'_, Result<Vec<Agreed>, sqlx::Error>> {
-    Box::pin(async move { count_agrees(&mut c, agrees).await })
+    Box::pin(async move {
+        let refused = limit_agrees(&mut c, &agrees).await?;
+        let allowed: Vec<Agree> = agrees
+            .into_iter()
+            .zip(&refused)
+            .filter(|(_, r)| r.is_none())
+            .map(|(a, _)| a)
+            .collect();
+        let mut counted = count_agrees(&mut c, allowed).await?.into_iter();
+        refused
+            .into_iter()
+            .map(|r| match r {
+                Some(started) => Ok(Agreed::Limited { started }),
+                None => counted
+                    .next()
+                    .ok_or_else(|| sqlx::Error::Protocol("an agree was not counted".into())),
+            })
+            .collect()
+    })
 }
 
 /// PostgreSQL: [`store_agrees`] as one statement. The pin's row is locked first (`pin`), the
@@ -186,6 +257,10 @@ pub enum Agreed {
     Counted(i64),
     AlreadyCounted(i64),
     NoSuchPin,
+    /// Its shared rate window (the [`RateTicket`]) was full; it began at `started`.
+    Limited {
+        started: i64,
+    },
 }
 
 /// Pins per statement when importing (14 values each, well under PostgreSQL's 65 535).
@@ -352,18 +427,21 @@ impl Storage {
     /// Counts `device_hash`'s agree with the visible pin `pin_id`, once per device, together
     /// with the other agrees waiting (see [`super::batch`] and `count_agrees`: one write job
     /// that holds the pins' rows on PostgreSQL, so N devices agreeing at once count exactly N,
-    /// also across server processes).
+    /// also across server processes). With `rate` (PostgreSQL's shared rate limiter) the agree
+    /// is first counted in its client's rate window in that same job, and `Limited` if full.
     pub async fn agree(
         &self,
         pin_id: &str,
         device_hash: &str,
         now: i64,
+        rate: Option<RateTicket>,
     ) -> Result<Agreed, sqlx::Error> {
         let me = self.clone();
         let agree = Agree {
             pin_id: pin_id.to_owned(),
             device_hash: device_hash.to_owned(),
             at: now,
+            rate,
         };
         self.agrees
             .submit(agree, move |agrees| {

@@ -23,6 +23,80 @@ fn postgres_only(what: &str) -> sqlx::Error {
     sqlx::Error::Configuration(format!("{what} is kept in the database only on PostgreSQL").into())
 }
 
+/// A request to be counted in a shared rate window inside a write drain ([`rate_hits`]): who,
+/// in which bucket, with which limit. Made by the rate limiter, which knows the day's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateTicket {
+    pub client: [u8; 16],
+    pub bucket: &'static str,
+    /// The UTC day whose key made `client`.
+    pub day: i64,
+    /// Window length and requests allowed in it.
+    pub window: i64,
+    pub cap: i64,
+}
+
+/// What [`rate_hits`] decided for one client: its window's start, and how many of its
+/// requests (the first ones, in arrival order) were counted; the rest are refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateAllowed {
+    pub started: i64,
+    pub allowed: i64,
+}
+
+/// Counts `clients` (each with its number of requests, every client once) in `bucket` at `now`,
+/// as [`Storage::rate_hit`] would count them one by one, in one statement: each client's row is
+/// made or locked in client order (so two processes cannot deadlock), raised by as many of its
+/// requests as its window still holds, and answered with that number.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn rate_hits(
+    c: &mut sqlx::PgConnection,
+    bucket: &str,
+    day: i64,
+    now: i64,
+    window: i64,
+    cap: i64,
+    clients: &[([u8; 16], i64)],
+) -> Result<std::collections::HashMap<[u8; 16], RateAllowed>, sqlx::Error> {
+    let ids: Vec<Vec<u8>> = clients.iter().map(|(c, _)| c.to_vec()).collect();
+    let counts: Vec<i64> = clients.iter().map(|(_, n)| *n).collect();
+    // On insert `added` holds the requests asked for and `count` what fits; on update `added`
+    // is what was counted. `LEAST(added, count)` is what was counted either way.
+    let rows: Vec<(Vec<u8>, i64, i64)> = sqlx::query_as(
+        "INSERT INTO rate_windows AS w (client, bucket, day, started, count, refused, added)
+         SELECT k.client, $2, $3, $4, LEAST(k.n, $6), k.n > $6, k.n
+         FROM unnest($1::bytea[], $7::bigint[]) AS k (client, n)
+         ORDER BY k.client
+         ON CONFLICT (client, bucket) DO UPDATE SET
+            day = $3,
+            started = CASE WHEN $4 - w.started >= $5 THEN $4 ELSE w.started END,
+            count = CASE WHEN $4 - w.started >= $5 THEN LEAST(excluded.added, $6)
+                         ELSE LEAST(w.count + excluded.added, GREATEST(w.count, $6)) END,
+            refused = CASE WHEN $4 - w.started >= $5 THEN excluded.added > $6
+                           ELSE w.count + excluded.added > GREATEST(w.count, $6) END,
+            added = CASE WHEN $4 - w.started >= $5 THEN LEAST(excluded.added, $6)
+                         ELSE LEAST(w.count + excluded.added, GREATEST(w.count, $6)) - w.count END
+         RETURNING client, started, LEAST(added, count)",
+    )
+    .bind(ids)
+    .bind(bucket)
+    .bind(day)
+    .bind(now)
+    .bind(window)
+    .bind(cap)
+    .bind(counts)
+    .fetch_all(c)
+    .await?;
+    rows.into_iter()
+        .map(|(client, started, allowed)| {
+            let client: [u8; 16] = client
+                .try_into()
+                .map_err(|_| sqlx::Error::Protocol("a rate client is not 16 bytes".into()))?;
+            Ok((client, RateAllowed { started, allowed }))
+        })
+        .collect()
+}
+
 impl Storage {
     /// The rate limiter's key for UTC day `day`: the stored one, or `fresh` if this process is
     /// the first to ask today. Keys and counters of other days are deleted first.

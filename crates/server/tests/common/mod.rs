@@ -213,7 +213,10 @@ impl TestApp {
         self.db.insert_pin(&row).await.unwrap();
         for _ in 0..pin.agree_count {
             let device = uuid::Uuid::new_v4().to_string();
-            self.db.agree(&id, &device, pin.created_at).await.unwrap();
+            self.db
+                .agree(&id, &device, pin.created_at, None)
+                .await
+                .unwrap();
         }
         id
     }
