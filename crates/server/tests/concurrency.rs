@@ -336,6 +336,7 @@ async fn new_pins_arriving_together_are_stored_together_and_a_refused_one_fails_
                 stored += 1;
             }
             (id, Ok(Inserted::Existing(_))) => panic!("{id} was new"),
+            (id, Ok(Inserted::Limited { .. })) => panic!("{id} was not rate limited"),
             (id, Err(e)) => assert!(
                 id == "not-a-uuid" || e.to_string().contains("NOT NULL"),
                 "{id}: {e}"
@@ -419,4 +420,69 @@ async fn agrees_at_once_from_two_residents_each_get_exactly_their_limit() {
         .map(|p| p["agree_count"].as_u64().unwrap())
         .sum();
     assert_eq!(total, 10);
+}
+
+/// New pins sent all at once. A resident who double-taps each of 5 reports (the same id twice)
+/// gets every send answered and has then used 5 of its 10, not 10: a retry's count is given
+/// back, also when it shares a write with its first send. Its next 6 reports at once: exactly 5
+/// stored. Another resident's 12 at once: exactly 10 stored, the rest refused with a
+/// `Retry-After`. (On PostgreSQL the rate windows are counted in the new pins' own write job.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn new_pins_at_once_count_each_report_once_and_stop_at_the_limit() {
+    use trygghetskarta_server::config::RateLimits;
+    use trygghetskarta_server::ratelimit::Limit;
+    let app = Arc::new(
+        TestApp::with_config(|_| trygghetskarta_server::AppConfig {
+            limits: RateLimits {
+                pins: Limit::per_minutes(10, 10),
+                ..RateLimits::default()
+            },
+            ..trygghetskarta_server::AppConfig::default()
+        })
+        .await,
+    );
+    let (a, b) = ([10, 0, 1, 1], [10, 0, 1, 2]);
+    let at_once = |sends: Vec<([u8; 4], serde_json::Value)>| {
+        let app = app.clone();
+        async move {
+            let tasks: Vec<_> = sends
+                .into_iter()
+                .map(|(from, body)| {
+                    let app = app.clone();
+                    tokio::spawn(async move {
+                        let res = app.send_json("POST", "/api/pins", &body, from).await;
+                        if res.status == StatusCode::TOO_MANY_REQUESTS {
+                            let retry: u64 = res.headers["retry-after"]
+                                .to_str()
+                                .unwrap()
+                                .parse()
+                                .unwrap();
+                            assert!((1..=600).contains(&retry), "retry after {retry}");
+                        }
+                        (from, res.status.as_u16())
+                    })
+                })
+                .collect();
+            let mut answers: HashMap<([u8; 4], u16), usize> = HashMap::new();
+            for t in tasks {
+                *answers.entry(t.await.unwrap()).or_default() += 1;
+            }
+            answers
+        }
+    };
+    let reports: Vec<serde_json::Value> = (0..5).map(report).collect();
+    let double_taps = reports.iter().chain(&reports).map(|r| (a, r.clone()));
+    let others = (10..22).map(|i| (b, report(i)));
+    let answers = at_once(double_taps.chain(others).collect()).await;
+    assert_eq!(answers.get(&(a, 201)), Some(&5), "{answers:?}");
+    assert_eq!(answers.get(&(a, 200)), Some(&5), "{answers:?}");
+    assert_eq!(answers.get(&(b, 201)), Some(&10), "{answers:?}");
+    assert_eq!(answers.get(&(b, 429)), Some(&2), "{answers:?}");
+    let answers = at_once((30..36).map(|i| (a, report(i))).collect()).await;
+    assert_eq!(answers.get(&(a, 201)), Some(&5), "{answers:?}");
+    assert_eq!(answers.get(&(a, 429)), Some(&1), "{answers:?}");
+    assert_eq!(app.db.count_pins().await.unwrap(), 20);
+    // Over the limit, a retry of a stored report is still answered.
+    let retry = app.send_json("POST", "/api/pins", &reports[0], a).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.text());
 }

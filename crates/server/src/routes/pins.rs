@@ -119,22 +119,29 @@ async fn create(
         ));
     }
     // A retry of a stored report is answered without counting against the limit: over the
-    // limit, it is still answered; under it, its count is given back.
+    // limit, it is still answered; under it, its count is given back. On PostgreSQL a pin
+    // without an e-mail address is counted in the new pins' own write job (a ticket), which
+    // gives a retry's count back itself.
     let limit = state.config.limits.pins;
-    if let Err(retry_after_secs) = state.limiter.check(ip, "pins", limit, now).await? {
-        return match state.db.pin(&pin.id.to_string()).await? {
-            Some(existing) => retry_answer(&pin, existing),
-            None => Err(AppError::TooManyRequests { retry_after_secs }),
-        };
-    }
-    match state
-        .db
-        .insert_pin_subscribed(
-            &row_of(&pin, random_token(32), now),
-            pin.notify_email.clone(),
-        )
-        .await?
-    {
+    let ticket = if pin.notify_email.is_none() {
+        state.limiter.ticket(ip, "pins", limit, now).await?
+    } else {
+        state
+            .limiter
+            .check(ip, "pins", limit, now)
+            .await?
+            .map(|()| None)
+    };
+    let ticket = match ticket {
+        Ok(ticket) => ticket,
+        Err(retry_after_secs) => return over_limit(&state, &pin, retry_after_secs).await,
+    };
+    let row = row_of(&pin, random_token(32), now);
+    let inserted = match pin.notify_email.clone() {
+        None => state.db.insert_pin_counted(&row, ticket).await?,
+        Some(email) => state.db.insert_pin_subscribed(&row, Some(email)).await?,
+    };
+    match inserted {
         Inserted::New(row) => Ok((
             StatusCode::CREATED,
             Json(CreatedPin {
@@ -143,9 +150,31 @@ async fn create(
             }),
         )),
         Inserted::Existing(row) => {
-            state.limiter.uncount(ip, "pins", limit, now).await?;
+            if ticket.is_none() {
+                state.limiter.uncount(ip, "pins", limit, now).await?;
+            }
             retry_answer(&pin, row)
         }
+        Inserted::Limited { started } => {
+            over_limit(
+                &state,
+                &pin,
+                ratelimit::retry_after_from(started, limit, now),
+            )
+            .await
+        }
+    }
+}
+
+/// Over the limit: a retry of a stored report is still answered, anything else is a 429.
+async fn over_limit(
+    state: &AppState,
+    pin: &ValidPin,
+    retry_after_secs: u64,
+) -> ApiResult<(StatusCode, Json<CreatedPin>)> {
+    match state.db.pin(&pin.id.to_string()).await? {
+        Some(existing) => retry_answer(pin, existing),
+        None => Err(AppError::TooManyRequests { retry_after_secs }),
     }
 }
 

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use sqlx::QueryBuilder;
 
 use super::batch::{Batch, Outcome};
+use super::shared::{give_back, limit_drain, RateTicket};
 use super::{on, AddedPin, Conn, FollowUp, Id, Inserted, Kind, PinRow, Storage, Time};
 use crate::time::local_day;
 
@@ -52,21 +53,35 @@ const INSERT_NEW: &str = concat!(
 /// Pins per statement (10 values each: well under both backends' limits on parameters).
 const CHUNK: usize = 100;
 
+/// A new pin waiting to be stored, with the shared rate window to count it in first
+/// (PostgreSQL), if any.
+#[derive(Debug)]
+pub(super) struct NewPin {
+    row: PinRow,
+    rate: Option<RateTicket>,
+}
+
 /// New pins waiting to be stored.
-pub(super) type PinQueue = Batch<PinRow, Inserted>;
+pub(super) type PinQueue = Batch<NewPin, Inserted>;
 
 impl Storage {
-    /// Inserts a new pin together with the others waiting.
-    pub(super) async fn insert_queued(&self, row: PinRow) -> Result<Inserted, sqlx::Error> {
+    /// Inserts a new pin together with the others waiting. With `rate` it is first counted in
+    /// its client's shared rate window in the same write job ([`limit_drain`]): `Limited` if
+    /// the window is full; a retry (`Existing`) gives its count back.
+    pub(super) async fn insert_queued(
+        &self,
+        row: PinRow,
+        rate: Option<RateTicket>,
+    ) -> Result<Inserted, sqlx::Error> {
         let me = self.clone();
         self.new_pins
-            .submit(row, move |rows| {
+            .submit(NewPin { row, rate }, move |pins| {
                 let me = me.clone();
                 async move {
                     let _finished = me.insert_started();
                     let outcomes = me
                         .write1(move |mut c| {
-                            Box::pin(async move { Ok(insert_all(&mut c, rows).await) })
+                            Box::pin(async move { limit_and_insert(&mut c, pins).await })
                         })
                         .await?;
                     let added: Vec<AddedPin> = outcomes
@@ -101,6 +116,52 @@ fn id_key(kind: Kind, id: &str) -> String {
         Kind::Sqlite => id.to_owned(),
         Kind::Postgres => id.to_ascii_lowercase(),
     }
+}
+
+/// Counts `pins`' rate tickets, inserts those their windows allow ([`insert_all`]) and gives
+/// back the count of each that was a retry; says for each pin what it would have got alone.
+async fn limit_and_insert(
+    c: &mut Conn<'_>,
+    pins: Vec<NewPin>,
+) -> Result<Vec<Outcome<Inserted>>, sqlx::Error> {
+    let tickets: Vec<Option<RateTicket>> = pins.iter().map(|p| p.rate).collect();
+    let now = pins
+        .iter()
+        .map(|p| p.row.created_at)
+        .max()
+        .unwrap_or_default();
+    let refused = limit_drain(c, &tickets, now).await?;
+    let mut allowed = Vec::new();
+    let mut allowed_tickets = Vec::new();
+    for (pin, refused) in pins.into_iter().zip(&refused) {
+        if refused.is_none() {
+            allowed_tickets.push(pin.rate);
+            allowed.push(pin.row);
+        }
+    }
+    let inserted = insert_all(c, allowed).await;
+    let retries: Vec<RateTicket> = inserted
+        .iter()
+        .zip(&allowed_tickets)
+        .filter(|(o, _)| matches!(o, Ok(Inserted::Existing(_))))
+        .filter_map(|(_, t)| *t)
+        .collect();
+    if !retries.is_empty() {
+        // The answers stand either way; a count not given back costs the client one request.
+        if let Err(e) = give_back(c, &retries, now).await {
+            tracing::warn!(error = %e, "could not give back the rate count of retried pins");
+        }
+    }
+    let mut inserted = inserted.into_iter();
+    Ok(refused
+        .into_iter()
+        .map(|r| match r {
+            Some(started) => Ok(Inserted::Limited { started }),
+            None => inserted
+                .next()
+                .unwrap_or_else(|| Err("a pin was not inserted".into())),
+        })
+        .collect())
 }
 
 /// Inserts `rows` (ids may repeat) and says for each what a lone insert would have said.

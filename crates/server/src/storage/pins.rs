@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use sqlx::QueryBuilder;
 
@@ -6,7 +6,7 @@ use super::batch::Batch;
 use super::new_pins::{bind_new_pin, new_pin_columns};
 use futures_util::future::BoxFuture;
 
-use super::shared::{rate_hits, RateTicket};
+use super::shared::{limit_drain, RateTicket};
 use super::{new_pins, on, pin_pages, Conn, Either, Id, Kind, Storage, Time};
 use crate::time::local_day;
 
@@ -40,6 +40,10 @@ pub enum Inserted {
     New(PinRow),
     /// A pin with this id already existed (a retry, or a clash).
     Existing(PinRow),
+    /// Not stored: its shared rate window (the [`RateTicket`]) was full; it began at `started`.
+    Limited {
+        started: i64,
+    },
 }
 
 /// One device's "Jag känner likadant" waiting to be counted.
@@ -102,62 +106,14 @@ async fn count_agrees(c: &mut Conn<'_>, agrees: Vec<Agree>) -> Result<Vec<Agreed
         .collect())
 }
 
-/// Counts the agrees that carry a [`RateTicket`] in their shared rate windows, all of a drain's
-/// in one statement per bucket (instead of one each before the drain: on PostgreSQL that
-/// statement was most of an agree's cost). Returns, in order, `Some(window start)` for each
-/// agree its window refuses: each client's first requests in arrival order fill what its
-/// window still holds, as they would have one by one.
-async fn limit_agrees(c: &mut Conn<'_>, agrees: &[Agree]) -> Result<Vec<Option<i64>>, sqlx::Error> {
-    let mut refused = vec![None; agrees.len()];
-    type Group = (&'static str, i64, i64, i64);
-    let key = |t: &RateTicket| (t.bucket, t.day, t.window, t.cap);
-    let mut groups: BTreeMap<Group, BTreeMap<[u8; 16], i64>> = BTreeMap::new();
-    for t in agrees.iter().filter_map(|a| a.rate.as_ref()) {
-        *groups
-            .entry(key(t))
-            .or_default()
-            .entry(t.client)
-            .or_default() += 1;
-    }
-    if groups.is_empty() {
-        return Ok(refused);
-    }
-    let Either::Postgres(_) = c.re() else {
-        return Err(sqlx::Error::Configuration(
-            "shared rate windows are kept on PostgreSQL only".into(),
-        ));
-    };
-    let now = agrees.iter().map(|a| a.at).max().unwrap_or_default();
-    for (group, clients) in groups {
-        let (bucket, day, window, cap) = group;
-        let clients: Vec<([u8; 16], i64)> = clients.into_iter().collect();
-        let Either::Postgres(x) = c.re() else {
-            unreachable!("checked above")
-        };
-        let mut windows = rate_hits(x, bucket, day, now, window, cap, &clients).await?;
-        for (a, refused) in agrees.iter().zip(&mut refused) {
-            let Some(t) = a.rate.as_ref().filter(|t| key(t) == group) else {
-                continue;
-            };
-            let w = windows
-                .get_mut(&t.client)
-                .ok_or_else(|| sqlx::Error::Protocol("a rate window was not answered".into()))?;
-            if w.allowed > 0 {
-                w.allowed -= 1;
-            } else {
-                *refused = Some(w.started);
-            }
-        }
-    }
-    Ok(refused)
-}
-
 fn count_job(
     mut c: Conn<'_>,
     agrees: Vec<Agree>,
 ) -> BoxFuture<'_, Result<Vec<Agreed>, sqlx::Error>> {
     Box::pin(async move {
-        let refused = limit_agrees(&mut c, &agrees).await?;
+        let tickets: Vec<Option<RateTicket>> = agrees.iter().map(|a| a.rate).collect();
+        let now = agrees.iter().map(|a| a.at).max().unwrap_or_default();
+        let refused = limit_drain(&mut c, &tickets, now).await?;
         let allowed: Vec<Agree> = agrees
             .into_iter()
             .zip(&refused)
@@ -273,6 +229,17 @@ impl Storage {
         self.insert_pin_subscribed(row, None).await
     }
 
+    /// [`Storage::insert_pin`], first counted in its client's shared rate window (`rate`,
+    /// PostgreSQL's rate limiter) in the same write job as the other new pins waiting:
+    /// `Limited` when the window is full; a retry (`Existing`) gives its count back.
+    pub async fn insert_pin_counted(
+        &self,
+        row: &PinRow,
+        rate: Option<RateTicket>,
+    ) -> Result<Inserted, sqlx::Error> {
+        self.insert_queued(row.clone(), rate).await
+    }
+
     /// [`Storage::insert_pin`], and for a new pin the resident's opt-in e-mail address (kept in
     /// its own table, see `docs/PRIVACY.md`), in the same transaction.
     pub async fn insert_pin_subscribed(
@@ -283,7 +250,7 @@ impl Storage {
         let row = row.clone();
         let Some(email) = email else {
             // Without an address: with the other new pins waiting (see `new_pins`).
-            return self.insert_queued(row).await;
+            return self.insert_queued(row, None).await;
         };
         let out = self
             .write(move |mut c| {
