@@ -96,7 +96,8 @@ impl RateLimiter {
         }
     }
 
-    /// For a write that counts its request in its own write job ([`Storage::agree`]): SQLite's
+    /// For a write that counts its request in its own write job ([`Storage::agree`],
+    /// [`Storage::insert_pin_counted`]): SQLite's
     /// in-memory limiter counts it now, as [`RateLimiter::check`] does (`Ok(None)`, or
     /// `Err(seconds)`); PostgreSQL's shared one answers the ticket the job counts it with, in
     /// one statement for all the requests it writes together. Refused there, the write answers

@@ -7,9 +7,10 @@
 //!   lets the page compile its WebAssembly. Styles allow inline `style` attributes (the map
 //!   positions its layers with them). `frame-ancestors` lists this site and the configured host
 //!   origins, so only the kommun's pages may frame the widget; the staff view may not be framed
-//!   at all. Everything else (JSON, scripts, wasm, styles, images, exports) gets
-//!   [`RESOURCE_POLICY`], which lets nothing run or load should it ever be opened as a
-//!   document: stricter, and 400 bytes less on each of the first screen's dozen other requests.
+//!   at all. Every other answer with a content type (JSON, scripts, wasm, styles, images, SVG
+//!   included, exports) gets [`RESOURCE_POLICY`], which lets nothing run or load should it ever
+//!   be opened as a document: stricter, and 400 bytes less on each of the first screen's dozen
+//!   other requests. (Answers without a body or type, such as 204s and 304s, keep the page's.)
 //! - CORS: cross-origin requests are answered only for the configured origins (the kommun's
 //!   sites that embed the widget), without credentials, so staff cookies never cross sites.
 
@@ -67,10 +68,7 @@ pub fn policy_for<B>(
 ) -> impl Fn(&axum::http::Response<B>) -> Option<HeaderValue> + Clone {
     move |res| {
         let ct = res.headers().get(axum::http::header::CONTENT_TYPE);
-        let is_page = ct.is_none_or(|v| {
-            let v = v.as_bytes();
-            v.starts_with(b"text/html") || v.starts_with(b"image/svg+xml")
-        });
+        let is_page = ct.is_none_or(|v| v.as_bytes().starts_with(b"text/html"));
         Some(if is_page {
             page.clone()
         } else {

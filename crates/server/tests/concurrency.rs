@@ -423,10 +423,11 @@ async fn agrees_at_once_from_two_residents_each_get_exactly_their_limit() {
 }
 
 /// New pins sent all at once. A resident who double-taps each of 5 reports (the same id twice)
-/// gets every send answered and has then used 5 of its 10, not 10: a retry's count is given
-/// back, also when it shares a write with its first send. Its next 6 reports at once: exactly 5
-/// stored. Another resident's 12 at once: exactly 10 stored, the rest refused with a
-/// `Retry-After`. (On PostgreSQL the rate windows are counted in the new pins' own write job.)
+/// gets every send answered and has then used 5 of its 10, not 10: a retry is not counted, also
+/// when it shares a write with its first send. Its next 6 reports at once: exactly 5 stored; at
+/// the limit, a double-tapped new report is refused both times. Another resident's 12 at once:
+/// exactly 10 stored, the rest refused with a `Retry-After`. (On PostgreSQL the rate windows
+/// are counted in the new pins' own write job.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn new_pins_at_once_count_each_report_once_and_stop_at_the_limit() {
     use trygghetskarta_server::config::RateLimits;
@@ -481,6 +482,11 @@ async fn new_pins_at_once_count_each_report_once_and_stop_at_the_limit() {
     let answers = at_once((30..36).map(|i| (a, report(i))).collect()).await;
     assert_eq!(answers.get(&(a, 201)), Some(&5), "{answers:?}");
     assert_eq!(answers.get(&(a, 429)), Some(&1), "{answers:?}");
+    assert_eq!(app.db.count_pins().await.unwrap(), 20);
+    // At its limit, a new report double-tapped is refused both times and not stored.
+    let new = report(40);
+    let answers = at_once(vec![(a, new.clone()), (a, new)]).await;
+    assert_eq!(answers.get(&(a, 429)), Some(&2), "{answers:?}");
     assert_eq!(app.db.count_pins().await.unwrap(), 20);
     // Over the limit, a retry of a stored report is still answered.
     let retry = app.send_json("POST", "/api/pins", &reports[0], a).await;

@@ -124,18 +124,44 @@ async fn limit_and_insert(
     c: &mut Conn<'_>,
     pins: Vec<NewPin>,
 ) -> Result<Vec<Outcome<Inserted>>, sqlx::Error> {
-    let tickets: Vec<Option<RateTicket>> = pins.iter().map(|p| p.rate).collect();
+    // A second send of an id earlier in this drain (a double tap) is a retry: not counted, so
+    // it cannot take a new report's place in its client's window. A retry of a pin stored
+    // earlier is only known after the insert: it is counted and given back below.
+    // It shares its first send's fate: refused with it, stored (or found) with it.
+    let kind = c.kind();
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let repeat_of: Vec<Option<usize>> = pins
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match first.entry(id_key(kind, &p.row.id)) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(i);
+                None
+            }
+        })
+        .collect();
+    let tickets: Vec<Option<RateTicket>> = pins
+        .iter()
+        .zip(&repeat_of)
+        .map(|(p, repeat)| p.rate.filter(|_| repeat.is_none()))
+        .collect();
     let now = pins
         .iter()
         .map(|p| p.row.created_at)
         .max()
         .unwrap_or_default();
-    let refused = limit_drain(c, &tickets, now).await?;
+    let mut refused = limit_drain(c, &tickets, now).await?;
+    for (i, repeat) in repeat_of.iter().enumerate() {
+        if let Some(j) = *repeat {
+            refused[i] = refused[j];
+        }
+    }
     let mut allowed = Vec::new();
     let mut allowed_tickets = Vec::new();
-    for (pin, refused) in pins.into_iter().zip(&refused) {
+    for ((pin, ticket), refused) in pins.into_iter().zip(tickets).zip(&refused) {
         if refused.is_none() {
-            allowed_tickets.push(pin.rate);
+            allowed_tickets.push(ticket);
             allowed.push(pin.row);
         }
     }

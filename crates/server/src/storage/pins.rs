@@ -414,9 +414,10 @@ impl Storage {
             .submit(agree, move |agrees| {
                 let me = me.clone();
                 async move {
-                    // One pin on PostgreSQL is one statement, complete by itself: no transaction
-                    // around it (one round trip instead of three). Several pins are one
-                    // transaction, as on SQLite.
+                    // One pin on PostgreSQL is one statement, complete by itself (after the
+                    // drain's rate statement, which is too): no transaction around them (two
+                    // round trips instead of four). Several pins are one transaction, as on
+                    // SQLite, with the rate windows counted in it.
                     let one_statement = me.kind() == Kind::Postgres
                         && agrees.iter().all(|a| a.pin_id == agrees[0].pin_id);
                     let outcomes = if one_statement {
