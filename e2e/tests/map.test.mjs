@@ -93,9 +93,14 @@ test('the map asks for the pin tiles of its view, not the whole list, and a clus
   const pin = page.locator('.tk-pin').first();
   assert.match(await pin.getAttribute('aria-label'), /^(Trafik och hastighet|Narkotika|Dålig belysning), natt$/);
   assert.ok((await asked()).some((u) => /^\/api\/pins\/tiles\/1[2-6]\//.test(u)), 'tiles of the closer zoom');
-  // Its card comes from the server, asked for by its place.
+  // Its card comes from the server, asked for by its place; the card's own code (a part) is
+  // fetched the first time a pin is chosen.
+  const cardPart = () => page.evaluate(() => performance.getEntriesByType('resource')
+    .some((e) => /-split_selected_pin\.wasm$/.test(new URL(e.name).pathname)));
+  assert.equal(await cardPart(), false, 'no card code before a pin is chosen');
   await pin.click();
   await page.waitForSelector('.tk-selected:has-text("0 känner likadant")');
+  assert.equal(await cardPart(), true, 'the card\'s part was fetched');
   assert.ok((await asked()).some((u) => u.startsWith('/api/pins?bbox=')));
   assert.ok(!(await asked()).includes('/api/pins'));
   assert.deepEqual(errors, []);

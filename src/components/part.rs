@@ -1,6 +1,7 @@
 //! Parts of the residents' widget that are not on the first screen live in their own wasm files
 //! (the report form, "Mina markeringar", "Vad händer?", the dialogue lists, the outbox, the
-//! answers to this device's pins) and are fetched the first time they are needed.
+//! answers to this device's pins, the chosen pin's card) and are fetched the first time they
+//! are needed.
 //!
 //! A part's entry is declared with [`part!`]: with the `parts` feature (the residents' bundle,
 //! `index.html`) it is `#[wasm_split(NAME, fallible, …)]`, Leptos's `#[lazy]` with a load failure

@@ -1,4 +1,6 @@
-//! The chosen public pin: what it is, and "Jag känner likadant".
+//! The chosen public pin: what it is, and "Jag känner likadant". The card is a part of its own
+//! (its wasm is fetched the first time a resident chooses a pin), so the first screen does not
+//! carry it.
 
 use leptos::prelude::*;
 use trygghetskarta_shared::{PinStatus, PublicPin};
@@ -7,13 +9,38 @@ use uuid::Uuid;
 use super::state::ReportState;
 use crate::api::ApiBase;
 use crate::components::action_layer::{go_to_update, update_id, Actions, UpdatesSection};
+use crate::components::part::{part, show_part, PartFailed};
 use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
 use crate::i18n::fill;
 
-/// The chosen public pin: what it is, and "Jag känner likadant".
+/// The chosen public pin's card, once a pin has been chosen: loaded then, and kept.
 #[component]
 pub fn SelectedPin() -> impl IntoView {
+    let state = expect_context::<ReportState>();
+    let chosen_once = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || state.selected.with(Option::is_some)
+    });
+    let retry = RwSignal::new(0u32);
+    move || {
+        retry.track();
+        chosen_once
+            .get()
+            .then(|| show_part(selected_pin_part(), retry))
+    }
+}
+
+part! {
+    selected_pin;
+    /// The chosen pin's card, fetched the first time a pin is chosen.
+    pub fn selected_pin_part() -> Result<AnyView, PartFailed> {
+        Ok(view! { <SelectedPinCard /> }.into_any())
+    }
+}
+
+/// The chosen public pin: what it is, and "Jag känner likadant".
+#[component]
+fn SelectedPinCard() -> impl IntoView {
     let strings = use_strings();
     let state = expect_context::<ReportState>();
     let base = expect_context::<ApiBase>();
