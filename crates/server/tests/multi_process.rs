@@ -457,3 +457,35 @@ async fn two_processes_behind_nginx_behave_as_one_server() {
         201
     );
 }
+
+/// The first request of a new UTC day, in any process, makes the day's key and deletes the old
+/// day's key and every counter made with it (docs/PRIVACY.md); a counter of today stays.
+#[tokio::test]
+async fn a_new_day_forgets_every_counter_of_the_old_one() {
+    let db = Storage::open(&pg::cluster().new_database()).await.unwrap();
+    let (monday, tuesday) = (20_000, 20_001);
+    let key = db.rate_key(monday, [1; 32]).await.unwrap();
+    assert_eq!(key, [1; 32]);
+    // Another process asking the same day gets the stored key, not its own.
+    assert_eq!(db.rate_key(monday, [2; 32]).await.unwrap(), [1; 32]);
+    let now = monday * 86_400 + 3_600;
+    for client in [[7; 16], [9; 16]] {
+        let w = db
+            .rate_hit(client, "pins", monday, now, 600, 10)
+            .await
+            .unwrap();
+        assert_eq!(w.count, 1);
+    }
+    assert!(db.rate_window([7; 16], "pins").await.unwrap().is_some());
+    assert_eq!(db.rate_key(tuesday, [3; 32]).await.unwrap(), [3; 32]);
+    for client in [[7; 16], [9; 16]] {
+        assert_eq!(db.rate_window(client, "pins").await.unwrap(), None);
+    }
+    // Tuesday's own counters stay when Tuesday's key is asked for again.
+    let later = tuesday * 86_400 + 60;
+    db.rate_hit([7; 16], "pins", tuesday, later, 600, 10)
+        .await
+        .unwrap();
+    assert_eq!(db.rate_key(tuesday, [4; 32]).await.unwrap(), [3; 32]);
+    assert!(db.rate_window([7; 16], "pins").await.unwrap().is_some());
+}

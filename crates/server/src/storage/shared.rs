@@ -202,8 +202,12 @@ impl Storage {
                         .execute(x)
                         .await
                         .map(|_| ()))?;
+                    // Locked in key order, as the write drains lock them (`rate_hits`), so a
+                    // drain still counting with yesterday's key cannot deadlock with this.
                     on!(c, |x| sqlx::query(
-                        "DELETE FROM rate_windows WHERE day <> $1"
+                        "DELETE FROM rate_windows WHERE (client, bucket) IN (
+                            SELECT client, bucket FROM rate_windows WHERE day <> $1
+                            ORDER BY client, bucket FOR UPDATE)"
                     )
                     .bind(day)
                     .execute(x)
