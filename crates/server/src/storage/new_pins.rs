@@ -125,9 +125,9 @@ async fn limit_and_insert(
     pins: Vec<NewPin>,
 ) -> Result<Vec<Outcome<Inserted>>, sqlx::Error> {
     // A second send of an id earlier in this drain (a double tap) is a retry: not counted, so
-    // it cannot take a new report's place in its client's window. A retry of a pin stored
-    // earlier is only known after the insert: it is counted and given back below.
-    // It shares its first send's fate: refused with it, stored (or found) with it.
+    // it cannot take a new report's place in its client's window, and it shares its first
+    // send's fate (refused with it, stored or found with it). A retry of a pin stored earlier
+    // is only known after the insert: it is counted and given back below.
     let kind = c.kind();
     let mut first: HashMap<String, usize> = HashMap::new();
     let repeat_of: Vec<Option<usize>> = pins

@@ -103,23 +103,17 @@ async fn rate_hits(
 /// shared rate windows at `now`, one statement per bucket ([`rate_hits`]), on the drain's own
 /// connection: instead of a statement per request before the drain, which on PostgreSQL was
 /// most of a write's cost. Returns, in order, `Some(window start)` for each request its window
-/// refuses: each client's first requests fill what its window still holds, as they would have
-/// one by one.
+/// refuses: each client's first requests fill what its window still holds, as requests
+/// arriving one by one in that order would. (As before, a retry of a stored pin sent in the
+/// same moment as a new report is counted until its insert finds the pin, so a client one
+/// short of its limit may see that report refused.)
 pub(super) async fn limit_drain(
     c: &mut Conn<'_>,
     tickets: &[Option<RateTicket>],
     now: i64,
 ) -> Result<Vec<Option<i64>>, sqlx::Error> {
     let mut refused = vec![None; tickets.len()];
-    let mut groups: BTreeMap<Group, BTreeMap<[u8; 16], i64>> = BTreeMap::new();
-    for t in tickets.iter().flatten() {
-        *groups
-            .entry(group(t))
-            .or_default()
-            .entry(t.client)
-            .or_default() += 1;
-    }
-    for (key, clients) in groups {
+    for (key, clients) in tally(tickets.iter().flatten()) {
         let (bucket, day, window, cap) = key;
         let clients: Vec<([u8; 16], i64)> = clients.into_iter().collect();
         let Either::Postgres(x) = c.re() else {
@@ -143,39 +137,31 @@ pub(super) async fn limit_drain(
     Ok(refused)
 }
 
-/// Gives back one counted request per ticket (they were retries) in windows still running,
-/// one statement per bucket.
+/// Gives back one counted request per ticket (they were retries) in windows still running: a
+/// statement per client, in client order (each locks one row by itself, so it cannot deadlock
+/// with [`rate_hits`] in another process). Retries of stored pins are rare.
 pub(super) async fn give_back(
     c: &mut Conn<'_>,
     tickets: &[RateTicket],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut groups: BTreeMap<Group, BTreeMap<[u8; 16], i64>> = BTreeMap::new();
-    for t in tickets {
-        *groups
-            .entry(group(t))
-            .or_default()
-            .entry(t.client)
-            .or_default() += 1;
-    }
-    for ((bucket, _, window, _), clients) in groups {
-        let (ids, counts): (Vec<Vec<u8>>, Vec<i64>) =
-            clients.into_iter().map(|(c, n)| (c.to_vec(), n)).unzip();
-        let Either::Postgres(x) = c.re() else {
-            return Err(postgres_only("a rate counter"));
-        };
-        sqlx::query(
-            "UPDATE rate_windows AS w SET count = GREATEST(w.count - k.n, 0)
-             FROM unnest($1::bytea[], $2::bigint[]) AS k (client, n)
-             WHERE w.client = k.client AND w.bucket = $3 AND $4 - w.started < $5",
-        )
-        .bind(ids)
-        .bind(counts)
-        .bind(bucket)
-        .bind(now)
-        .bind(window)
-        .execute(x)
-        .await?;
+    for ((bucket, _, window, _), clients) in tally(tickets.iter()) {
+        for (client, n) in clients {
+            let Either::Postgres(x) = c.re() else {
+                return Err(postgres_only("a rate counter"));
+            };
+            sqlx::query(
+                "UPDATE rate_windows SET count = GREATEST(count - $2, 0)
+                 WHERE client = $1 AND bucket = $3 AND $4 - started < $5",
+            )
+            .bind(client.to_vec())
+            .bind(n)
+            .bind(bucket)
+            .bind(now)
+            .bind(window)
+            .execute(x)
+            .await?;
+        }
     }
     Ok(())
 }
@@ -185,6 +171,22 @@ type Group = (&'static str, i64, i64, i64);
 
 fn group(t: &RateTicket) -> Group {
     (t.bucket, t.day, t.window, t.cap)
+}
+
+/// Each group's clients (in client order, the order their rows are locked in) with their
+/// number of tickets.
+fn tally<'a>(
+    tickets: impl Iterator<Item = &'a RateTicket>,
+) -> BTreeMap<Group, BTreeMap<[u8; 16], i64>> {
+    let mut groups: BTreeMap<Group, BTreeMap<[u8; 16], i64>> = BTreeMap::new();
+    for t in tickets {
+        *groups
+            .entry(group(t))
+            .or_default()
+            .entry(t.client)
+            .or_default() += 1;
+    }
+    groups
 }
 
 impl Storage {
