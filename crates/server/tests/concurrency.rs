@@ -8,7 +8,10 @@ use common::{SeedPin, TestApp};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
+use trygghetskarta_server::config::RateLimits;
+use trygghetskarta_server::ratelimit::Limit;
 use trygghetskarta_server::storage::{Inserted, Kind, PinRow};
+use trygghetskarta_server::AppConfig;
 
 fn report(i: usize) -> serde_json::Value {
     json!({
@@ -355,23 +358,58 @@ async fn new_pins_arriving_together_are_stored_together_and_a_refused_one_fails_
     );
 }
 
+/// An app with these rate limits.
+async fn limited(limits: RateLimits) -> Arc<TestApp> {
+    Arc::new(
+        TestApp::with_config(|_| AppConfig {
+            limits,
+            ..AppConfig::default()
+        })
+        .await,
+    )
+}
+
+/// Sends every `(resident, uri, body)` POST at once; the answers counted by resident and status.
+/// Every 429 says when to try again, within the window.
+async fn at_once(
+    app: &Arc<TestApp>,
+    sends: Vec<([u8; 4], String, serde_json::Value)>,
+) -> HashMap<([u8; 4], u16), usize> {
+    let tasks: Vec<_> = sends
+        .into_iter()
+        .map(|(from, uri, body)| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let res = app.send_json("POST", &uri, &body, from).await;
+                if res.status == StatusCode::TOO_MANY_REQUESTS {
+                    let retry: u64 = res.headers["retry-after"]
+                        .to_str()
+                        .unwrap()
+                        .parse()
+                        .unwrap();
+                    assert!((1..=600).contains(&retry), "retry after {retry}");
+                }
+                (from, res.status.as_u16())
+            })
+        })
+        .collect();
+    let mut answers = HashMap::new();
+    for t in tasks {
+        *answers.entry(t.await.unwrap()).or_default() += 1;
+    }
+    answers
+}
+
 /// Agrees sent all at once by two residents, on two pins: each resident gets exactly its limit,
 /// the rest a 429 that says when to try again, and only the counted agrees raise the counts
 /// (on PostgreSQL the rate windows are counted for a whole drain of agrees in one statement).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn agrees_at_once_from_two_residents_each_get_exactly_their_limit() {
-    use trygghetskarta_server::config::RateLimits;
-    use trygghetskarta_server::ratelimit::Limit;
-    let app = Arc::new(
-        TestApp::with_config(|_| trygghetskarta_server::AppConfig {
-            limits: RateLimits {
-                agrees: Limit::per_minutes(5, 10),
-                ..RateLimits::default()
-            },
-            ..trygghetskarta_server::AppConfig::default()
-        })
-        .await,
-    );
+    let app = limited(RateLimits {
+        agrees: Limit::per_minutes(5, 10),
+        ..RateLimits::default()
+    })
+    .await;
     let seed = |lat: f64| SeedPin {
         lat,
         ..SeedPin::default()
@@ -380,38 +418,20 @@ async fn agrees_at_once_from_two_residents_each_get_exactly_their_limit() {
         app.seed_pin(seed(59.3948)).await,
         app.seed_pin(seed(59.3958)).await,
     ];
-    let mut tasks = Vec::new();
-    for resident in [[10, 0, 0, 1], [10, 0, 0, 2]] {
-        for i in 0..20 {
-            let app = app.clone();
+    let (a, b) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+    let sends = [a, b]
+        .into_iter()
+        .flat_map(|resident| (0..20).map(move |i| (resident, i)))
+        .map(|(resident, i)| {
             let uri = format!("/api/pins/{}/agree", pins[i % 2]);
-            let device = json!({ "device_id": uuid::Uuid::new_v4() });
-            tasks.push(tokio::spawn(async move {
-                (
-                    resident,
-                    app.send_json("POST", &uri, &device, resident).await,
-                )
-            }));
-        }
+            (resident, uri, json!({ "device_id": uuid::Uuid::new_v4() }))
+        })
+        .collect();
+    let answers = at_once(&app, sends).await;
+    for resident in [a, b] {
+        assert_eq!(answers.get(&(resident, 200)), Some(&5), "{answers:?}");
+        assert_eq!(answers.get(&(resident, 429)), Some(&15), "{answers:?}");
     }
-    let mut ok: HashMap<[u8; 4], usize> = HashMap::new();
-    for t in tasks {
-        let (resident, res) = t.await.unwrap();
-        match res.status {
-            StatusCode::OK => *ok.entry(resident).or_default() += 1,
-            StatusCode::TOO_MANY_REQUESTS => {
-                let retry: u64 = res.headers["retry-after"]
-                    .to_str()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
-                assert!((1..=600).contains(&retry), "retry after {retry}");
-            }
-            other => panic!("{other}: {}", res.text()),
-        }
-    }
-    assert_eq!(ok[&[10, 0, 0, 1]], 5);
-    assert_eq!(ok[&[10, 0, 0, 2]], 5);
     let listed = app.get("/api/pins").await.json();
     let total: u64 = listed
         .as_array()
@@ -430,62 +450,28 @@ async fn agrees_at_once_from_two_residents_each_get_exactly_their_limit() {
 /// are counted in the new pins' own write job.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn new_pins_at_once_count_each_report_once_and_stop_at_the_limit() {
-    use trygghetskarta_server::config::RateLimits;
-    use trygghetskarta_server::ratelimit::Limit;
-    let app = Arc::new(
-        TestApp::with_config(|_| trygghetskarta_server::AppConfig {
-            limits: RateLimits {
-                pins: Limit::per_minutes(10, 10),
-                ..RateLimits::default()
-            },
-            ..trygghetskarta_server::AppConfig::default()
-        })
-        .await,
-    );
+    let app = limited(RateLimits {
+        pins: Limit::per_minutes(10, 10),
+        ..RateLimits::default()
+    })
+    .await;
     let (a, b) = ([10, 0, 1, 1], [10, 0, 1, 2]);
-    let at_once = |sends: Vec<([u8; 4], serde_json::Value)>| {
-        let app = app.clone();
-        async move {
-            let tasks: Vec<_> = sends
-                .into_iter()
-                .map(|(from, body)| {
-                    let app = app.clone();
-                    tokio::spawn(async move {
-                        let res = app.send_json("POST", "/api/pins", &body, from).await;
-                        if res.status == StatusCode::TOO_MANY_REQUESTS {
-                            let retry: u64 = res.headers["retry-after"]
-                                .to_str()
-                                .unwrap()
-                                .parse()
-                                .unwrap();
-                            assert!((1..=600).contains(&retry), "retry after {retry}");
-                        }
-                        (from, res.status.as_u16())
-                    })
-                })
-                .collect();
-            let mut answers: HashMap<([u8; 4], u16), usize> = HashMap::new();
-            for t in tasks {
-                *answers.entry(t.await.unwrap()).or_default() += 1;
-            }
-            answers
-        }
-    };
+    let post = |from: [u8; 4], body: serde_json::Value| (from, "/api/pins".to_owned(), body);
     let reports: Vec<serde_json::Value> = (0..5).map(report).collect();
-    let double_taps = reports.iter().chain(&reports).map(|r| (a, r.clone()));
-    let others = (10..22).map(|i| (b, report(i)));
-    let answers = at_once(double_taps.chain(others).collect()).await;
+    let double_taps = reports.iter().chain(&reports).map(|r| post(a, r.clone()));
+    let others = (10..22).map(|i| post(b, report(i)));
+    let answers = at_once(&app, double_taps.chain(others).collect()).await;
     assert_eq!(answers.get(&(a, 201)), Some(&5), "{answers:?}");
     assert_eq!(answers.get(&(a, 200)), Some(&5), "{answers:?}");
     assert_eq!(answers.get(&(b, 201)), Some(&10), "{answers:?}");
     assert_eq!(answers.get(&(b, 429)), Some(&2), "{answers:?}");
-    let answers = at_once((30..36).map(|i| (a, report(i))).collect()).await;
+    let answers = at_once(&app, (30..36).map(|i| post(a, report(i))).collect()).await;
     assert_eq!(answers.get(&(a, 201)), Some(&5), "{answers:?}");
     assert_eq!(answers.get(&(a, 429)), Some(&1), "{answers:?}");
     assert_eq!(app.db.count_pins().await.unwrap(), 20);
     // At its limit, a new report double-tapped is refused both times and not stored.
     let new = report(40);
-    let answers = at_once(vec![(a, new.clone()), (a, new)]).await;
+    let answers = at_once(&app, vec![post(a, new.clone()), post(a, new)]).await;
     assert_eq!(answers.get(&(a, 429)), Some(&2), "{answers:?}");
     assert_eq!(app.db.count_pins().await.unwrap(), 20);
     // Over the limit, a retry of a stored report is still answered.

@@ -174,6 +174,18 @@ async fn exact_positions_never_leak_into_tiles() {
     }
 }
 
+/// A resident's new pin at (`lat`, `lon`), through the API; its id.
+async fn add_pin(app: &TestApp, lat: f64, lon: f64) -> uuid::Uuid {
+    let id = uuid::Uuid::new_v4();
+    let new = json!({"id": id, "lat": lat, "lon": lon,
+                     "category": "drugs", "time_of_day": "night"});
+    assert_eq!(
+        app.post_json("/api/pins", &new).await.status,
+        StatusCode::CREATED
+    );
+    id
+}
+
 fn etag(res: &common::Response) -> String {
     res.headers["etag"].to_str().unwrap().to_owned()
 }
@@ -222,13 +234,7 @@ async fn answers_are_revalidated_and_change_when_a_pin_is_added_answered_hidden_
     );
 
     // A resident adds a pin 100 m away: the next request has it.
-    let second = uuid::Uuid::new_v4();
-    let new = json!({"id": second, "lat": here.lat, "lon": here.lon + 0.0018,
-                     "category": "drugs", "time_of_day": "night"});
-    assert_eq!(
-        app.post_json("/api/pins", &new).await.status,
-        StatusCode::CREATED
-    );
+    let second = add_pin(&app, here.lat, here.lon + 0.0018).await;
     let b = revalidate(&app, at, &tag).await;
     assert_eq!(b.status, StatusCode::OK);
     assert_ne!(etag(&b), tag);
@@ -396,12 +402,7 @@ async fn an_agree_changes_the_list_but_leaves_the_tile_index_alone() {
         "tiles carry no agree counts: their index is not rebuilt"
     );
     // What the tiles show moves their version: a new pin, a hidden one.
-    let new = json!({"id": uuid::Uuid::new_v4(), "lat": 59.39, "lon": 15.84,
-                     "category": "drugs", "time_of_day": "night"});
-    assert_eq!(
-        app.post_json("/api/pins", &new).await.status,
-        StatusCode::CREATED
-    );
+    add_pin(&app, 59.39, 15.84).await;
     let after_new = app.db.tiles_version().await.unwrap();
     assert_ne!(after_new, tiles);
     let hide = app.hide_pin(&pin, &planner, "test").await;
@@ -420,12 +421,7 @@ async fn a_new_pin_is_added_to_the_tile_index_and_anything_else_builds_it_again(
 
     // A resident's pin next to it: remembered with the version it made, and in the next tile.
     let before = app.db.tiles_version().await.unwrap();
-    let new = json!({"id": uuid::Uuid::new_v4(), "lat": 59.3949, "lon": 15.8437,
-                     "category": "drugs", "time_of_day": "night"});
-    assert_eq!(
-        app.post_json("/api/pins", &new).await.status,
-        StatusCode::CREATED
-    );
+    add_pin(&app, 59.3949, 15.8437).await;
     let after = app.db.tiles_version().await.unwrap();
     let added = app
         .db
