@@ -43,3 +43,37 @@ fn sections_default_to_everything_and_can_be_narrowed() {
         }
     );
 }
+
+#[test]
+fn a_decimal_is_read_exactly_and_nothing_else_is_a_number() {
+    use trygghetskarta::model::options::decimal;
+    for text in [
+        "59.3968",
+        "15.841",
+        "-0.5",
+        "+12",
+        "7.",
+        ".25",
+        "0.1",
+        "123456789012345",
+    ] {
+        assert_eq!(decimal(text), text.parse::<f64>().ok(), "{text}");
+    }
+    assert_eq!(decimal("59.4533012345678"), Some(59.4533012345678));
+    for bad in [
+        "",
+        "-",
+        ".",
+        "1.2.3",
+        "1e5",
+        "NaN",
+        "inf",
+        "0x10",
+        " 1",
+        "1,5",
+        "--1",
+        "1234567890123456",
+    ] {
+        assert_eq!(decimal(bad), None, "{bad}");
+    }
+}

@@ -29,7 +29,7 @@ pub const START_ZOOM: std::ops::RangeInclusive<f64> = 9.0..=18.0;
 pub fn parse_view(text: &str) -> Option<StartView> {
     let parts: Vec<f64> = text
         .split(',')
-        .map(|p| p.trim().parse::<f64>().ok().filter(|v| v.is_finite()))
+        .map(|p| decimal(p.trim()))
         .collect::<Option<_>>()?;
     let [lat, lon, zoom] = parts[..] else {
         return None;
@@ -38,6 +38,42 @@ pub fn parse_view(text: &str) -> Option<StartView> {
         at: LonLat::lat_lon(lat, lon),
         zoom: zoom.clamp(*START_ZOOM.start(), *START_ZOOM.end()),
     })
+}
+
+/// A plain decimal number (`-12`, `59.3968`, `.5`): an optional sign, digits and at most one
+/// point, at most 15 digits in all. Anything else (exponents, `NaN`, `inf`, hex) is `None`.
+/// Correctly rounded: the digits as an integer and the power of ten are both exact in an
+/// `f64`, so one division rounds once. Not `str::parse::<f64>`:
+/// that pulls core's general float parser and its 10 KB table of powers of five into the
+/// residents' first screen (docs/PERFORMANCE.md, "No float parser").
+pub fn decimal(text: &str) -> Option<f64> {
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        all => (false, all),
+    };
+    let mut mantissa: u64 = 0;
+    let (mut count, mut decimals, mut point) = (0u32, 0u32, false);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' if count < 15 => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+                decimals += u32::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    // Every power of ten up to 1e15 and every integer below 2^53 (> 10^15) is an exact f64.
+    let value = mantissa as f64
+        / [
+            1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        ][decimals as usize];
+    Some(if negative { -value } else { value })
 }
 
 /// Which parts of the widget a page shows besides the map (`data-sections`).
