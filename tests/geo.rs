@@ -302,3 +302,47 @@ fn the_zoom_css_transform_draws_old_layout_where_the_new_view_wants_it() {
         );
     }
 }
+
+#[test]
+fn fixed_writes_what_the_float_printer_would() {
+    use trygghetskarta::geo::fixed;
+    // A spread of magnitudes and signs, as screen positions, scales and coordinates come.
+    let mut x = 0.000_123_f64;
+    let mut values = vec![
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.05,
+        12.345,
+        -3.999_96,
+        255.999,
+        1e9 + 0.25,
+    ];
+    while x < 1e8 {
+        values.extend([x, -x, x * 1.618_033, -x * 2.718_281]);
+        x *= 3.7;
+    }
+    for v in values {
+        for d in 0..=6u32 {
+            let ours = fixed(v, d).to_string();
+            let printer = format!("{v:.*}", d as usize);
+            let printer = printer
+                .strip_prefix('-')
+                .filter(|p| p.trim_matches(['0', '.']).is_empty())
+                .unwrap_or(&printer);
+            if ours != printer {
+                // Only a tie may round the other way (half away from zero, not to even).
+                let scaled = v.abs() * 10f64.powi(d as i32);
+                assert!(
+                    (scaled.fract() - 0.5).abs() < 1e-6,
+                    "{v} at {d}: {ours} / {printer}"
+                );
+            }
+        }
+    }
+    assert_eq!(fixed(-2.25, 1).to_string(), "-2.3");
+    assert_eq!(fixed(0.5, 0).to_string(), "1");
+    assert_eq!(fixed(7.0, 3).to_string(), "7.000");
+    assert_eq!(fixed(-0.004, 2).to_string(), "0.00");
+}

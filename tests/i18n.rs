@@ -47,3 +47,21 @@ fn counts_of_one_take_the_singular() {
         "1 dialog"
     );
 }
+
+#[test]
+fn labels_are_lowercased_as_unicode_would() {
+    use trygghetskarta::i18n::lowercase;
+    use trygghetskarta_shared::{ActionState, PinStatus, TimeOfDay};
+    for lang in [Lang::Sv, Lang::En] {
+        let s = lang.strings();
+        let labels = TimeOfDay::ALL
+            .map(|t| s.time_of_day(t))
+            .into_iter()
+            .chain(PinStatus::ALL.iter().map(|p| s.pin_status(*p)))
+            .chain(ActionState::ALL.iter().map(|a| s.action_state(*a)));
+        for label in labels {
+            assert_eq!(lowercase(label), label.to_lowercase(), "{lang:?}");
+        }
+    }
+    assert_eq!(lowercase("Åtgärd ÄR Öppen"), "åtgärd är öppen");
+}

@@ -5,8 +5,9 @@ use crate::i18n::Strings;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
-    /// No answer: offline, DNS, connection refused.
-    Network(String),
+    /// No answer: offline, DNS, connection refused. (The browser's message is not kept: no one
+    /// reads it, and gloo's error printer would bring serde_json's into the first screen.)
+    Network,
     /// The server answered with its error body.
     Server {
         status: u16,
@@ -14,15 +15,17 @@ pub enum ApiError {
         message: String,
         field: Option<String>,
     },
-    /// The answer could not be read.
-    Decode(String),
+    /// The answer (or the request) could not be read or made: what it was. Not the parser's
+    /// message: that would put serde_json's error printer in the residents' first screen, and
+    /// no one reads it (the widget shows the Swedish message of `Strings::api_error`).
+    Decode(&'static str),
 }
 
 impl ApiError {
     /// Worth trying again later: no network, or the server failed (5xx) or asked us to wait (429).
     pub fn is_transient(&self) -> bool {
         match self {
-            ApiError::Network(_) => true,
+            ApiError::Network => true,
             ApiError::Server { status, .. } => *status >= 500 || *status == 429,
             ApiError::Decode(_) => false,
         }

@@ -31,22 +31,19 @@ impl ApiBase {
 
 /// Sends a request and reads a JSON answer, or the server's error body.
 async fn fetch_json<T: DeserializeOwned>(req: gloo_net::http::Request) -> Result<T, ApiError> {
-    let res = req
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let res = req.send().await.map_err(|_| ApiError::Network)?;
     if !res.ok() {
         return Err(read_error(res).await);
     }
     res.json::<T>()
         .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+        .map_err(|_| ApiError::Decode("JSON answer"))
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     let req = Request::get(url)
         .build()
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
+        .map_err(|_| ApiError::Decode("request"))?;
     fetch_json(req).await
 }
 
@@ -59,7 +56,7 @@ async fn get_ok(url: &str) -> Result<gloo_net::http::Response, ApiError> {
     let res = Request::get(url)
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .map_err(|_| ApiError::Network)?;
     if !res.ok() {
         return Err(read_error(res).await);
     }
@@ -69,11 +66,8 @@ async fn get_ok(url: &str) -> Result<gloo_net::http::Response, ApiError> {
 /// The bundled basemap, served with the widget's static files.
 pub async fn basemap(asset_base: &ApiBase) -> Result<Basemap, ApiError> {
     let res = get_ok(&asset_base.url("/basemap/arboga.geojson")).await?;
-    let text = res
-        .text()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
-    Basemap::from_geojson(&text).map_err(|e| ApiError::Decode(e.to_string()))
+    let text = res.text().await.map_err(|_| ApiError::Decode("basemap"))?;
+    Basemap::from_geojson(&text).map_err(|_| ApiError::Decode("basemap"))
 }
 
 async fn read_error(res: gloo_net::http::Response) -> ApiError {
@@ -100,7 +94,7 @@ async fn send_json<T: DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let req = req
         .json(body)
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
+        .map_err(|_| ApiError::Decode("request body"))?;
     fetch_json(req).await
 }
 
@@ -124,8 +118,8 @@ pub async fn pin_tile(base: &ApiBase, id: TileId) -> Result<PinTile, ApiError> {
         .await?
         .binary()
         .await
-        .map_err(|e| ApiError::Decode(e.to_string()))?;
-    decode(&bytes).map_err(|e| ApiError::Decode(e.to_string()))
+        .map_err(|_| ApiError::Decode("pin tile"))?;
+    decode(&bytes).map_err(|_| ApiError::Decode("pin tile"))
 }
 
 /// The public pins whose (grid-snapped) position lies in a box: `(min_lon, min_lat, max_lon,
@@ -161,7 +155,7 @@ pub async fn delete_pin(base: &ApiBase, pin: Uuid, token: &str) -> Result<(), Ap
         .header("Authorization", &format!("Bearer {token}"))
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .map_err(|_| ApiError::Network)?;
     if res.ok() || res.status() == 404 {
         Ok(())
     } else {
@@ -225,7 +219,7 @@ pub async fn logout(base: &ApiBase) -> Result<(), ApiError> {
     Request::delete(&base.url("/api/session"))
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .map_err(|_| ApiError::Network)?;
     Ok(())
 }
 
@@ -445,17 +439,14 @@ pub async fn change_staff_user(
         AccountChange::Enable => build(Request::post(&url("enable")))?,
         AccountChange::Password(password) => Request::post(&url("password"))
             .json(&NewPassword { password })
-            .map_err(|e| ApiError::Decode(e.to_string()))?,
+            .map_err(|_| ApiError::Decode("request body"))?,
     };
     send_no_content(req).await
 }
 
 /// Sends a request whose success has no body (`204`).
 async fn send_no_content(req: Request) -> Result<(), ApiError> {
-    let res = req
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let res = req.send().await.map_err(|_| ApiError::Network)?;
     if res.ok() {
         Ok(())
     } else {
@@ -464,7 +455,7 @@ async fn send_no_content(req: Request) -> Result<(), ApiError> {
 }
 
 fn build(req: gloo_net::http::RequestBuilder) -> Result<Request, ApiError> {
-    req.build().map_err(|e| ApiError::Decode(e.to_string()))
+    req.build().map_err(|_| ApiError::Decode("request"))
 }
 
 /// `path?query`, or `path` when the query is empty.

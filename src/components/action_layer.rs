@@ -9,9 +9,11 @@ use crate::api::ApiError;
 use crate::components::map_layout::MapLayout;
 use crate::components::part::Section;
 use crate::context::use_strings;
+use crate::geo::fixed;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
+use crate::i18n::lowercase;
 
 /// The actions, loaded once by the app and shared by the map, the pin panel and the list.
 pub type Actions = LocalResource<Result<Vec<Action>, ApiError>>;
@@ -72,7 +74,7 @@ pub fn ActionLayer(
                         .iter()
                         .map(|[lon, lat]| {
                             let p = frame.to_screen(project(LonLat::lat_lon(*lat, *lon)));
-                            format!("{:.1},{:.1}", p.x, p.y)
+                            format!("{},{}", fixed(p.x, 1), fixed(p.y, 1))
                         })
                         .collect::<Vec<_>>()
                         .join(" ");
@@ -92,7 +94,7 @@ pub fn ActionLayer(
                     "{}: {} ({})",
                     s.action_label,
                     a.title,
-                    s.action_state(a.state).to_lowercase()
+                    lowercase(s.action_state(a.state))
                 );
                 let target = update_id(&a.id);
                 view! {

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::map_layout::MapLayout;
 use crate::geo::basemap::{Basemap, Layer};
+use crate::geo::fixed;
 use crate::geo::viewport::Viewport;
 
 /// The basemap SVG's size in containers, centred on the container: translating it by up to a
@@ -50,10 +51,10 @@ pub fn BasemapLayer(
     };
     let layer_offset = move || match (layout.get(), viewport.get()) {
         (Some(l), Some(v)) => format!(
-            "transform: {}; left: {:.0}px; top: {:.0}px",
+            "transform: {}; left: {}px; top: {}px",
             v.css_transform_from(&l),
-            -(BASEMAP_SPAN - 1.0) / 2.0 * l.width,
-            -(BASEMAP_SPAN - 1.0) / 2.0 * l.height
+            fixed(-(BASEMAP_SPAN - 1.0) / 2.0 * l.width, 0),
+            fixed(-(BASEMAP_SPAN - 1.0) / 2.0 * l.height, 0)
         ),
         _ => String::new(),
     };
@@ -66,7 +67,7 @@ pub fn BasemapLayer(
                     let s = v.to_screen(p.world);
                     let class = format!("tk-label tk-label-r{}", p.rank);
                     view! {
-                        <text class=class x=format!("{:.1}", s.x) y=format!("{:.1}", s.y)>
+                        <text class=class x=fixed(s.x, 1).to_string() y=fixed(s.y, 1).to_string()>
                             {p.name.clone()}
                         </text>
                     }
@@ -85,8 +86,8 @@ pub fn BasemapLayer(
             class="tk-basemap"
             aria-hidden="true"
             style=layer_offset
-            width=move || size().0
-            height=move || size().1
+            width=move || fixed(size().0, 1).to_string()
+            height=move || fixed(size().1, 1).to_string()
         >
             <g class="tk-basemap-shapes" transform=transform>
                 {move || shapes().map(|(fills, outline)| view! { {fills} {outline} })}

@@ -14,7 +14,7 @@ use crate::context::{use_lang, use_strings};
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
-use crate::i18n::fill;
+use crate::i18n::{fill, lowercase};
 use crate::interaction::controller::focus;
 use crate::model::dialogue::{format_when, near_any};
 
@@ -205,7 +205,7 @@ fn ClosedDialogues(closed: Dialogues, actions: Actions) -> impl IntoView {
             .unwrap_or_default()
             .into_iter()
             .filter(|a| outcome.actions.contains(&a.id))
-            .map(|a| format!("{} ({})", a.title, s.action_state(a.state).to_lowercase()))
+            .map(|a| format!("{} ({})", a.title, lowercase(s.action_state(a.state))))
             .collect();
         // In the order of the categories, as the report form lists them.
         let mut themes: Vec<String> = trygghetskarta_shared::Category::ALL

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::geo::fixed;
 use crate::geo::viewport::Viewport;
 use crate::geo::World;
 
@@ -65,6 +66,10 @@ impl MapLayout {
     /// The style that places a marker at `world` in the current frame.
     pub fn marker_style(&self, world: World) -> Option<String> {
         let p = self.frame.get()?.to_screen(world);
-        Some(format!("transform: translate({:.1}px, {:.1}px)", p.x, p.y))
+        Some(format!(
+            "transform: translate({}px, {}px)",
+            fixed(p.x, 1),
+            fixed(p.y, 1)
+        ))
     }
 }

@@ -20,6 +20,7 @@ use crate::context::use_strings;
 use crate::device::performance_now;
 use crate::dom::prefers_reduced_motion;
 use crate::geo::basemap::Basemap;
+use crate::geo::fixed;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::{LonLat, Screen};
@@ -265,7 +266,7 @@ pub fn MapView(
             <div
                 class="tk-position"
                 aria-hidden="true"
-                style=format!("transform: translate({:.1}px, {:.1}px)", s.x, s.y)
+                style=format!("transform: translate({}px, {}px)", fixed(s.x, 1), fixed(s.y, 1))
             ></div>
         })
     };
@@ -276,13 +277,13 @@ pub fn MapView(
             class="tk-map"
             class:tk-map--fullscreen=move || fullscreen.get()
             class:tk-map--tiles=move || tile_config().is_some()
-            data-zoom=move || viewport.get().map(|v| format!("{:.3}", v.zoom))
+            data-zoom=move || viewport.get().map(|v| fixed(v.zoom, 3).to_string())
             data-center=move || {
                 viewport
                     .get()
                     .map(|v| {
                         let c = v.center_lonlat();
-                        format!("{:.6},{:.6}", c.lon, c.lat)
+                        format!("{},{}", fixed(c.lon, 6), fixed(c.lat, 6))
                     })
             }
         >

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use trygghetskarta_shared::TileConfig;
 
 use crate::api::ApiBase;
+use crate::geo::fixed;
 use crate::geo::mercator::TileId;
 use crate::geo::tiles::{covering, place, stand_ins, tile_zoom};
 use crate::geo::viewport::Viewport;
@@ -43,11 +44,11 @@ pub fn TileLayer(viewport: RwSignal<Option<Viewport>>, config: TileConfig) -> im
                             .map(|v| {
                                 let p = place(&v, t);
                                 format!(
-                                    "transform: translate({:.1}px, {:.1}px); width: {:.2}px; height: {:.2}px",
-                                    p.x,
-                                    p.y,
-                                    p.size,
-                                    p.size,
+                                    "transform: translate({}px, {}px); width: {}px; height: {}px",
+                                    fixed(p.x, 1),
+                                    fixed(p.y, 1),
+                                    fixed(p.size, 2),
+                                    fixed(p.size, 2),
                                 )
                             })
                     };

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::mercator::{project, scale};
 use super::viewport::Viewport;
-use super::{LonLat, World, WorldBounds};
+use super::{fixed, LonLat, World, WorldBounds};
 
 /// Zoom level of the reference frame. At 14 one unit is about 5 m in Arboga, and one decimal in
 /// the path data keeps the source's 1 m precision.
@@ -180,8 +180,15 @@ fn world_of(c: &[f64; 2]) -> World {
 
 impl Basemap {
     pub fn from_geojson(text: &str) -> Result<Basemap, BasemapError> {
-        let fc: FeatureCollection =
-            serde_json::from_str(text).map_err(|e| BasemapError(e.to_string()))?;
+        let fc: FeatureCollection = serde_json::from_str(text).map_err(|e| {
+            // Line and column only: the parser's own message would put serde_json's
+            // error printer into the residents' first screen.
+            BasemapError(format!(
+                "not GeoJSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        })?;
 
         // The reference frame starts at the top-left of all the data.
         let mut min = World {
@@ -252,9 +259,9 @@ impl Basemap {
                     let cmd = if i == 0 { 'M' } else { 'L' };
                     let _ = write!(
                         path,
-                        "{cmd}{:.1} {:.1}",
-                        (w.x - min.x) * k,
-                        (w.y - min.y) * k
+                        "{cmd}{} {}",
+                        fixed((w.x - min.x) * k, 1),
+                        fixed((w.y - min.y) * k, 1)
                     );
                 }
                 if closed {
@@ -312,8 +319,10 @@ impl Basemap {
         let k = scale(view.zoom - REF_ZOOM);
         let top_left = view.to_screen(self.origin);
         format!(
-            "translate({:.2} {:.2}) scale({:.6})",
-            top_left.x, top_left.y, k
+            "translate({} {}) scale({})",
+            fixed(top_left.x, 2),
+            fixed(top_left.y, 2),
+            fixed(k, 6)
         )
     }
 

@@ -10,6 +10,38 @@ pub mod pin_tiles;
 pub mod tiles;
 pub mod viewport;
 
+/// `x` with `decimals` digits after the point (at most 6), for CSS and SVG: `{}` of
+/// `fixed(12.345, 1)` is `12.3`, like `{:.1}`, but written with integer formatting only. `{:.1}`
+/// pulls core's float printer (Grisu, Dragon4 and their big-number arithmetic) into the
+/// residents' first screen; this is a multiplication and a rounding (docs/PERFORMANCE.md, "No
+/// float parser"). Values too large for CSS (beyond ±9e12 at 6 decimals) are not expected;
+/// NaN is written as 0.
+pub fn fixed(x: f64, decimals: u32) -> Fixed {
+    let decimals = decimals.min(6);
+    let scaled = (x * 10f64.powi(decimals as i32)).round() as i64;
+    Fixed { scaled, decimals }
+}
+
+/// A number as [`fixed`] writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fixed {
+    scaled: i64,
+    decimals: u32,
+}
+
+impl std::fmt::Display for Fixed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.scaled < 0 { "-" } else { "" };
+        let n = self.scaled.unsigned_abs();
+        if self.decimals == 0 {
+            return write!(f, "{sign}{n}");
+        }
+        let unit = 10u64.pow(self.decimals);
+        let width = self.decimals as usize;
+        write!(f, "{sign}{}.{:0width$}", n / unit, n % unit)
+    }
+}
+
 /// A WGS84 position. Construct it with [`LonLat::lon_lat`] or [`LonLat::lat_lon`] so the order
 /// is always explicit at the call site.
 #[derive(Clone, Copy, Debug, PartialEq)]

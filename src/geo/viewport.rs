@@ -2,7 +2,7 @@
 //! viewport, so gestures, inertia and tests all speak the same small language.
 
 use super::mercator::{project, scale, unproject};
-use super::{LonLat, Screen, World, WorldBounds};
+use super::{fixed, LonLat, Screen, World, WorldBounds};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Viewport {
@@ -174,7 +174,12 @@ impl Viewport {
     pub fn css_transform_from(&self, layout: &Viewport) -> String {
         let (dx, dy) = self.offset_from(layout);
         let k = (self.zoom - layout.zoom).exp2();
-        format!("translate3d({dx:.2}px, {dy:.2}px, 0) scale({k:.5})")
+        format!(
+            "translate3d({}px, {}px, 0) scale({})",
+            fixed(dx, 2),
+            fixed(dy, 2),
+            fixed(k, 5)
+        )
     }
 
     /// Zoom clamped to the limits, centre kept inside the bounds. When zoom is clamped, the

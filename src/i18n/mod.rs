@@ -13,4 +13,4 @@ mod strings;
 mod sv;
 
 pub use lang::Lang;
-pub use strings::{fill, fill_count, Strings};
+pub use strings::{fill, fill_count, lowercase, Strings};

@@ -511,6 +511,24 @@ pub fn fill(template: &str, n: impl std::fmt::Display) -> String {
     template.replace("{n}", &n.to_string())
 }
 
+/// Lower case for our own labels ("Kväll" in "Cykel, kväll"): the letters A–Z and the capitals
+/// of Swedish, nothing else. Not `str::to_lowercase`, whose Unicode table (about 4 KB Brotli)
+/// would be part of the residents' first screen (docs/PERFORMANCE.md, "No float parser").
+/// tests/i18n.rs checks it equals `to_lowercase` for every label it is used on.
+pub fn lowercase(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'Å' => 'å',
+            'Ä' => 'ä',
+            'Ö' => 'ö',
+            'É' => 'é',
+            'Ü' => 'ü',
+            other => other,
+        })
+        .collect()
+}
+
 /// [`fill`] with the singular template for one ("1 markering", not "1 markeringar").
 pub fn fill_count(one: &str, many: &str, n: usize) -> String {
     fill(if n == 1 { one } else { many }, n)

@@ -11,7 +11,7 @@ use trygghetskarta_shared::{
 };
 use uuid::Uuid;
 
-use crate::i18n::Strings;
+use crate::i18n::{lowercase, Strings};
 pub use crate::model::staff::encode;
 
 /// What this device last saw of its own pins: pin → what it showed (state, when it changed,
@@ -185,11 +185,11 @@ impl Strings {
         let base = format!(
             "{}, {}",
             self.category(category),
-            self.time_of_day(time).to_lowercase()
+            lowercase(self.time_of_day(time))
         );
         match status {
             PinStatus::Received => base,
-            st => format!("{base}: {}", self.pin_status(st).to_lowercase()),
+            st => format!("{base}: {}", lowercase(self.pin_status(st))),
         }
     }
 }

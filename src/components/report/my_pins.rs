@@ -12,6 +12,7 @@ use crate::context::use_strings;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
+use crate::i18n::lowercase;
 use crate::interaction::controller::focus;
 use crate::model::mine::MyPin;
 
@@ -79,7 +80,7 @@ fn MyPins(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
                                     <li class="tk-mine-item">
                                         {category_icon(p.category)}
                                         <span class="tk-mine-text">
-                                            {format!("{}, {} · {}", s.category(p.category), s.time_of_day(p.time_of_day).to_lowercase(), p.date)}
+                                            {format!("{}, {} · {}", s.category(p.category), lowercase(s.time_of_day(p.time_of_day)), p.date)}
                                             {pending.then(|| view! { <span class="tk-badge tk-badge--pending">{s.mine_pending}</span> })}
                                             {is_new.then(|| view! { <span class="tk-badge tk-badge--new">{s.new_answer}</span> })}
                                         </span>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::state::ReportState;
 use crate::geo::basemap::Basemap;
+use crate::geo::fixed;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
@@ -20,7 +21,11 @@ pub fn ReportOverlay(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
     let draft_style = move || match (state.step.get(), viewport.get()) {
         (Step::Placing { draft: Some(at) }, Some(v)) => {
             let s = v.to_screen(project(at));
-            Some(format!("transform: translate({:.1}px, {:.1}px)", s.x, s.y))
+            Some(format!(
+                "transform: translate({}px, {}px)",
+                fixed(s.x, 1),
+                fixed(s.y, 1)
+            ))
         }
         _ => None,
     };
@@ -34,7 +39,11 @@ pub fn ReportOverlay(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
                 .into_iter()
                 .map(|p| {
                     let s = v.to_screen(project(LonLat::lat_lon(p.lat, p.lon)));
-                    let style = format!("transform: translate({:.1}px, {:.1}px)", s.x, s.y);
+                    let style = format!(
+                        "transform: translate({}px, {}px)",
+                        fixed(s.x, 1),
+                        fixed(s.y, 1)
+                    );
                     view! { <div class="tk-mine-dot" style=style aria-hidden="true"></div> }
                 })
                 .collect_view(),

@@ -12,7 +12,7 @@ use crate::components::action_layer::{go_to_update, update_id, Actions, UpdatesS
 use crate::components::part::{part, show_part, PartFailed};
 use crate::components::pin_layer::category_icon;
 use crate::context::use_strings;
-use crate::i18n::fill;
+use crate::i18n::{fill, lowercase};
 
 /// The chosen public pin's card, once a pin has been chosen: loaded then, and kept.
 #[component]
@@ -127,7 +127,7 @@ pub fn Answer(pin: PublicPin) -> impl IntoView {
                                 ev.prevent_default();
                                 go_to_update(updates, &id);
                             }><strong>{a.title}</strong></a>
-                        {format!(" ({})", s.action_state(a.state).to_lowercase())}
+                        {format!(" ({})", lowercase(s.action_state(a.state)))}
                     </p>
                 }})}
             </div>
