@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiBase, ApiError};
 use crate::geo::basemap::Basemap;
-use crate::i18n::{Lang, Strings};
+use crate::i18n::{Lang, StaffStrings, Strings};
 use crate::model::options::WidgetConfig;
 
 /// The current language, from context.
@@ -20,6 +20,12 @@ pub fn use_lang() -> RwSignal<Lang> {
 pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'static {
     let lang = use_lang();
     move || lang.get().strings()
+}
+
+/// [`use_strings`] for the staff view: its own table, with the common one inside.
+pub fn use_staff_strings() -> impl Fn() -> &'static StaffStrings + Copy + Send + Sync + 'static {
+    let lang = use_lang();
+    move || lang.get().staff_strings()
 }
 
 /// The bundled basemap, loading (`None`), loaded, or failed.

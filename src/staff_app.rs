@@ -13,7 +13,7 @@ use crate::components::header::Header;
 use crate::components::staff::login::LoginForm;
 use crate::components::staff::shell::{provide_staff_state, StaffShell};
 use crate::components::staff::{ActionAt, PlanAt};
-use crate::context::{provide_widget, use_strings};
+use crate::context::{provide_widget, use_staff_strings};
 use crate::geo::basemap::Basemap;
 use crate::model::options::WidgetConfig;
 
@@ -41,7 +41,7 @@ enum Who {
 
 #[component]
 pub fn StaffApp(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let who = RwSignal::new(Who::Checking);
     provide_context(PlanAt(RwSignal::new(None)));

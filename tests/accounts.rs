@@ -64,14 +64,14 @@ fn an_admin_may_disable_others_but_not_themself() {
 
 #[test]
 fn problems_and_roles_have_swedish_and_english_words() {
-    let sv = Lang::Sv.strings();
+    let sv = Lang::Sv.staff_strings();
     assert_eq!(
         sv.account_problem(AccountProblem::TooShort),
         "Lösenordet behöver minst 10 tecken."
     );
     assert_eq!(sv.role(Role::Organiser), "Arrangör");
     for lang in [Lang::Sv, Lang::En] {
-        let s = lang.strings();
+        let s = lang.staff_strings();
         for r in Role::ALL {
             assert!(!s.role(r).is_empty());
         }

@@ -2,7 +2,7 @@
 //! forms have always shown.
 
 use trygghetskarta::api::{ApiError, Attempt};
-use trygghetskarta::i18n::{Lang, Strings};
+use trygghetskarta::i18n::{Lang, StaffStrings};
 
 fn server(status: u16, code: &str, field: Option<&str>) -> ApiError {
     ApiError::Server {
@@ -13,8 +13,8 @@ fn server(status: u16, code: &str, field: Option<&str>) -> ApiError {
     }
 }
 
-fn sv() -> &'static Strings {
-    Lang::Sv.strings()
+fn sv() -> &'static StaffStrings {
+    Lang::Sv.staff_strings()
 }
 
 #[test]
@@ -132,8 +132,39 @@ fn a_failed_login_says_why() {
 
 #[test]
 fn the_messages_exist_in_english_too() {
-    let (sv, en) = (Lang::Sv.strings(), Lang::En.strings());
+    let (sv, en) = (Lang::Sv.staff_strings(), Lang::En.staff_strings());
     let e = server(401, "unauthorized", None);
     assert_eq!(en.api_error(Attempt::Login, &e), en.login_failed);
     assert_ne!(en.login_failed, sv.login_failed);
+}
+
+#[test]
+fn the_residents_table_words_a_report_and_an_agree_as_the_staff_table_does() {
+    // The residents' widget carries only `Strings`: its reports and agrees read the same from
+    // it; the staff view's attempts, which it never makes, get the generic message there.
+    for lang in [Lang::Sv, Lang::En] {
+        let (common, staff) = (lang.strings(), lang.staff_strings());
+        let answers = [
+            server(429, "rate_limited", None),
+            server(422, "outside_area", Some("lat")),
+            server(400, "too_long", Some("comment")),
+            server(400, "validation", Some("category")),
+            server(400, "validation", Some("time_of_day")),
+            server(400, "validation", Some("notify_email")),
+            server(500, "internal", None),
+            ApiError::Network,
+        ];
+        for e in &answers {
+            for attempt in [Attempt::Report, Attempt::Agree] {
+                assert_eq!(common.api_error(attempt, e), staff.api_error(attempt, e));
+            }
+            for attempt in [Attempt::Login, Attempt::Account, Attempt::Followup] {
+                assert_eq!(common.api_error(attempt, e), common.err_generic);
+            }
+        }
+        assert_eq!(
+            common.api_error(Attempt::Report, &answers[1]),
+            common.outside_kommun
+        );
+    }
 }

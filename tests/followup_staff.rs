@@ -364,7 +364,7 @@ fn the_close_form_needs_a_summary_and_a_number_and_orders_themes() {
 #[test]
 fn every_followup_field_error_has_words_in_both_languages() {
     for lang in [Lang::Sv, Lang::En] {
-        let s = lang.strings();
+        let s = lang.staff_strings();
         let generic = s.err_generic;
         for (field, code) in [
             ("reason", "required"),
@@ -385,7 +385,7 @@ fn every_followup_field_error_has_words_in_both_languages() {
             assert!(!m.is_empty() && m != generic, "{lang:?} {field} {code}");
         }
     }
-    let sv = Lang::Sv.strings();
+    let sv = Lang::Sv.staff_strings();
     assert_eq!(
         sv.followup_field_error("reason", "required"),
         "Välj ett skäl."

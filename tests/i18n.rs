@@ -5,11 +5,11 @@ use trygghetskarta_shared::{DialogueKind, DialogueOrganiser, ModerationAction};
 
 #[test]
 fn dialogue_kinds_organisers_and_moderation_steps_have_labels() {
-    let sv = Lang::Sv.strings();
+    let sv = Lang::Sv.staff_strings();
     assert_eq!(sv.dialogue_kind(DialogueKind::Walk), "Trygghetsvandring");
     assert_eq!(sv.organiser(DialogueOrganiser::Polis), "Polisen");
     for lang in [Lang::Sv, Lang::En] {
-        let s = lang.strings();
+        let s = lang.staff_strings();
         let kinds: Vec<_> = DialogueKind::ALL.map(|k| s.dialogue_kind(k)).into();
         let organisers: Vec<_> = DialogueOrganiser::ALL.map(|o| s.organiser(o)).into();
         let actions: Vec<_> = ModerationAction::ALL.map(|a| s.moderation_action(a)).into();
@@ -29,7 +29,7 @@ fn dialogue_kinds_organisers_and_moderation_steps_have_labels() {
 #[test]
 fn counts_of_one_take_the_singular() {
     use trygghetskarta::i18n::fill_count;
-    let sv = Lang::Sv.strings();
+    let sv = Lang::Sv.staff_strings();
     assert_eq!(
         fill_count(sv.action_pins_count_one, sv.action_pins_count, 1),
         "1 markering är kopplad."
@@ -53,7 +53,7 @@ fn labels_are_lowercased_as_unicode_would() {
     use trygghetskarta::i18n::lowercase;
     use trygghetskarta_shared::{ActionState, PinStatus, TimeOfDay};
     for lang in [Lang::Sv, Lang::En] {
-        let s = lang.strings();
+        let s = lang.staff_strings();
         let labels = TimeOfDay::ALL
             .map(|t| s.time_of_day(t))
             .into_iter()

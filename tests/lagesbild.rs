@@ -295,11 +295,11 @@ fn a_rise_is_told_with_counts_per_cent_and_place_in_swedish_and_english() {
     );
     // The named place is told, though the tätort around it grew more.
     assert_eq!(
-        comparison_summary(&s, &c, Lang::Sv.strings()),
+        comparison_summary(&s, &c, Lang::Sv.staff_strings()),
         "Narkotika ökade från 12 till 31 markeringar (+158 %), runt Stationsområdet."
     );
     assert_eq!(
-        comparison_summary(&s, &c, Lang::En.strings()),
+        comparison_summary(&s, &c, Lang::En.staff_strings()),
         "Drugs rose from 12 to 31 pins (+158 %), around Stationsområdet."
     );
     // With no named place growing, the tätort is.
@@ -308,7 +308,7 @@ fn a_rise_is_told_with_counts_per_cent_and_place_in_swedish_and_english() {
         &[("Stationsområdet", 2, 2), ("Arboga", 13, 26)],
     );
     assert_eq!(
-        comparison_summary(&s, &only_tatort, Lang::Sv.strings()),
+        comparison_summary(&s, &only_tatort, Lang::Sv.staff_strings()),
         "Narkotika ökade från 12 till 31 markeringar (+158 %), runt Arboga."
     );
 }
@@ -317,7 +317,7 @@ fn a_rise_is_told_with_counts_per_cent_and_place_in_swedish_and_english() {
 fn a_fall_and_small_numbers_have_no_per_cent_and_no_place_when_nothing_grew() {
     let s = stats(&[("2026-09-01", [4, 0, 0, 0, 0, 0])]);
     let c = comparison(&[("traffic", 4, 1), ("drugs", 2, 2)], &[("Arboga", 6, 3)]);
-    let sv = comparison_summary(&s, &c, Lang::Sv.strings());
+    let sv = comparison_summary(&s, &c, Lang::Sv.staff_strings());
     assert_eq!(sv, "Trafik och hastighet minskade från 4 till 1 markering.");
     assert!(!sv.contains('%'));
 }
@@ -327,12 +327,12 @@ fn unchanged_and_empty_comparisons() {
     let s = stats(&[("2026-09-01", [2, 0, 0, 0, 0, 0])]);
     let same = comparison(&[("traffic", 2, 2)], &[]);
     assert_eq!(
-        comparison_summary(&s, &same, Lang::Sv.strings()),
+        comparison_summary(&s, &same, Lang::Sv.staff_strings()),
         "Markeringarna: oförändrat, 2 markeringar."
     );
     let empty = comparison(&[("traffic", 0, 0)], &[]);
     assert_eq!(
-        comparison_summary(&s, &empty, Lang::En.strings()),
+        comparison_summary(&s, &empty, Lang::En.staff_strings()),
         "No pins in the selection."
     );
     assert_eq!(percent_text(-20.4), "\u{2212}20 %");
@@ -345,7 +345,7 @@ fn chart_summaries_name_the_largest_value_and_the_total() {
         ("2026-09-01", [1, 5, 0, 0, 0, 0]),
         ("2026-10-01", [0, 7, 0, 0, 0, 0]),
     ]);
-    let sv = Lang::Sv.strings();
+    let sv = Lang::Sv.staff_strings();
     assert_eq!(
         buckets_summary(&s, sv),
         "13 markeringar 2026-09-01–2026-11-30. Flest under okt 2026 (7). Vanligast: Narkotika (12)."
@@ -356,7 +356,7 @@ fn chart_summaries_name_the_largest_value_and_the_total() {
         "Mest lördag (6 av 12)."
     );
     assert_eq!(
-        distribution_summary(&days, &[0; 7], Lang::En.strings(), false),
+        distribution_summary(&days, &[0; 7], Lang::En.staff_strings(), false),
         "No pins in the selection."
     );
     let mut empty = stats(&[]);
@@ -364,7 +364,7 @@ fn chart_summaries_name_the_largest_value_and_the_total() {
     assert_eq!(buckets_summary(&empty, sv), "Inga markeringar i urvalet.");
     assert_eq!(bucket_label("2026-09-07", "week", sv), "v. 37");
     assert_eq!(
-        bucket_label("2026-09-01", "month", Lang::En.strings()),
+        bucket_label("2026-09-01", "month", Lang::En.staff_strings()),
         "Sep 2026"
     );
 }
@@ -429,7 +429,7 @@ fn the_place_form_needs_a_name_and_a_circle_or_three_corners() {
 fn the_report_names_the_selection_and_fits_its_map() {
     use trygghetskarta::model::lagesbild::{fit, selection_text};
     use trygghetskarta::model::staff::FilterForm;
-    let sv = Lang::Sv.strings();
+    let sv = Lang::Sv.staff_strings();
     assert_eq!(
         selection_text(&FilterForm::default(), sv),
         "alla markeringar"

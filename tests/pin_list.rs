@@ -118,11 +118,11 @@ fn the_list_view_round_trips_through_the_address() {
 
 #[test]
 fn sort_orders_and_pages_have_labels() {
-    let sv = Lang::Sv.strings();
+    let sv = Lang::Sv.staff_strings();
     assert_eq!(sv.sort_order(SortOrder::MostAgreed), "Flest håller med");
     assert_eq!(sv.page_of(Page::of(320, 2, 50)), "Sida 2 av 7");
     assert_eq!(
-        Lang::En.strings().page_of(Page::of(320, 2, 50)),
+        Lang::En.staff_strings().page_of(Page::of(320, 2, 50)),
         "Page 2 of 7"
     );
 }

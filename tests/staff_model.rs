@@ -78,13 +78,13 @@ fn spot() -> Hotspot {
 
 #[test]
 fn a_hotspot_is_named_by_its_nearest_place_and_summed_up_largest_first() {
-    let sv = Lang::Sv.strings();
+    let sv = Lang::Sv.staff_strings();
     assert_eq!(hotspot_place(&spot(), sv), "Arboga station (12 m)");
     assert_eq!(
         hotspot_mix(&spot(), sv),
         "Narkotika 4, Dålig belysning 2 · mest natt"
     );
-    let en = Lang::En.strings();
+    let en = Lang::En.staff_strings();
     assert_eq!(
         hotspot_mix(&spot(), en),
         "Drugs 4, Poor lighting 2 · mostly night"
@@ -151,7 +151,7 @@ fn a_query_from_elsewhere_is_read_as_the_api_reads_it() {
 
 #[test]
 fn a_hotspot_is_called_by_the_servers_place_name() {
-    let sv = Lang::Sv.strings();
+    let sv = Lang::Sv.staff_strings();
     let named = Hotspot {
         place_name: "Arboga, norr om Heliga Trefaldighets kyrka".into(),
         ..spot()

@@ -135,14 +135,14 @@ fn only_a_plain_primary_click_stays_in_the_page() {
 #[test]
 fn sections_have_names_and_the_title_names_the_section() {
     for lang in [Lang::Sv, Lang::En] {
-        let s = lang.strings();
+        let s = lang.staff_strings();
         let mut names: Vec<_> = Section::ALL.map(|x| s.section(x)).into();
         assert!(names.iter().all(|n| !n.trim().is_empty()));
         names.sort();
         names.dedup();
         assert_eq!(names.len(), Section::ALL.len(), "{lang:?}");
     }
-    let sv = Lang::Sv.strings();
+    let sv = Lang::Sv.staff_strings();
     assert_eq!(
         sv.document_title(sv.view_heading(View::Show(Section::Markeringar))),
         "Markeringar – Trygghetskartan, personal"

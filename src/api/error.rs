@@ -1,7 +1,7 @@
 //! A failed request, and the one place that turns it into what the resident or staff member
 //! reads.
 
-use crate::i18n::Strings;
+use crate::i18n::{StaffStrings, Strings};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
@@ -63,19 +63,13 @@ pub enum Attempt {
 }
 
 impl Strings {
-    /// The message for a failed request: every form's table in one place, so a new error code
-    /// is handled once.
+    /// The message for a failed request of the residents' widget (a report, an agree). The
+    /// staff view's attempts are worded by [`StaffStrings::api_error`], from the staff table
+    /// the residents' widget does not carry; here they get the generic message.
     pub fn api_error(&self, attempt: Attempt, e: &ApiError) -> &'static str {
-        let ApiError::Server {
-            status,
-            code,
-            field,
-            ..
-        } = e
-        else {
+        let Some((status, code, field)) = server_error(e) else {
             return self.err_generic;
         };
-        let (status, code, field) = (*status, code.as_str(), field.as_deref());
         match attempt {
             Attempt::Report => match (status, code, field) {
                 (429, _, _) => self.err_rate,
@@ -90,6 +84,33 @@ impl Strings {
                 429 => self.err_rate,
                 _ => self.err_generic,
             },
+            _ => self.err_generic,
+        }
+    }
+}
+
+/// The status, code and field of the server's error answer; `None` when there was none.
+fn server_error(e: &ApiError) -> Option<(u16, &str, Option<&str>)> {
+    match e {
+        ApiError::Server {
+            status,
+            code,
+            field,
+            ..
+        } => Some((*status, code.as_str(), field.as_deref())),
+        _ => None,
+    }
+}
+
+impl StaffStrings {
+    /// The message for a failed request: every form's table in one place, so a new error code
+    /// is handled once.
+    pub fn api_error(&self, attempt: Attempt, e: &ApiError) -> &'static str {
+        let Some((status, code, field)) = server_error(e) else {
+            return self.err_generic;
+        };
+        match attempt {
+            Attempt::Report | Attempt::Agree => self.common.api_error(attempt, e),
             Attempt::Dialogue => self.dialogue_field_error(field.unwrap_or_default(), code),
             Attempt::Planner => match (code, field) {
                 (_, Some("reason")) => self.err_required,

@@ -1,6 +1,6 @@
 //! The widget's languages and how one is chosen.
 
-use super::strings::Strings;
+use super::strings::{StaffStrings, Strings};
 use super::{en, sv};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -31,6 +31,14 @@ impl Lang {
         match self {
             Lang::Sv => &sv::STRINGS,
             Lang::En => &en::STRINGS,
+        }
+    }
+
+    /// The staff view's strings (its own table, with [`Strings`] inside).
+    pub fn staff_strings(self) -> &'static StaffStrings {
+        match self {
+            Lang::Sv => &sv::STAFF,
+            Lang::En => &en::STAFF,
         }
     }
 }

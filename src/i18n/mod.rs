@@ -1,4 +1,5 @@
-//! Every user-facing string, one table per language ([`Strings`], in `strings.rs`). Adding a
+//! Every user-facing string, one table per language ([`Strings`], in `strings.rs`), and the
+//! staff view's own table ([`StaffStrings`]), which the residents' widget does not carry. Adding a
 //! language is one file here, its `mod` line below, and its [`Lang`] variant, tag and table in
 //! `lang.rs`.
 //!
@@ -13,4 +14,4 @@ mod strings;
 mod sv;
 
 pub use lang::Lang;
-pub use strings::{fill, fill_count, lowercase, Strings};
+pub use strings::{fill, fill_count, lowercase, StaffStrings, Strings};

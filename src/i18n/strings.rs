@@ -1,4 +1,8 @@
-//! The strings table: one field per user-facing text, and the labels of the API's typed values.
+//! The strings tables: one field per user-facing text, and the labels of the API's typed values.
+//! [`Strings`] has what the residents' widget shows (the staff view shows it too);
+//! [`StaffStrings`] what only the staff view shows, so the residents' wasm does not carry it
+//! (7 KB Brotli, docs/PERFORMANCE.md). A text the residents' widget starts to show moves to
+//! [`Strings`]: the compiler says which.
 
 use trygghetskarta_shared::{
     Category, DialogueKind, DialogueOrganiser, ModerationAction, TimeOfDay,
@@ -45,10 +49,7 @@ pub struct Strings {
     pub action_ongoing: &'static str,
     pub action_done: &'static str,
     pub action_cancelled: &'static str,
-    pub action_dates: &'static str,
     pub action_label: &'static str,
-    pub action_pins: &'static str,
-    pub action_pins_one: &'static str,
     pub closed_dialogues: &'static str,
     pub what_we_heard: &'static str,
     pub participants: &'static str,
@@ -137,6 +138,34 @@ pub struct Strings {
     pub reported_on: &'static str,
     pub near_you: &'static str,
     pub near_you_hint: &'static str,
+    pub add_to_calendar: &'static str,
+    pub subscribe_calendar: &'static str,
+    pub show_on_map: &'static str,
+    pub dialogue_marker: &'static str,
+    pub cancel_reason: &'static str,
+    pub registration: &'static str,
+    pub join_online: &'static str,
+    pub my_position: &'static str,
+    pub position_outside: &'static str,
+    pub position_denied: &'static str,
+    pub position_failed: &'static str,
+    pub history: &'static str,
+    pub loading: &'static str,
+    /// A part of the widget (its own wasm file) could not be fetched.
+    pub part_failed: &'static str,
+    pub try_again: &'static str,
+    /// The name of this language, in itself, for the language switch.
+    pub switch_language: &'static str,
+}
+
+/// The staff view's strings: its own table, so the residents' widget (which never shows them)
+/// does not carry them. Everything in [`Strings`] is reached through it too ([`Deref`]).
+pub struct StaffStrings {
+    /// The strings both views show.
+    pub common: &'static Strings,
+    pub action_dates: &'static str,
+    pub action_pins: &'static str,
+    pub action_pins_one: &'static str,
     pub staff_title: &'static str,
     pub login_heading: &'static str,
     pub username: &'static str,
@@ -175,17 +204,6 @@ pub struct Strings {
     pub err_place_pick: &'static str,
     pub past_label: &'static str,
     pub back_to_map: &'static str,
-    pub add_to_calendar: &'static str,
-    pub subscribe_calendar: &'static str,
-    pub show_on_map: &'static str,
-    pub dialogue_marker: &'static str,
-    pub cancel_reason: &'static str,
-    pub registration: &'static str,
-    pub join_online: &'static str,
-    pub my_position: &'static str,
-    pub position_outside: &'static str,
-    pub position_denied: &'static str,
-    pub position_failed: &'static str,
     pub planner_pins: &'static str,
     pub filters: &'static str,
     pub filter_from: &'static str,
@@ -210,7 +228,6 @@ pub struct Strings {
     pub reason_label: &'static str,
     pub confirm_hide: &'static str,
     pub confirm_restore: &'static str,
-    pub history: &'static str,
     pub history_empty: &'static str,
     pub action_hide: &'static str,
     pub action_restore: &'static str,
@@ -231,13 +248,7 @@ pub struct Strings {
     pub mostly: &'static str,
     pub from_place: &'static str,
     pub marked_on: &'static str,
-    pub loading: &'static str,
-    /// A part of the widget (its own wasm file) could not be fetched.
-    pub part_failed: &'static str,
-    pub try_again: &'static str,
     pub hotspot_count: &'static str,
-    /// The name of this language, in itself, for the language switch.
-    pub switch_language: &'static str,
     pub selected_pin: &'static str,
 
     // --- Staff view shell: sections and navigation, the paged pin list, Konton -----------------
@@ -506,6 +517,14 @@ pub struct Strings {
     pub closed_badge: &'static str,
 }
 
+impl std::ops::Deref for StaffStrings {
+    type Target = Strings;
+
+    fn deref(&self) -> &Strings {
+        self.common
+    }
+}
+
 /// Puts a number into a string with `{n}`.
 pub fn fill(template: &str, n: impl std::fmt::Display) -> String {
     template.replace("{n}", &n.to_string())
@@ -572,7 +591,9 @@ impl Strings {
             DialogueOrganiser::Both => self.organiser_both,
         }
     }
+}
 
+impl StaffStrings {
     /// A step in a pin's moderation history.
     pub fn moderation_action(&self, a: ModerationAction) -> &'static str {
         match a {

@@ -4,7 +4,7 @@
 
 use trygghetskarta_shared::{NewStaffUser, Role};
 
-use crate::i18n::Strings;
+use crate::i18n::StaffStrings;
 
 /// Shortest password the server takes (`crates/server/src/password.rs`).
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -90,7 +90,7 @@ pub fn may_disable(me: &str, account: &str) -> bool {
 }
 
 // The labels, beside their types so that i18n depends on nothing in the widget.
-impl Strings {
+impl StaffStrings {
     pub fn account_problem(&self, p: AccountProblem) -> &'static str {
         match p {
             AccountProblem::Username => self.err_username,

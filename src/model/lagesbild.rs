@@ -17,7 +17,7 @@
 use trygghetskarta_shared::lagesbild::{Change, Comparison, Stats};
 use trygghetskarta_shared::{Category, PinStatus};
 
-use crate::i18n::Strings;
+use crate::i18n::StaffStrings;
 
 /// A calendar date (proleptic Gregorian).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -228,7 +228,7 @@ pub fn fill_with(template: &str, values: &[(&str, String)]) -> String {
 }
 
 /// A bucket's label: "v. 37" for a week, "sep 2026" for a month.
-pub fn bucket_label(start: &str, bucket: &str, s: &Strings) -> String {
+pub fn bucket_label(start: &str, bucket: &str, s: &StaffStrings) -> String {
     let Some(d) = Date::parse(start) else {
         return start.to_owned();
     };
@@ -273,7 +273,12 @@ pub fn top(values: &[u32]) -> Option<usize> {
 /// "Mest kväll (12 av 40)." for a distribution; "Inga markeringar i urvalet." when empty.
 /// `lower` for labels that are common nouns inside a sentence (times of day, categories), not
 /// for names (areas) or labels that carry their own case (weekdays).
-pub fn distribution_summary(labels: &[String], values: &[u32], s: &Strings, lower: bool) -> String {
+pub fn distribution_summary(
+    labels: &[String],
+    values: &[u32],
+    s: &StaffStrings,
+    lower: bool,
+) -> String {
     let total: u32 = values.iter().sum();
     match top(values) {
         None => s.lb_no_data.to_owned(),
@@ -297,7 +302,7 @@ pub fn distribution_summary(labels: &[String], values: &[u32], s: &Strings, lowe
 
 /// The summary of the pins-over-time chart: total, period, the busiest bucket, the most common
 /// category.
-pub fn buckets_summary(stats: &Stats, s: &Strings) -> String {
+pub fn buckets_summary(stats: &Stats, s: &StaffStrings) -> String {
     if stats.total == 0 {
         return s.lb_no_data.to_owned();
     }
@@ -348,7 +353,7 @@ pub fn percent_text(p: f64) -> String {
 }
 
 /// "ökade från 12 till 31 markeringar (+158 %)" for one change, with its subject.
-pub fn change_sentence(what: &str, c: &Change, s: &Strings) -> String {
+pub fn change_sentence(what: &str, c: &Change, s: &StaffStrings) -> String {
     let template = match c.b.cmp(&c.a) {
         std::cmp::Ordering::Greater => s.lb_change_up,
         std::cmp::Ordering::Less => s.lb_change_down,
@@ -376,7 +381,7 @@ pub fn change_sentence(what: &str, c: &Change, s: &Strings) -> String {
 }
 
 /// The comparison's one-sentence summary (see the module's wording rules).
-pub fn comparison_summary(stats: &Stats, cmp: &Comparison, s: &Strings) -> String {
+pub fn comparison_summary(stats: &Stats, cmp: &Comparison, s: &StaffStrings) -> String {
     if cmp.total.a == 0 && cmp.total.b == 0 {
         return s.lb_no_data.to_owned();
     }
@@ -450,7 +455,7 @@ pub fn unanswered(stats: &Stats) -> u32 {
 }
 
 /// "2,5" / "2.5" days, one decimal; "–" when there is no median.
-pub fn days_text(days: Option<f64>, s: &Strings) -> String {
+pub fn days_text(days: Option<f64>, s: &StaffStrings) -> String {
     match days {
         None => "–".to_owned(),
         Some(d) => {
@@ -531,7 +536,7 @@ impl PlaceForm {
 
 /// The selection in words for the printed report: "Narkotika, Trafik och hastighet · Kväll ·
 /// Arboga", or "alla markeringar" when nothing is chosen.
-pub fn selection_text(form: &crate::model::staff::FilterForm, s: &Strings) -> String {
+pub fn selection_text(form: &crate::model::staff::FilterForm, s: &StaffStrings) -> String {
     let mut parts = Vec::new();
     if !form.categories.is_empty() {
         let names: Vec<&str> = form.categories.iter().map(|c| s.category(*c)).collect();

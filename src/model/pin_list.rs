@@ -124,7 +124,7 @@ pub fn sort_pins(pins: &mut [StaffPin], order: SortOrder) {
     }
 }
 
-impl crate::i18n::Strings {
+impl crate::i18n::StaffStrings {
     /// "Nyast först", "Flest håller med", "Status, obesvarade först".
     pub fn sort_order(&self, o: SortOrder) -> &'static str {
         match o {

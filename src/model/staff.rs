@@ -3,7 +3,7 @@
 
 use trygghetskarta_shared::{Category, Hotspot, TimeOfDay};
 
-use crate::i18n::Strings;
+use crate::i18n::StaffStrings;
 
 /// The filter form as its inputs hold it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -151,7 +151,7 @@ fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
 /// What a hotspot is called: the server's `place_name` (a place staff named, else the tätort
 /// with a direction: "Arboga, norr om Heliga Trefaldighets kyrka"); from a server that does not
 /// give one, its nearest bundled place ("Arboga station (12 m)", "2 km från Medåker").
-pub fn hotspot_place(h: &Hotspot, s: &Strings) -> String {
+pub fn hotspot_place(h: &Hotspot, s: &StaffStrings) -> String {
     if !h.place_name.trim().is_empty() {
         return h.place_name.clone();
     }
@@ -180,7 +180,7 @@ pub fn minutes(rfc3339: &str) -> String {
 }
 
 /// "Narkotika 4, Dålig belysning 2 · mest natt": what and when, largest first.
-pub fn hotspot_mix(h: &Hotspot, s: &Strings) -> String {
+pub fn hotspot_mix(h: &Hotspot, s: &StaffStrings) -> String {
     let mut cats = h.by_category.clone();
     cats.sort_by_key(|c| std::cmp::Reverse(c.count));
     let what = cats

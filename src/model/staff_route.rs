@@ -191,7 +191,7 @@ pub fn is_plain_click(button: i16, ctrl: bool, meta: bool, shift: bool, alt: boo
 }
 
 // The labels, beside their types so that i18n depends on nothing in the widget.
-impl crate::i18n::Strings {
+impl crate::i18n::StaffStrings {
     /// The section's name in the navigation, its heading and the document's title.
     pub fn section(&self, s: Section) -> &'static str {
         match s {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use trygghetskarta_shared::{Role, StaffUser};
 
 use crate::api::{self, AccountChange, ApiBase, Attempt};
-use crate::context::use_strings;
-use crate::i18n::Strings;
+use crate::context::use_staff_strings;
+use crate::i18n::StaffStrings;
 use crate::model::accounts::{check_password, may_disable, AccountForm};
 use crate::model::staff::minutes;
 
@@ -47,7 +47,7 @@ pub fn Accounts(
     /// The admin's own user name (they cannot disable themself).
     me: String,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let version = RwSignal::new(0u32);
     let status = RwSignal::new(String::new());
@@ -57,7 +57,7 @@ pub fn Accounts(
         let base = list_base.clone();
         async move { api::staff_users(&base).await }
     });
-    let done = move |template: fn(&Strings) -> &'static str, name: &str| {
+    let done = move |template: fn(&StaffStrings) -> &'static str, name: &str| {
         status.set(template(strings()).replace("{name}", name));
         version.update(|v| *v += 1);
     };
@@ -71,7 +71,7 @@ pub fn Accounts(
         let (base, name, change) = (change_base.clone(), name.clone(), change.clone());
         async move {
             let s = strings();
-            let template: fn(&Strings) -> &'static str = match change {
+            let template: fn(&StaffStrings) -> &'static str = match change {
                 AccountChange::Disable => |s| s.account_disabled_done,
                 AccountChange::Enable => |s| s.account_enabled_done,
                 AccountChange::Password(_) => |s| s.account_password_done,
@@ -198,7 +198,7 @@ pub fn Accounts(
 /// "Nytt konto": user name, role, the password twice.
 #[component]
 fn NewAccount(on_created: Callback<String>) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let role = RwSignal::new(AccountForm::default().role);
     let error = RwSignal::new(None::<(String, &'static str)>);

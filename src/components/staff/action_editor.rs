@@ -13,12 +13,12 @@ use uuid::Uuid;
 
 use super::form_error::{field_message, invalid, FormError};
 use crate::components::map_view::MapView;
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
-use crate::i18n::{fill, fill_count, Strings};
+use crate::i18n::{fill, fill_count, StaffStrings};
 use crate::interaction::pick::{nearest_pin, nearest_to_centre, PICK_TOLERANCE_PX};
 use crate::model::action_form::{parse_pin_ids, ActionForm, PinToggle, PlaceMode};
 use crate::model::dialogue::Editing;
@@ -43,11 +43,11 @@ pub fn ActionEditor(
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
     viewport: RwSignal<Option<Viewport>>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let field_error = move |field: &'static str| field_message(error, field);
     let invalid = move |field: &'static str| invalid(error, field);
     let text_input = move |id: &'static str,
-                           label: fn(&Strings) -> &'static str,
+                           label: fn(&StaffStrings) -> &'static str,
                            kind: &'static str,
                            get: fn(&ActionForm) -> String,
                            set: fn(&mut ActionForm, String)| {
@@ -176,7 +176,7 @@ pub fn ActionEditor(
         })
     };
     let mode_radio =
-        move |mode: PlaceMode, label: fn(&Strings) -> &'static str, id: &'static str| {
+        move |mode: PlaceMode, label: fn(&StaffStrings) -> &'static str, id: &'static str| {
             view! {
                 <label class="tk-radio" for=id>
                     <input type="radio" id=id name="tk-a-mode"

@@ -15,7 +15,7 @@ use super::form_error::FormError;
 use super::planner::hotspot_resource;
 use super::{ActionAt, Selection};
 use crate::api::{self, ApiBase, Attempt};
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
@@ -28,7 +28,7 @@ pub fn ActionsSection(
     role: Role,
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let sel = expect_context::<Selection>();
     let can_link = role != Role::Organiser;
@@ -209,7 +209,7 @@ pub fn ActionsSection(
 /// An action's progress notes (dated, public) and the form for a new one.
 #[component]
 fn Notes(id: Uuid, status: RwSignal<String>, version: RwSignal<u32>) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<&'static str>);

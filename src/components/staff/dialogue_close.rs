@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::form_error::{field_message, invalid, FormError};
 use crate::api::{self, ApiBase, Attempt};
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::i18n::fill;
 use crate::model::action_form::CloseForm;
 
@@ -21,7 +21,7 @@ pub fn CloseDialogueForm(
     /// Closes the form; `true` once the session is closed.
     done: Callback<bool>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let form = RwSignal::new(CloseForm::default());
     let error: FormError = RwSignal::new(None);
@@ -128,7 +128,7 @@ pub fn CloseDialogueForm(
 /// A closed session's outcome in the staff list.
 #[component]
 pub fn OutcomeSummary(outcome: DialogueOutcome, actions: Signal<Vec<PlanAction>>) -> impl IntoView {
-    let s = use_strings()();
+    let s = use_staff_strings()();
     let mut themes: Vec<String> = outcome
         .themes
         .iter()

@@ -7,12 +7,12 @@ use leptos::prelude::*;
 use trygghetskarta_shared::{DialogueKind, DialogueOrganiser};
 
 use crate::components::map_view::MapView;
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
-use crate::i18n::Strings;
+use crate::i18n::StaffStrings;
 use crate::model::dialogue::{DialogueForm, Editing};
 
 #[component]
@@ -25,9 +25,9 @@ pub fn DialogueEditor(
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
     viewport: RwSignal<Option<Viewport>>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let text_input = move |id: &'static str,
-                           label: fn(&Strings) -> &'static str,
+                           label: fn(&StaffStrings) -> &'static str,
                            kind: &'static str,
                            get: fn(&DialogueForm) -> String,
                            set: fn(&mut DialogueForm, String)| {

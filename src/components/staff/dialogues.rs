@@ -12,7 +12,7 @@ use super::dialogue_close::{CloseDialogueForm, OutcomeSummary};
 use super::dialogue_editor::DialogueEditor;
 use super::PlanAt;
 use crate::api::{self, ApiBase, Attempt};
-use crate::context::{use_lang, use_strings};
+use crate::context::{use_lang, use_staff_strings};
 use crate::geo::basemap::Basemap;
 use crate::geo::viewport::Viewport;
 use crate::model::action_form::can_close;
@@ -20,7 +20,7 @@ use crate::model::dialogue::{format_when, DialogueForm, Editing};
 
 #[component]
 pub fn StaffDialogues(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let lang = use_lang();
     let base = expect_context::<ApiBase>();
     let version = RwSignal::new(0u32);

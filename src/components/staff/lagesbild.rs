@@ -17,9 +17,9 @@ use super::lagesbild_print::PrintReport;
 use super::planner::{hotspot_resource, Filters, HotspotList};
 use crate::api::{self, with_query, ApiBase, ApiError};
 use crate::components::staff::Selection;
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::geo::basemap::Basemap;
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, StaffStrings};
 use crate::model::chart::Layout;
 use crate::model::lagesbild::Periods;
 use crate::model::staff_route::Section;
@@ -44,16 +44,16 @@ fn with_bucket(query: &str, bucket: &str) -> String {
 }
 
 /// A choice of a toggle: its value, its code (for the id) and its label.
-type Choice<T> = (T, &'static str, fn(&Strings) -> &'static str);
+type Choice<T> = (T, &'static str, fn(&StaffStrings) -> &'static str);
 
 /// A group of two radio buttons (week/month, stacked/split) that sets `value`.
 fn toggle<T: Copy + PartialEq + Send + Sync + 'static>(
     name: &'static str,
-    legend: fn(&Strings) -> &'static str,
+    legend: fn(&StaffStrings) -> &'static str,
     value: RwSignal<T>,
     options: [Choice<T>; 2],
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     view! {
         <fieldset class="tk-toggle">
             <legend>{move || legend(strings())}</legend>
@@ -78,7 +78,7 @@ pub fn LagesbildSection(
     role: Role,
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let sees_pins = Section::Markeringar.allowed(role);
     let can_plan = Section::Dialoger.allowed(role);
     // Planners and admins name places; organisers read them.

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use trygghetskarta_shared::Stats;
 
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::i18n::fill;
 use crate::model::chart::{bar_chart, share_of_max, Frame, Layout};
 use crate::model::lagesbild::{
@@ -44,7 +44,7 @@ fn swatch(prefix: &str, i: usize) -> impl IntoView {
 /// Pins per week or month, one bar per bucket split or stacked by category.
 #[component]
 pub fn TimeChart(stats: Stats, layout: Layout, open: bool) -> impl IntoView {
-    let s = use_strings()();
+    let s = use_staff_strings()();
     let prefix = "tk-time";
     let (cats, series) = category_series(&stats);
     let labels: Vec<String> = stats
@@ -184,7 +184,7 @@ pub fn Distribution(
     #[prop(optional)]
     lower: bool,
 ) -> impl IntoView {
-    let s = use_strings()();
+    let s = use_staff_strings()();
     let summary = distribution_summary(&labels, &values, s, lower);
     let shares = share_of_max(&values);
     let total: u32 = values.iter().sum();
@@ -238,7 +238,7 @@ pub fn Distribution(
 /// Every chart of the stats, for the section and the printed report.
 #[component]
 pub fn StatsCharts(stats: Stats, layout: Layout, open: bool) -> impl IntoView {
-    let s = use_strings()();
+    let s = use_staff_strings()();
     let times = stats.by_time_of_day.iter();
     let time_labels = times.clone().map(|t| s.time_of_day(t.key).into()).collect();
     let time_values = times.map(|t| t.count).collect();
@@ -277,7 +277,7 @@ pub fn StatsCharts(stats: Stats, layout: Layout, open: bool) -> impl IntoView {
 /// Agree totals, answers and the times to answer, per party.
 #[component]
 pub fn AnswerStats(stats: Stats) -> impl IntoView {
-    let s = use_strings()();
+    let s = use_staff_strings()();
     let parties = stats
         .by_party
         .iter()

@@ -7,15 +7,15 @@ use trygghetskarta_shared::{Category, Change, Comparison, Stats};
 
 use crate::api::{self, ApiBase};
 use crate::components::staff::Selection;
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::device;
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, StaffStrings};
 use crate::model::lagesbild::{
     around, compare_query, comparison_summary, fill_with, grew, percent_text, quarter_vs_last_year,
     since_and_before, unanswered, CompareForm, CompareProblem, Date, Periods,
 };
 
-fn category_name(key: &str, s: &Strings) -> String {
+fn category_name(key: &str, s: &StaffStrings) -> String {
     Category::parse(key).map_or_else(|| key.to_owned(), |c| s.category(c).to_owned())
 }
 
@@ -23,7 +23,7 @@ fn category_name(key: &str, s: &Strings) -> String {
 fn change_table(
     caption: &'static str,
     rows: Vec<(String, Change)>,
-    s: &'static Strings,
+    s: &'static StaffStrings,
 ) -> impl IntoView {
     let rows = rows
         .into_iter()
@@ -58,7 +58,7 @@ fn change_table(
 /// The result of a comparison: its summary and the tables (also used by the printed report).
 #[component]
 pub fn ComparisonView(stats: Stats, cmp: Comparison) -> impl IntoView {
-    let s = use_strings()();
+    let s = use_staff_strings()();
     let summary = comparison_summary(&stats, &cmp, s);
     let mut cats = vec![(s.lb_col_total.to_owned(), cmp.total.clone())];
     cats.extend(
@@ -110,7 +110,7 @@ pub fn ComparePanel(
     periods: RwSignal<Option<Periods>>,
     result: LocalResource<Option<Result<Stats, api::ApiError>>>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let today = Date::parse(&device::today());
     let form = RwSignal::new(CompareForm::default());
     // Three months back, so that "3 months before and after" compares two periods that have
@@ -119,7 +119,7 @@ pub fn ComparePanel(
         RwSignal::new(today.map_or_else(device::today, |t| t.add_months(-3).to_string()));
     let problem = RwSignal::new(None::<CompareProblem>);
     let date_input = move |id: &'static str,
-                           label: fn(&Strings) -> &'static str,
+                           label: fn(&StaffStrings) -> &'static str,
                            get: fn(&CompareForm) -> String,
                            set: fn(&mut CompareForm, String)| {
         view! {
@@ -206,7 +206,7 @@ pub fn ComparePanel(
 /// selects the pins since then, then what is new, what grew and what is unanswered.
 #[component]
 pub fn SincePanel(bucket: Signal<&'static str>) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let sel = expect_context::<Selection>();
     let date = RwSignal::new(String::new());
@@ -281,7 +281,7 @@ pub fn SincePanel(bucket: Signal<&'static str>) -> impl IntoView {
     }
 }
 
-fn since_view(st: &Stats, date: &str, s: &'static Strings) -> impl IntoView {
+fn since_view(st: &Stats, date: &str, s: &'static StaffStrings) -> impl IntoView {
     let new_by_cat = st
         .by_category
         .iter()

@@ -11,15 +11,15 @@ use trygghetskarta_shared::{NamedPlace, NamedPlaceInput};
 use crate::api::{self, ApiBase};
 use crate::components::map_view::MapView;
 use crate::components::staff::Selection;
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, StaffStrings};
 use crate::model::lagesbild::{PlaceForm, PlaceProblem};
 
-fn problem_text(p: PlaceProblem, s: &Strings) -> &'static str {
+fn problem_text(p: PlaceProblem, s: &StaffStrings) -> &'static str {
     match p {
         PlaceProblem::Name => s.lb_err_place_name,
         PlaceProblem::Centre => s.lb_err_place_centre,
@@ -28,7 +28,7 @@ fn problem_text(p: PlaceProblem, s: &Strings) -> &'static str {
     }
 }
 
-fn describe(p: &NamedPlace, s: &Strings) -> String {
+fn describe(p: &NamedPlace, s: &StaffStrings) -> String {
     match (&p.radius_m, &p.polygon) {
         (Some(r), _) => format!("{} · {} m", s.lb_place_circle, r.round()),
         (_, Some(ring)) => format!(
@@ -45,7 +45,7 @@ pub fn NamedPlaces(
     can_edit: bool,
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let sel = expect_context::<Selection>();
     let version = RwSignal::new(0u32);
@@ -133,7 +133,7 @@ pub fn NamedPlaces(
 /// The new place: a circle or an area drawn on a map.
 #[component]
 fn PlaceEditor(basemap: Signal<Option<Arc<Basemap>>>, saved: Callback<()>) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let form = RwSignal::new(PlaceForm {
         radius_m: "150".into(),
@@ -224,7 +224,7 @@ fn PlaceEditor(basemap: Signal<Option<Arc<Basemap>>>, saved: Callback<()>) -> im
             }
         })
     };
-    let mode = move |poly: bool, id: &'static str, label: fn(&Strings) -> &'static str| {
+    let mode = move |poly: bool, id: &'static str, label: fn(&StaffStrings) -> &'static str| {
         view! {
             <label class="tk-radio" for=id>
                 <input type="radio" id=id name="tk-place-mode" prop:checked=move || polygon.get() == poly

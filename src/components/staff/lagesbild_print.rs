@@ -9,10 +9,10 @@ use super::lagesbild_charts::StatsCharts;
 use super::lagesbild_compare::ComparisonView;
 use crate::api::{self, ApiBase};
 use crate::components::staff::Selection;
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::geo::mercator::project;
 use crate::geo::LonLat;
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, StaffStrings};
 use crate::model::chart::Layout;
 use crate::model::lagesbild::{fill_with, fit, selection_text};
 use crate::model::staff::hotspot_place;
@@ -21,7 +21,7 @@ const MAP_W: f64 = 480.0;
 const MAP_H: f64 = 300.0;
 
 /// The hotspots' outlines and ranks on a plain frame (north up), fitted to the drawing.
-fn static_map(spots: &[Hotspot], s: &'static Strings) -> impl IntoView {
+fn static_map(spots: &[Hotspot], s: &'static StaffStrings) -> impl IntoView {
     let world = |lon: f64, lat: f64| {
         let w = project(LonLat::lat_lon(lat, lon));
         (w.x, w.y)
@@ -85,7 +85,7 @@ pub fn PrintReport(
     spots: Option<Hotspots>,
     layout: Layout,
 ) -> impl IntoView {
-    let s = use_strings()();
+    let s = use_staff_strings()();
     let sel = expect_context::<Selection>();
     let base = expect_context::<ApiBase>();
     let lists = LocalResource::new(move || {

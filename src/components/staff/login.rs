@@ -4,14 +4,14 @@ use leptos::prelude::*;
 use trygghetskarta_shared::SessionInfo;
 
 use crate::api::{self, ApiBase, Attempt};
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 
 #[component]
 pub fn LoginForm(
     /// Logged in: who, with which role.
     on_login: Callback<SessionInfo>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());

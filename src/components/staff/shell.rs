@@ -22,7 +22,7 @@ use super::dialogues::StaffDialogues;
 use super::lagesbild::LagesbildSection;
 use super::planner::PlannerView;
 use super::{ActionAt, PlanAt, Selection};
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::dom;
 use crate::geo::basemap::Basemap;
 use crate::model::staff::FilterForm;
@@ -124,7 +124,7 @@ pub fn StaffShell(
     info: SessionInfo,
     #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let nav = expect_context::<StaffNav>();
     let sel = nav.sel;
     let role: Role = info.role;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::api::{self, ApiBase, Attempt};
 use crate::components::staff::form_error::{field_message, invalid, FormError};
 use crate::components::staff::Selection;
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::i18n::fill;
 use crate::model::answer::StatusForm;
 
@@ -38,7 +38,7 @@ pub fn AnswerForm(
     #[prop(optional)]
     saved: Option<Callback<()>>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let sel = use_context::<Selection>();
     let notice = use_context::<Notice>();

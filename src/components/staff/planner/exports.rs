@@ -3,14 +3,14 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ApiBase};
-use crate::context::use_strings;
-use crate::i18n::Strings;
+use crate::context::use_staff_strings;
+use crate::i18n::StaffStrings;
 
 #[component]
 pub fn Exports(query: Memo<String>) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
-    let link = move |ext: &'static str, label: fn(&Strings) -> &'static str| {
+    let link = move |ext: &'static str, label: fn(&StaffStrings) -> &'static str| {
         let base = base.clone();
         view! {
             <a class="tk-button tk-button--small tk-export" download

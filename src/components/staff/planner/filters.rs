@@ -7,8 +7,8 @@ use trygghetskarta_shared::{Category, TimeOfDay};
 use crate::api::{self, ApiBase};
 use crate::components::pin_layer::category_icon;
 use crate::components::staff::Selection;
-use crate::context::use_strings;
-use crate::i18n::Strings;
+use crate::context::use_staff_strings;
+use crate::i18n::StaffStrings;
 use crate::model::staff::FilterForm;
 
 #[component]
@@ -16,7 +16,7 @@ pub fn Filters(
     /// Offer "Visa dolda markeringar" (planners and admins).
     show_hidden: bool,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let sel = expect_context::<Selection>();
     let form = sel.form;
     let base = expect_context::<ApiBase>();
@@ -28,7 +28,7 @@ pub fn Filters(
     });
     let areas = Signal::derive(move || areas.get().unwrap_or_default());
     let date = move |id: &'static str,
-                     label: fn(&Strings) -> &'static str,
+                     label: fn(&StaffStrings) -> &'static str,
                      get: fn(&FilterForm) -> String,
                      set: fn(&mut FilterForm, String)| {
         view! {

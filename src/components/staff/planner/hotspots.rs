@@ -7,7 +7,7 @@ use trygghetskarta_shared::{Hotspot, Hotspots};
 use super::answer::{AnswerForm, Notice, Target};
 use crate::api::{self, ApiBase};
 use crate::components::staff::{ActionAt, PlanAt, Selection};
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
@@ -35,7 +35,7 @@ pub fn HotspotList(
     #[prop(optional)] show: Option<Callback<LonLat>>,
     can_plan: bool,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let plan = use_context::<PlanAt>();
     let act = use_context::<ActionAt>();
     // "Svara alla" where answers are told (Markeringar), for planners (who get the pins).

@@ -17,7 +17,7 @@ use crate::api::{self, ApiBase, Attempt, Moderation};
 use crate::components::map_view::MapView;
 use crate::components::pin_layer::{PinLayer, PinSet, PinSource};
 use crate::components::staff::Selection;
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::geo::basemap::Basemap;
 use crate::geo::mercator::project;
 use crate::geo::viewport::Viewport;
@@ -69,7 +69,7 @@ pub fn PlannerView(
     /// Show "Planera dialog här" (the user may also write dialogues).
     can_plan: bool,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let sel = expect_context::<Selection>();
     let status = RwSignal::new(String::new());

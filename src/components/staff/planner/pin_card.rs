@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::answer::{AnswerForm, Target};
 use crate::api::{self, ApiBase, Moderation};
 use crate::components::pin_layer::category_icon;
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::geo::LonLat;
 use crate::i18n::fill;
 use crate::model::answer::{BulkSelection, StatusForm};
@@ -37,7 +37,7 @@ pub fn PinCard(
     #[prop(optional)]
     picked: Option<RwSignal<BulkSelection>>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let base = expect_context::<ApiBase>();
     let s = strings();
     let id = pin.id;
@@ -201,7 +201,7 @@ pub fn PinCard(
 
 #[component]
 fn HistoryList(events: Vec<ModerationEvent>) -> impl IntoView {
-    let s = use_strings()();
+    let s = use_staff_strings()();
     if events.is_empty() {
         return view! { <p class="tk-muted tk-history-list">{s.history_empty}</p> }.into_any();
     }

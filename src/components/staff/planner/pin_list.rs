@@ -9,7 +9,7 @@ use super::answer::{AnswerForm, Target};
 use super::pin_card::PinCard;
 use crate::api::Moderation;
 use crate::components::staff::Selection;
-use crate::context::use_strings;
+use crate::context::use_staff_strings;
 use crate::geo::LonLat;
 use crate::i18n::fill;
 use crate::model::answer::{BulkSelection, StatusForm};
@@ -26,7 +26,7 @@ pub fn PinList(
     /// The ticked pins for "Svara alla valda" (kept across pages and reloads).
     picked: RwSignal<BulkSelection>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let strings = use_staff_strings();
     let sel = expect_context::<Selection>();
     let total = pins.len();
     let all_ids: Vec<Uuid> = pins.iter().map(|p| p.id).collect();
