@@ -42,7 +42,7 @@ try {
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   const requests = new Map();
   let phase = 'first screen';
-  cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, phase }));
+  cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, wallTime: e.wallTime, phase }));
   cdp.on('Network.responseReceived', (e) => {
     const r = requests.get(e.requestId);
     if (r) r.encoding = e.response.headers['content-encoding'] || e.response.headers['Content-Encoding'] || '';
@@ -54,13 +54,28 @@ try {
   let last = Date.now();
   cdp.on('Network.loadingFinished', () => { last = Date.now(); });
 
+  // When the first screen was drawn: the page's clock (wall time, as CDP's request wallTime)
+  // the moment the first marker (the kommun's outline without pins) entered the DOM.
+  await page.addInitScript((selector) => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector(selector)) {
+        window.__tkDrawnAt = Date.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  }, PINS > 0 ? '.tk-marker' : 'path.tk-kommun');
   await page.goto(server.url + '/');
   await page.waitForSelector('path.tk-kommun');
   if (PINS > 0) await page.waitForSelector('.tk-marker');
-  // Let every response that started before the first screen was drawn finish.
-  await page.waitForTimeout(300);
-  const drawn = [...requests.values()].filter((r) => r.bytes !== undefined);
+  const drawnAt = await page.evaluate(() => window.__tkDrawnAt);
   phase = 'after';
+  // The first screen's requests are those started before it was drawn; let them all finish.
+  // What the widget asks for after it (the lists, components/lists.rs) is counted apart.
+  for (const r of requests.values()) r.phase = r.wallTime * 1000 <= drawnAt ? 'first screen' : 'after';
+  while ([...requests.values()].some((r) => r.phase === 'first screen' && r.bytes === undefined)) {
+    await page.waitForTimeout(50);
+  }
+  const drawn = [...requests.values()].filter((r) => r.phase === 'first screen');
   last = Date.now();
   while (Date.now() - last < 1000) await page.waitForTimeout(100);
   const all = [...requests.values()].filter((r) => r.bytes !== undefined);

@@ -2,12 +2,17 @@
 //! reports and the dialogue list. What is not on the first screen is a part of its own, fetched
 //! when first opened (`components::part`).
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::action_layer::{ActionLayer, UpdatesSection};
 use crate::components::dialogue_list::{dialogues_part, DialogueMarkers, DIALOGUES_HEADING};
 use crate::components::header::Header;
+use crate::components::lists::{
+    actions_request, closed_request, dialogues_request, linked_request, through_part, FirstScreen,
+};
 use crate::components::map_view::MapView;
 use crate::components::part::{PartSection, Section};
 use crate::components::pin_layer::{PinLayer, PinSource};
@@ -53,17 +58,26 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         report.mail_offered.set(mail);
     });
 
+    // The lists come after the first screen, in a part of their own (components::lists).
+    let first_screen = FirstScreen::new(Duration::from_secs(5));
+    provide_context(first_screen);
     let actions_base = base.clone();
     let actions = LocalResource::new(move || {
         report.pins_version.track();
         let base = actions_base.clone();
-        async move { api::actions(&base).await }
+        async move {
+            first_screen.drawn().await;
+            through_part(actions_request(base)).await
+        }
     });
     provide_context(actions);
     let closed_base = base.clone();
     let closed = LocalResource::new(move || {
         let base = closed_base.clone();
-        async move { api::closed_dialogues(&base).await }
+        async move {
+            first_screen.drawn().await;
+            through_part(closed_request(base)).await
+        }
     });
     // This device's pins: their state and answer, now and after every change it makes.
     let answers_base = base.clone();
@@ -76,14 +90,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     let linked_base = base.clone();
     let linked = LocalResource::new(move || {
         let base = linked_base.clone();
-        async move {
-            let id = linked_id?;
-            api::lookup_pins(&base, vec![id])
-                .await
-                .ok()?
-                .into_iter()
-                .next()
-        }
+        async move { linked_request(base, linked_id?).await.ok()?.await }
     });
     let linked_done = StoredValue::new(false);
     Effect::new(move |_| {
@@ -106,7 +113,10 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     let dialogues_base = base.clone();
     let dialogues = LocalResource::new(move || {
         let base = dialogues_base.clone();
-        async move { api::dialogues(&base).await }
+        async move {
+            first_screen.drawn().await;
+            through_part(dialogues_request(base)).await
+        }
     });
     // A link from a calendar event (`?dialog=ID`): the section opened at the session.
     let dialogue_section = Section::new();

@@ -114,8 +114,11 @@ fn markers_wait_for_every_tile_the_view_shows() {
             PinTile::default()
         };
         assert!(set.markers(level, v.visible_bounds(), 0.0).is_none());
+        // Not shown until the last of them: the first screen waits for it (components::lists).
+        assert!(!set.shows(level, v.visible_bounds()));
         set.insert(*t, Arc::new(tile), 0);
     }
+    assert!(set.shows(level, v.visible_bounds()));
     let markers = set.markers(level, v.visible_bounds(), 0.0).unwrap();
     assert_eq!(markers.len(), 1);
     let m = markers[0];

@@ -3,13 +3,15 @@
 //!
 //! - the map: `map_view` (gestures and wiring), `map_layout` (what layers find in context),
 //!   `basemap_layer`, `tile_layer`, `pin_layer`, `map_controls`;
-//! - residents: `header`, `report/`, `dialogue_list`, `updates` ("Vad händer?"), `action_layer`;
+//! - residents: `header`, `report/`, `dialogue_list`, `updates` ("Vad händer?"), `action_layer`,
+//!   `lists` (what they show, loaded after the first screen);
 //! - staff (`/personal`): `staff/`.
 
 pub mod action_layer;
 pub mod basemap_layer;
 pub mod dialogue_list;
 pub mod header;
+pub mod lists;
 pub mod map_controls;
 pub mod map_layout;
 pub mod map_view;

@@ -13,6 +13,7 @@ use trygghetskarta_shared::tile::GridCell;
 use trygghetskarta_shared::{Category, PinStatus, PublicPin};
 
 use crate::api::{self, ApiBase};
+use crate::components::lists::FirstScreen;
 use crate::components::map_layout::MapLayout;
 use crate::components::pin_tiles::load_tiles;
 use crate::context::use_strings;
@@ -92,6 +93,19 @@ pub fn PinLayer(
         PinSource::Tiles(version) => Some(load_tiles(layout, version)),
         PinSource::Listed(_) => None,
     };
+    // Every tile the view shows answered (or failed): once the frame with their markers is
+    // painted, the first screen is drawn and the lists may load (`lists::FirstScreen`, which
+    // the residents' root provides).
+    if let (Some(tiles), Some(first)) = (tiles, use_context::<FirstScreen>()) {
+        Effect::new(move |_| {
+            let Some(l) = layout.get() else {
+                return;
+            };
+            if !first.is_drawn() && tiles.with(|t| t.shows(level_for(l.zoom), l.visible_bounds())) {
+                request_animation_frame(move || first.set_drawn());
+            }
+        });
+    }
     let base = use_context::<ApiBase>();
     let listed = move |i: usize| match source {
         PinSource::Listed(set) => set.get_untracked().pins.get(i).cloned(),

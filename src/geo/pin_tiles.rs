@@ -246,14 +246,18 @@ impl TileSet {
         }
     }
 
+    /// Every tile of `level` the view `bounds` shows has arrived (or failed).
+    pub fn shows(&self, level: i32, bounds: WorldBounds) -> bool {
+        covering(bounds, level)
+            .iter()
+            .all(|id| self.get(*id).is_some())
+    }
+
     /// The markers of `level` within `bounds` and `margin`, or `None` while a tile the view
     /// shows has not arrived (the layer keeps what it shows meanwhile, so a zoom never shows a
     /// half-loaded view).
     pub fn markers(&self, level: i32, bounds: WorldBounds, margin: f64) -> Option<Vec<Marker>> {
-        if covering(bounds, level)
-            .iter()
-            .any(|id| self.get(*id).is_none())
-        {
+        if !self.shows(level, bounds) {
             return None;
         }
         let around = grown(bounds, margin);
