@@ -346,3 +346,21 @@ fn fixed_writes_what_the_float_printer_would() {
     assert_eq!(fixed(7.0, 3).to_string(), "7.000");
     assert_eq!(fixed(-0.004, 2).to_string(), "0.00");
 }
+
+#[test]
+fn our_sine_and_cosine_of_a_latitude_agree_with_the_standard_library() {
+    use trygghetskarta::geo::mercator::sin_cos;
+    for i in -900..=900 {
+        let lat = f64::from(i) / 10.0;
+        let x = lat.to_radians();
+        let (s, c) = sin_cos(x);
+        assert!((s - x.sin()).abs() < 1e-15, "sin {lat}: {s} / {}", x.sin());
+        assert!((c - x.cos()).abs() < 1e-15, "cos {lat}: {c} / {}", x.cos());
+    }
+    // The projection reads as before: Arboga's centre and the edges of the square world.
+    let p = project(LonLat::lon_lat(15.8385, 59.3935));
+    let lat = 59.3935_f64.to_radians();
+    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * 256.0;
+    assert!((p.y - y).abs() < 1e-9, "{} / {y}", p.y);
+    assert!(project(LonLat::lon_lat(0.0, 85.051_128_779_806_6)).y.abs() < 1e-9);
+}

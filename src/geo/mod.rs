@@ -118,7 +118,7 @@ impl WorldBounds {
 pub fn distance_m(a: LonLat, b: LonLat) -> f64 {
     const R: f64 = 6_371_008.8;
     let mean_lat = ((a.lat + b.lat) / 2.0).to_radians();
-    let dx = (b.lon - a.lon).to_radians() * mean_lat.cos();
+    let dx = (b.lon - a.lon).to_radians() * mercator::sin_cos(mean_lat).1;
     let dy = (b.lat - a.lat).to_radians();
     R * dx.hypot(dy)
 }
