@@ -320,7 +320,7 @@ fn fixed_writes_what_the_float_printer_would() {
         1e9 + 0.25,
     ];
     while x < 1e8 {
-        values.extend([x, -x, x * 1.618_033, -x * 2.718_281]);
+        values.extend([x, -x, x * 1.618_033, -x * 2.303_017]);
         x *= 3.7;
     }
     for v in values {
