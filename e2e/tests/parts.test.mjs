@@ -1,6 +1,7 @@
 // The residents' widget loads in parts: the first screen (map, pins, header) is one wasm module,
 // and the report form, "Mina markeringar", "Vad händer?" and the dialogue lists are their own
-// modules (scripts/split-widget.py), fetched only when first opened. Reporting still works
+// modules (scripts/split-widget.py), fetched only when first opened; the requests for the lists
+// the map shows besides its pins are a part fetched once the first screen is drawn. Reporting still works
 // offline once the form is open, and reports kept on the phone are sent at the next visit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,12 +38,23 @@ async function pins() {
   return (await fetch(`${server.url}/api/pins`)).json();
 }
 
-test('the first screen fetches no part; each section fetches its own when opened', async () => {
+test('the first screen fetches no part; the lists come after it; each section fetches its own when opened', async () => {
   const { page, context, errors } = await openPage(browser, `${server.url}/`, PHONE);
   const parts = watchParts(page);
+  const events = [];
+  page.on('request', (r) => events.push(`sent ${new URL(r.url()).pathname}`));
+  page.on('requestfinished', (r) => events.push(`done ${new URL(r.url()).pathname}`));
   await page.waitForSelector('path.tk-kommun');
   await page.waitForLoadState('networkidle');
-  assert.deepEqual(parts, [], 'no part at start');
+  // The only part at start is the lists' (with code it shares with other parts), asked for once
+  // the view's pin tiles have been answered, and the lists' requests come from it.
+  assert.deepEqual(parts.filter((p) => !p.startsWith('chunk_')), ['split_lists.wasm'], 'only the lists part at start');
+  const at = (event) => events.findIndex((e) => e.startsWith(event));
+  const listsPart = events.findIndex((e) => e.startsWith('sent ') && e.endsWith('split_lists.wasm'));
+  const firstTile = at('done /api/pins/tiles/');
+  assert.ok(firstTile >= 0 && listsPart > firstTile, `the lists part after the pin tiles:\n${events.join('\n')}`);
+  assert.ok(at('sent /api/dialogues') > listsPart, events.join('\n'));
+  assert.ok(at('sent /api/actions') > listsPart, events.join('\n'));
   assert.equal(await page.locator('#tk-mine-heading button').getAttribute('aria-expanded'), 'false');
 
   await page.tap('#tk-mine-heading button');
