@@ -42,7 +42,11 @@ try {
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   const requests = new Map();
   let phase = 'first screen';
-  cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, wallTime: e.wallTime, phase }));
+  cdp.on('Network.requestWillBeSent', (e) => {
+    const r = { url: e.request.url, wallTime: e.wallTime };
+    r.phase = typeof phase === 'function' ? phase(r) : phase;
+    requests.set(e.requestId, r);
+  });
   cdp.on('Network.responseReceived', (e) => {
     const r = requests.get(e.requestId);
     if (r) r.encoding = e.response.headers['content-encoding'] || e.response.headers['Content-Encoding'] || '';
@@ -50,6 +54,12 @@ try {
   cdp.on('Network.loadingFinished', (e) => {
     const r = requests.get(e.requestId);
     if (r) r.bytes = e.encodedDataLength;
+  });
+  // A request that fails (or is cancelled) transferred nothing that counts; it must not hold
+  // the wait for the first screen's requests below.
+  cdp.on('Network.loadingFailed', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) r.bytes = 0;
   });
   let last = Date.now();
   cdp.on('Network.loadingFinished', () => { last = Date.now(); });
@@ -68,11 +78,15 @@ try {
   await page.waitForSelector('path.tk-kommun');
   if (PINS > 0) await page.waitForSelector('.tk-marker');
   const drawnAt = await page.evaluate(() => window.__tkDrawnAt);
-  phase = 'after';
+  if (typeof drawnAt !== 'number') throw new Error('the page did not note when its first screen was drawn');
   // The first screen's requests are those started before it was drawn; let them all finish.
-  // What the widget asks for after it (the lists, components/lists.rs) is counted apart.
-  for (const r of requests.values()) r.phase = r.wallTime * 1000 <= drawnAt ? 'first screen' : 'after';
+  // What the widget asks for after it (the lists, components/lists.rs) is counted apart. From
+  // now on each request is classified as its event arrives, by when it was sent.
+  phase = (r) => (r.wallTime * 1000 <= drawnAt ? 'first screen' : 'after');
+  for (const r of requests.values()) r.phase = phase(r);
+  const limit = Date.now() + 30_000;
   while ([...requests.values()].some((r) => r.phase === 'first screen' && r.bytes === undefined)) {
+    if (Date.now() > limit) throw new Error('a first-screen request did not finish within 30 s');
     await page.waitForTimeout(50);
   }
   const drawn = [...requests.values()].filter((r) => r.phase === 'first screen');

@@ -60,6 +60,9 @@ fn a_decimal_is_read_exactly_and_nothing_else_is_a_number() {
         assert_eq!(decimal(text), text.parse::<f64>().ok(), "{text}");
     }
     assert_eq!(decimal("59.4533012345678"), Some(59.4533012345678));
+    // A coordinate as a script prints it: the digits past the 15th are dropped.
+    assert_eq!(decimal("15.849999999999998"), Some(15.8499999999999));
+    assert_eq!(decimal("-0.0000000000000001"), Some(-0.0));
     for bad in [
         "",
         "-",

@@ -4,7 +4,7 @@
 //! that reads their answers are a part of their own (`lists`, 5 KB Brotli), so the first
 //! screen's wasm does not carry them; [`FirstScreen`] holds the first three back until the
 //! map has drawn its first pins, so they never compete with the first screen for a phone's
-//! network (docs/PERFORMANCE.md, "The lists after the first screen").
+//! network (docs/PERFORMANCE.md, "The first screen under 200 KB").
 //!
 //! Each entry returns the request as a boxed future: a part's function cannot be `async`
 //! (`wasm_split`), and the future's code (the JSON reading) stays in the part.
@@ -109,7 +109,11 @@ impl FirstScreen {
             if self.drawn.get_value() {
                 Poll::Ready(())
             } else {
-                self.waiting.update_value(|w| w.push(cx.waker().clone()));
+                self.waiting.update_value(|w| {
+                    if !w.iter().any(|known| known.will_wake(cx.waker())) {
+                        w.push(cx.waker().clone());
+                    }
+                });
                 Poll::Pending
             }
         })

@@ -102,7 +102,10 @@ pub fn PinLayer(
                 return;
             };
             if !first.is_drawn() && tiles.with(|t| t.shows(level_for(l.zoom), l.visible_bounds())) {
-                request_animation_frame(move || first.set_drawn());
+                // The task after the next animation frame: that frame, with the markers, is painted.
+                request_animation_frame(move || {
+                    set_timeout(move || first.set_drawn(), std::time::Duration::ZERO)
+                });
             }
         });
     }

@@ -54,7 +54,7 @@ pub fn metres_per_pixel(lat: f64, zoom: f64) -> f64 {
 /// series to the 22nd power (the rest is below 1e-18 there); within a few units in the last
 /// place of `f64::sin`/`cos`. Not those: on wasm they are libm's, whose reduction of any
 /// argument modulo π/2 (rem_pio2, with its digits of 2/π) would be part of the residents' first
-/// screen for the latitudes a map of Arboga needs (docs/PERFORMANCE.md, "No float parser").
+/// screen for the latitudes a map of Arboga needs (docs/PERFORMANCE.md, "The first screen under 200 KB").
 /// Outside ±π/2 the angle is clamped.
 pub fn sin_cos(x: f64) -> (f64, f64) {
     let x = x.clamp(-PI / 2.0, PI / 2.0);

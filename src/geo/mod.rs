@@ -13,9 +13,10 @@ pub mod viewport;
 /// `x` with `decimals` digits after the point (at most 6), for CSS and SVG: `{}` of
 /// `fixed(12.345, 1)` is `12.3`, like `{:.1}`, but written with integer formatting only. `{:.1}`
 /// pulls core's float printer (Grisu, Dragon4 and their big-number arithmetic) into the
-/// residents' first screen; this is a multiplication and a rounding (docs/PERFORMANCE.md, "No
-/// float parser"). Values too large for CSS (beyond ±9e12 at 6 decimals) are not expected;
-/// NaN is written as 0.
+/// residents' first screen; this is a multiplication and a rounding (docs/PERFORMANCE.md, "The
+/// first screen under 200 KB"). Unlike `{:.1}`: exact ties round away from zero, a value that
+/// rounds to zero has no minus sign, NaN is written as 0 (not `NaN`, which made the whole CSS
+/// declaration invalid), and values beyond ±9e12 at 6 decimals, which CSS never gets, saturate.
 pub fn fixed(x: f64, decimals: u32) -> Fixed {
     let decimals = decimals.min(6);
     let scaled = (x * 10f64.powi(decimals as i32)).round() as i64;

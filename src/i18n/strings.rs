@@ -532,7 +532,8 @@ pub fn fill(template: &str, n: impl std::fmt::Display) -> String {
 
 /// Lower case for our own labels ("Kväll" in "Cykel, kväll"): the letters A–Z and the capitals
 /// of Swedish, nothing else. Not `str::to_lowercase`, whose Unicode table (about 4 KB Brotli)
-/// would be part of the residents' first screen (docs/PERFORMANCE.md, "No float parser").
+/// would be part of the residents' first screen (docs/PERFORMANCE.md, "The first screen under
+/// 200 KB").
 /// tests/i18n.rs checks it equals `to_lowercase` for every label it is used on.
 pub fn lowercase(text: &str) -> String {
     text.chars()

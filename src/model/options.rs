@@ -41,11 +41,12 @@ pub fn parse_view(text: &str) -> Option<StartView> {
 }
 
 /// A plain decimal number (`-12`, `59.3968`, `.5`): an optional sign, digits and at most one
-/// point, at most 15 digits in all. Anything else (exponents, `NaN`, `inf`, hex) is `None`.
-/// Correctly rounded: the digits as an integer and the power of ten are both exact in an
-/// `f64`, so one division rounds once. Not `str::parse::<f64>`:
-/// that pulls core's general float parser and its 10 KB table of powers of five into the
-/// residents' first screen (docs/PERFORMANCE.md, "No float parser").
+/// point; decimals past the 15th digit are dropped, an integer part longer than that is refused.
+/// Anything else (exponents, `NaN`, `inf`, hex) is `None`.
+/// Correctly rounded to its first 15 digits: those digits as an integer and the power of ten
+/// are both exact in an `f64`, so one division rounds once. Not `str::parse::<f64>`: that
+/// pulls core's general float parser and its 10 KB table of powers of five into the residents'
+/// first screen (docs/PERFORMANCE.md, "The first screen under 200 KB").
 pub fn decimal(text: &str) -> Option<f64> {
     let (negative, digits) = match text.as_bytes() {
         [b'-', rest @ ..] => (true, rest),
@@ -56,7 +57,14 @@ pub fn decimal(text: &str) -> Option<f64> {
     let (mut count, mut decimals, mut point) = (0u32, 0u32, false);
     for &b in digits {
         match b {
-            b'0'..=b'9' if count < 15 => {
+            // Past 15 digits an f64 holds no more: further decimals are dropped (a
+            // coordinate a script printed, `15.849999999999998`); a longer integer is refused.
+            b'0'..=b'9' if count >= 15 => {
+                if !point {
+                    return None;
+                }
+            }
+            b'0'..=b'9' => {
                 mantissa = mantissa * 10 + u64::from(b - b'0');
                 count += 1;
                 decimals += u32::from(point);

@@ -1,5 +1,5 @@
 //! "Skriv ut lägesbild": the report of the selection and its period for A4 (print CSS in
-//! `public/style.css`, block "Lägesbild"), which a browser saves as PDF. It holds aggregates,
+//! `public/staff.css`, block "Lägesbild"), which a browser saves as PDF. It holds aggregates,
 //! hotspots, actions and dialogues only: no comments and no personal data.
 
 use leptos::prelude::*;
