@@ -11,7 +11,8 @@ use crate::components::action_layer::{ActionLayer, UpdatesSection};
 use crate::components::dialogue_list::{dialogues_part, DialogueMarkers, DIALOGUES_HEADING};
 use crate::components::header::Header;
 use crate::components::lists::{
-    actions_request, closed_request, dialogues_request, linked_request, through_part, FirstScreen,
+    actions_request, closed_request, dialogues_request, linked_request, reload_when_online,
+    through_part, FirstScreen,
 };
 use crate::components::map_view::MapView;
 use crate::components::part::{PartSection, Section};
@@ -71,6 +72,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         }
     });
     provide_context(actions);
+    reload_when_online(actions);
     let closed_base = base.clone();
     let closed = LocalResource::new(move || {
         let base = closed_base.clone();
@@ -118,6 +120,8 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             through_part(dialogues_request(base)).await
         }
     });
+    reload_when_online(closed);
+    reload_when_online(dialogues);
     // A link from a calendar event (`?dialog=ID`): the section opened at the session.
     let dialogue_section = Section::new();
     if let Some(id) = crate::dom::query_param("dialog").filter(|_| sections.dialogues) {

@@ -38,8 +38,13 @@ part! {
         viewport: RwSignal<Option<Viewport>>,
         section: Section,
     ) -> Result<AnyView, PartFailed> {
-        // A session asked for (marker, link): focused once both lists are drawn.
-        section.focus_when(move || dialogues.with(Option::is_some) && closed.with(Option::is_some));
+        // A session asked for (marker, link): focused once both lists are drawn, and the actions
+        // the held ones name (their arrival draws the held sessions again).
+        section.focus_when(move || {
+            dialogues.with(Option::is_some)
+                && closed.with(Option::is_some)
+                && actions.with(Option::is_some)
+        });
         Ok(view! {
             <DialogueList dialogues=dialogues viewport=viewport />
             <ClosedDialogues closed=closed actions=actions />

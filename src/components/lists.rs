@@ -69,6 +69,22 @@ pub async fn through_part<T>(
     }
 }
 
+/// Loads a list again when the browser is back online, if it could not be loaded for lack of a
+/// network (its part or its request): the lists come a moment after the first screen, so a
+/// phone that loses its network then must not keep "could not be loaded" until a reload.
+pub fn reload_when_online<T: 'static>(list: LocalResource<Result<T, ApiError>>) {
+    let handle = window_event_listener(leptos::ev::online, move |_| {
+        let offline = list
+            .try_with_untracked(|r| matches!(r, Some(Err(ApiError::Network))))
+            .unwrap_or(false);
+        if offline {
+            list.refetch();
+        }
+    });
+    // For the widget's lifetime, as the outbox's retries.
+    std::mem::forget(handle);
+}
+
 /// Whether the map has drawn its first pins (or their first tile failed): the lists wait for
 /// it. Provided by the residents' root; the pin layer says when.
 #[derive(Clone, Copy)]
