@@ -147,23 +147,36 @@ pub(super) async fn give_back(
 ) -> Result<(), sqlx::Error> {
     for ((bucket, _, window, _), clients) in tally(tickets.iter()) {
         for (client, n) in clients {
-            let Either::Postgres(x) = c.re() else {
-                return Err(postgres_only("a rate counter"));
-            };
-            sqlx::query(
-                "UPDATE rate_windows SET count = GREATEST(count - $2, 0)
-                 WHERE client = $1 AND bucket = $3 AND $4 - started < $5",
-            )
-            .bind(client.to_vec())
-            .bind(n)
-            .bind(bucket)
-            .bind(now)
-            .bind(window)
-            .execute(x)
-            .await?;
+            uncount(c, client, n, bucket, now, window).await?;
         }
     }
     Ok(())
+}
+
+/// Takes `n` counted requests of `client` in `bucket` back, if its window is still running.
+async fn uncount(
+    c: &mut Conn<'_>,
+    client: [u8; 16],
+    n: i64,
+    bucket: &'static str,
+    now: i64,
+    window: i64,
+) -> Result<(), sqlx::Error> {
+    let Either::Postgres(x) = c.re() else {
+        return Err(postgres_only("a rate counter"));
+    };
+    sqlx::query(
+        "UPDATE rate_windows SET count = GREATEST(count - $2, 0)
+         WHERE client = $1 AND bucket = $3 AND $4 - started < $5",
+    )
+    .bind(client.to_vec())
+    .bind(n)
+    .bind(bucket)
+    .bind(now)
+    .bind(window)
+    .execute(x)
+    .await
+    .map(|_| ())
 }
 
 /// Requests counted together: bucket, day, window and cap.
@@ -290,19 +303,7 @@ impl Storage {
             return Err(postgres_only("a rate counter"));
         }
         self.write1(move |mut c| {
-            Box::pin(async move {
-                on!(c, |x| sqlx::query(
-                    "UPDATE rate_windows SET count = GREATEST(count - 1, 0)
-                     WHERE client = $1 AND bucket = $2 AND $3 - started < $4",
-                )
-                .bind(client.to_vec())
-                .bind(bucket)
-                .bind(now)
-                .bind(window)
-                .execute(x)
-                .await
-                .map(|_| ()))
-            })
+            Box::pin(async move { uncount(&mut c, client, 1, bucket, now, window).await })
         })
         .await
     }
