@@ -11,8 +11,7 @@ use crate::components::action_layer::{ActionLayer, UpdatesSection};
 use crate::components::dialogue_list::{dialogues_part, DialogueMarkers, DIALOGUES_HEADING};
 use crate::components::header::Header;
 use crate::components::lists::{
-    actions_request, closed_request, dialogues_request, linked_request, reload_when_online,
-    through_part, FirstScreen,
+    actions_request, closed_request, dialogues_request, linked_request, list, FirstScreen,
 };
 use crate::components::map_view::MapView;
 use crate::components::part::{PartSection, Section};
@@ -62,25 +61,14 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     // The lists come after the first screen, in a part of their own (components::lists).
     let first_screen = FirstScreen::new(Duration::from_secs(5));
     provide_context(first_screen);
-    let actions_base = base.clone();
-    let actions = LocalResource::new(move || {
-        report.pins_version.track();
-        let base = actions_base.clone();
-        async move {
-            first_screen.drawn().await;
-            through_part(actions_request(base)).await
-        }
-    });
+    let actions = list(
+        first_screen,
+        base.clone(),
+        move || report.pins_version.track(),
+        actions_request,
+    );
     provide_context(actions);
-    reload_when_online(actions);
-    let closed_base = base.clone();
-    let closed = LocalResource::new(move || {
-        let base = closed_base.clone();
-        async move {
-            first_screen.drawn().await;
-            through_part(closed_request(base)).await
-        }
-    });
+    let closed = list(first_screen, base.clone(), || (), closed_request);
     // This device's pins: their state and answer, now and after every change it makes.
     let answers_base = base.clone();
     Effect::new(move |_| {
@@ -112,16 +100,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         report.selected.set(Some(pin));
     });
 
-    let dialogues_base = base.clone();
-    let dialogues = LocalResource::new(move || {
-        let base = dialogues_base.clone();
-        async move {
-            first_screen.drawn().await;
-            through_part(dialogues_request(base)).await
-        }
-    });
-    reload_when_online(closed);
-    reload_when_online(dialogues);
+    let dialogues = list(first_screen, base.clone(), || (), dialogues_request);
     // A link from a calendar event (`?dialog=ID`): the section opened at the session.
     let dialogue_section = Section::new();
     if let Some(id) = crate::dom::query_param("dialog").filter(|_| sections.dialogues) {

@@ -1,7 +1,7 @@
 //! The lists the residents' widget shows besides the map's pins: the actions (areas on the map,
 //! "Vad händer?"), the upcoming and the closed dialogue sessions (markers, the dialogue
 //! section), and a pin asked for by a mail's link (`?pin=ID`). Their requests and the code
-//! that reads their answers are a part of their own (`lists`, 5 KB Brotli), so the first
+//! that reads their answers are a part of their own (`lists`, 10 KB Brotli), so the first
 //! screen's wasm does not carry them; [`FirstScreen`] holds the first three back until the
 //! map has drawn its first pins, so they never compete with the first screen for a phone's
 //! network (docs/PERFORMANCE.md, "The first screen under 200 KB").
@@ -58,9 +58,35 @@ part! {
     }
 }
 
+/// A list as a resource: `request` (one of the part's entries above) made once `first` is
+/// drawn, again whenever `track` says so, and again when the browser is back online after it
+/// failed for lack of a network ([`reload_when_online`]).
+pub fn list<T, F, Fut>(
+    first: FirstScreen,
+    base: ApiBase,
+    track: impl Fn() + 'static,
+    request: F,
+) -> LocalResource<Result<T, ApiError>>
+where
+    T: 'static,
+    F: Fn(ApiBase) -> Fut + Copy + 'static,
+    Fut: Future<Output = Result<Request<Result<T, ApiError>>, PartFailed>> + 'static,
+{
+    let list = LocalResource::new(move || {
+        track();
+        let base = base.clone();
+        async move {
+            first.drawn().await;
+            through_part(request(base)).await
+        }
+    });
+    reload_when_online(list);
+    list
+}
+
 /// The part's request, or [`ApiError::Network`] when the part could not be fetched (no
 /// network: the lists show their "could not be loaded" message, as a failed request does).
-pub async fn through_part<T>(
+async fn through_part<T>(
     request: impl Future<Output = Result<Request<Result<T, ApiError>>, PartFailed>>,
 ) -> Result<T, ApiError> {
     match request.await {
@@ -72,7 +98,7 @@ pub async fn through_part<T>(
 /// Loads a list again when the browser is back online, if it could not be loaded for lack of a
 /// network (its part or its request): the lists come a moment after the first screen, so a
 /// phone that loses its network then must not keep "could not be loaded" until a reload.
-pub fn reload_when_online<T: 'static>(list: LocalResource<Result<T, ApiError>>) {
+fn reload_when_online<T: 'static>(list: LocalResource<Result<T, ApiError>>) {
     let handle = window_event_listener(leptos::ev::online, move |_| {
         let offline = list
             .try_with_untracked(|r| matches!(r, Some(Err(ApiError::Network))))
