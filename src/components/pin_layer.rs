@@ -97,11 +97,15 @@ pub fn PinLayer(
     // painted, the first screen is drawn and the lists may load (`lists::FirstScreen`, which
     // the residents' root provides).
     if let (Some(tiles), Some(first)) = (tiles, use_context::<FirstScreen>()) {
+        // Once drawn it reads no signal, so it never runs again.
         Effect::new(move |_| {
+            if first.is_drawn() {
+                return;
+            }
             let Some(l) = layout.get() else {
                 return;
             };
-            if !first.is_drawn() && tiles.with(|t| t.shows(level_for(l.zoom), l.visible_bounds())) {
+            if tiles.with(|t| t.shows(level_for(l.zoom), l.visible_bounds())) {
                 // The task after the next animation frame: that frame, with the markers, is painted.
                 request_animation_frame(move || {
                     set_timeout(move || first.set_drawn(), std::time::Duration::ZERO)
