@@ -3,16 +3,21 @@
 // and prints the frame times and, per gesture, the main thread's time by trace event plus the
 // longest tasks with what they spent it on. A diagnostic for docs/PERFORMANCE.md, not a benchmark.
 //
-//   node bench/profile.mjs [pins] [leaflet]     (after scripts/bench.sh has built everything)
+//   node bench/profile.mjs [pins] [leaflet|floor]     (after scripts/bench.sh has built everything)
+//   PROFILE_TRACE=/tmp/t node bench/profile.mjs   (also writes each gesture's trace, /tmp/t-pan.json, for DevTools)
 //   PROFILE_CSS='.tk-basemap { display: none }' node bench/profile.mjs   (what-if: extra CSS on our page)
 //   PROFILE_CPU=1 node bench/profile.mjs   (also the sampled CPU time per function; build with
 //                                           TK_WASM_NAMES=1 scripts/build-widget.sh for wasm names)
+import { writeFileSync } from 'node:fs';
 import { launchBrowser } from '../e2e/lib/harness.mjs';
 import { seededServer, panGesture, zoomGesture, percentile, serveLeaflet, openBenchPage, recordFrames } from './lib.mjs';
 
 const N = Number(process.argv[2] || 100_000);
 const LEAFLET = process.argv[3] === 'leaflet';
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink', 'cc', 'gpu'];
+const FLOOR = process.argv[3] === 'floor';
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink', 'cc', 'gpu',
+  // PROFILE_INVALIDATIONS=1: which elements each style recalculation was for (in the saved trace).
+  ...(process.env.PROFILE_INVALIDATIONS === '1' ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : [])];
 
 function summarise(trace, label) {
   const events = JSON.parse(trace).traceEvents;
@@ -72,16 +77,17 @@ function printCpu(profile, label) {
 }
 
 const ours = await seededServer(N);
-const leaflet = LEAFLET
+const leaflet = LEAFLET || FLOOR
   ? await serveLeaflet({ current: await (await fetch(`${ours.server.url}/api/pins`)).text() })
   : null;
 const browser = await launchBrowser();
 try {
-  const url = LEAFLET ? `http://127.0.0.1:${leaflet.address().port}/` : `${ours.server.url}/`;
-  const { context, page } = await openBenchPage(browser, url, LEAFLET ? '.marker-cluster, .leaflet-marker-icon' : '.tk-marker');
+  const other = `http://127.0.0.1:${leaflet?.address().port}/`;
+  const url = FLOOR ? `${other}floor` : LEAFLET ? other : `${ours.server.url}/`;
+  const { context, page } = await openBenchPage(browser, url, LEAFLET || FLOOR ? '.marker-cluster, .leaflet-marker-icon' : '.tk-marker');
   if (process.env.PROFILE_CSS) await page.addStyleTag({ content: process.env.PROFILE_CSS });
   await page.waitForTimeout(1000);
-  const box = await page.locator(LEAFLET ? '#map' : '.tk-surface').boundingBox();
+  const box = await page.locator(LEAFLET || FLOOR ? '#map' : '.tk-surface').boundingBox();
   for (const [label, gesture] of [['pan', panGesture], ['zoom', zoomGesture]]) {
     const cdp = process.env.PROFILE_CPU === '1' ? await page.context().newCDPSession(page) : null;
     if (cdp) {
@@ -92,8 +98,9 @@ try {
     await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     const frames = await recordFrames(page, () => gesture(page, box));
     const trace = (await browser.stopTracing()).toString();
+    if (process.env.PROFILE_TRACE) writeFileSync(`${process.env.PROFILE_TRACE}-${label}.json`, trace);
     if (cdp) printCpu((await cdp.send('Profiler.stop')).profile, label);
-    console.log(`\n# ${N} pins, ${LEAFLET ? 'Leaflet' : 'ours'}, ${label}: ${frames.length} frames, p50 ${percentile(frames, 50).toFixed(1)} p95 ${percentile(frames, 95).toFixed(1)} ms`);
+    console.log(`\n# ${N} pins, ${FLOOR ? 'floor' : LEAFLET ? 'Leaflet' : 'ours'}, ${label}: ${frames.length} frames, p50 ${percentile(frames, 50).toFixed(1)} p95 ${percentile(frames, 95).toFixed(1)} ms`);
     console.log(`  frames: ${frames.map((f) => f.toFixed(0)).join(' ')}`);
     summarise(trace, label);
   }
