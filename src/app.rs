@@ -13,12 +13,12 @@ use crate::components::header::Header;
 use crate::components::lists::{
     actions_request, closed_request, dialogues_request, linked_request, list, FirstScreen,
 };
-use crate::components::map_view::MapView;
+use crate::components::map_view::{MapLayers, MapView};
 use crate::components::part::{PartSection, Section};
 use crate::components::pin_layer::{PinLayer, PinSource};
 use crate::components::report::{
-    map_handlers, my_pins_part, NewAnswers, ReportFlow, ReportOverlay, ReportState, SelectedPin,
-    MINE_HEADING,
+    map_handlers, my_pins_part, MyPinsLayer, NewAnswers, ReportFlow, ReportOverlay, ReportState,
+    SelectedPin, MINE_HEADING,
 };
 use crate::components::updates::updates_part;
 use crate::context::{provide_widget, use_strings};
@@ -144,13 +144,16 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
             <div class="tk-body">
                 <div class="tk-map-column" node_ref=map_column>
                     <MapView basemap=loaded viewport=viewport tiles=tiles on_tap=on_tap on_enter=on_enter start=start>
-                        {sections.updates.then(|| view! { <ActionLayer actions=actions viewport=viewport updates=updates_section /> })}
-                        <PinLayer
-                            viewport=viewport
-                            source=PinSource::Tiles(Signal::derive(move || report.pins_version.get()))
-                            on_select=select
-                        />
-                        {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues viewport=viewport section=dialogue_section /> })}
+                        <MapLayers slot:layers>
+                            {sections.updates.then(|| view! { <ActionLayer actions=actions updates=updates_section /> })}
+                            <PinLayer
+                                viewport=viewport
+                                source=PinSource::Tiles(Signal::derive(move || report.pins_version.get()))
+                                on_select=select
+                            />
+                            {sections.dialogues.then(|| view! { <DialogueMarkers dialogues=dialogues section=dialogue_section /> })}
+                            {sections.report.then(|| view! { <MyPinsLayer /> })}
+                        </MapLayers>
                         {sections.report.then(|| view! { <ReportOverlay viewport=viewport /> })}
                     </MapView>
                     <SelectedPin />

@@ -11,7 +11,6 @@ use crate::components::part::Section;
 use crate::context::use_strings;
 use crate::geo::fixed;
 use crate::geo::mercator::project;
-use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::lowercase;
 
@@ -46,13 +45,11 @@ pub fn go_to_update(updates: Option<UpdatesSection>, id: &uuid::Uuid) {
 #[component]
 pub fn ActionLayer(
     actions: Actions,
-    viewport: RwSignal<Option<Viewport>>,
     /// "Vad händer?", opened at the action when its marker is chosen.
     updates: Section,
 ) -> impl IntoView {
     let strings = use_strings();
     let map = expect_context::<MapLayout>();
-    let offset = move || map.layer_style(viewport);
     let shown = move || {
         actions
             .get()
@@ -114,7 +111,7 @@ pub fn ActionLayer(
             .collect_view()
     };
     view! {
-        <div class="tk-pins tk-action-layer" style=offset>
+        <div class="tk-pins tk-action-layer">
             <svg class="tk-action-areas" width="1" height="1" aria-hidden="true">{outlines}</svg>
             {markers}
         </div>

@@ -1,5 +1,6 @@
-//! The bundled basemap as one SVG: shapes drawn once in a fixed reference frame and moved with a
-//! single `transform`, labels placed per layout.
+//! The bundled basemap as one SVG: shapes drawn once in a fixed reference frame and placed with a
+//! single `transform`, labels placed per layout; the SVG sits in the marker frame and moves with
+//! the map's other layers (`MapView`'s `MapLayers`).
 
 use std::sync::Arc;
 
@@ -22,11 +23,9 @@ fn basemap_view(layout: &Viewport) -> Viewport {
 }
 
 #[component]
-pub fn BasemapLayer(
-    viewport: RwSignal<Option<Viewport>>,
-    #[prop(into)] basemap: Signal<Option<Arc<Basemap>>>,
-) -> impl IntoView {
-    let layout = expect_context::<MapLayout>().layout;
+pub fn BasemapLayer(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl IntoView {
+    let map = expect_context::<MapLayout>();
+    let layout = map.layout;
     let shapes = move || {
         basemap.get().map(|b| {
             let fills = b
@@ -49,13 +48,17 @@ pub fn BasemapLayer(
         (Some(b), Some(l)) => b.transform(&basemap_view(&l)),
         _ => String::new(),
     };
-    let layer_offset = move || match (layout.get(), viewport.get()) {
-        (Some(l), Some(v)) => format!(
-            "transform: {}; left: {}px; top: {}px",
-            v.css_transform_from(&l),
-            fixed(-(BASEMAP_SPAN - 1.0) / 2.0 * l.width, 0),
-            fixed(-(BASEMAP_SPAN - 1.0) / 2.0 * l.height, 0)
-        ),
+    // Drawn for the layout and placed in the marker frame, where `MapView` moves it with the
+    // markers: it moves within the frame only when it is drawn again.
+    let layer_offset = move || match (layout.get(), map.frame.get()) {
+        (Some(l), Some(f)) => {
+            let (dx, dy) = f.offset_from(&l);
+            format!(
+                "left: {}px; top: {}px",
+                fixed(dx - (BASEMAP_SPAN - 1.0) / 2.0 * l.width, 2),
+                fixed(dy - (BASEMAP_SPAN - 1.0) / 2.0 * l.height, 2)
+            )
+        }
         _ => String::new(),
     };
     let labels = move || {

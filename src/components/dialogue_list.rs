@@ -156,15 +156,10 @@ fn DialogueList(dialogues: Dialogues, viewport: RwSignal<Option<Viewport>>) -> i
 /// Dialogue sessions as calendar-shaped markers on the map, distinct from report pins. Choosing
 /// one opens the list (`open`) and moves focus to the session there.
 #[component]
-pub fn DialogueMarkers(
-    dialogues: Dialogues,
-    viewport: RwSignal<Option<Viewport>>,
-    section: Section,
-) -> impl IntoView {
+pub fn DialogueMarkers(dialogues: Dialogues, section: Section) -> impl IntoView {
     let strings = use_strings();
     let lang = use_lang();
     let map = expect_context::<MapLayout>();
-    let offset = move || map.layer_style(viewport);
     let markers = move || {
         let list = dialogues.get().and_then(Result::ok).unwrap_or_default();
         list.into_iter()
@@ -191,7 +186,7 @@ pub fn DialogueMarkers(
             })
             .collect_view()
     };
-    view! { <div class="tk-pins tk-dialogue-layer" style=offset>{markers}</div> }
+    view! { <div class="tk-pins tk-dialogue-layer">{markers}</div> }
 }
 
 /// "Genomförda dialoger": sessions that were held, with what was heard there and the actions

@@ -57,17 +57,22 @@ impl MapLayout {
         MapLayout { layout, frame }
     }
 
-    /// The style that moves a marker layer placed in `frame` to where `viewport` shows it.
+    /// The style that moves what is placed in `frame` (the map's layers, `MapView`'s
+    /// `.tk-layers`) to where `viewport` shows it.
     pub fn layer_style(&self, viewport: RwSignal<Option<Viewport>>) -> Option<String> {
         let (f, v) = (self.frame.get()?, viewport.get()?);
         Some(format!("transform: {}", v.css_transform_from(&f)))
     }
 
-    /// The style that places a marker at `world` in the current frame.
+    /// The style that places a marker at `world` in the current frame: `left`/`top`, not a
+    /// transform. A transform gives every marker a paint property node of its own, and the
+    /// browser then lays out the compositor's layers again at a cost that grows with the markers
+    /// on every pan frame (2.6 ms against 0.6 at 4x throttling; docs/PERFORMANCE.md). A marker
+    /// is only moved when the frame changes (after a zoom), when it is redrawn anyway.
     pub fn marker_style(&self, world: World) -> Option<String> {
         let p = self.frame.get()?.to_screen(world);
         Some(format!(
-            "transform: translate({}px, {}px)",
+            "left: {}px; top: {}px",
             fixed(p.x, 1),
             fixed(p.y, 1)
         ))

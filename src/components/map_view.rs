@@ -62,6 +62,16 @@ fn coast(viewport: RwSignal<Option<Viewport>>, motion: StoredValue<Motion>, last
     });
 }
 
+/// Layers placed in the marker frame ([`MapLayout::frame`], with
+/// [`MapLayout::marker_style`]): pins, clusters, dialogue and action markers. They are moved
+/// together with the basemap by one CSS transform on one element, so a pan frame changes one
+/// style, not one per layer (docs/PERFORMANCE.md). Layers that place their content for the
+/// view itself (the crosshair, the planners' drawings) are the map's ordinary children.
+#[slot]
+pub struct MapLayers {
+    children: Children,
+}
+
 #[component]
 pub fn MapView(
     /// The bundled basemap, once loaded.
@@ -82,14 +92,18 @@ pub fn MapView(
     /// Street tiles from our server, when configured.
     #[prop(optional, into)]
     tiles: Option<Signal<Option<TileConfig>>>,
-    /// Overlays drawn above the basemap (pins, crosshair); they read `viewport` themselves.
+    /// Layers in the marker frame, moved with the basemap (see [`MapLayers`]).
+    #[prop(optional)]
+    layers: Option<MapLayers>,
+    /// Overlays drawn above the layers (crosshair, drawings); they read `viewport` themselves.
     #[prop(optional)]
     children: Option<Children>,
 ) -> impl IntoView {
     let strings = use_strings();
     let surface = NodeRef::<html::Div>::new();
     let down_on_marker = StoredValue::new(false);
-    provide_context(MapLayout::following(viewport));
+    let map = MapLayout::following(viewport);
+    provide_context(map);
     let fullscreen = RwSignal::new(false);
     let hint = RwSignal::new(false);
     let position = RwSignal::new(None::<LonLat>);
@@ -302,8 +316,12 @@ pub fn MapView(
                 on:wheel=on_wheel
                 on:keydown=on_key
             >
+                <div class="tk-grab"></div>
                 {move || tile_config().map(|config| view! { <TileLayer viewport=viewport config=config /> })}
-                <BasemapLayer viewport=viewport basemap=basemap />
+                <div class="tk-layers" style=move || map.layer_style(viewport)>
+                    <BasemapLayer basemap=basemap />
+                    {layers.map(|l| (l.children)())}
+                </div>
                 {children.map(|c| c())}
                 {position_dot}
                 {move || {

@@ -164,8 +164,6 @@ pub fn PinLayer(
         keep_slots(&shown, next, |m| m.key)
     });
 
-    let offset = move || map.layer_style(viewport);
-
     let zoom_into = move |m: &Marker, split_zoom: Option<i32>| {
         let level = ClusterIndex::level_for(layout.get_untracked().map_or(0.0, |l| l.zoom));
         let target = split_zoom.unwrap_or_else(|| match source {
@@ -227,7 +225,7 @@ pub fn PinLayer(
     };
 
     view! {
-        <div class="tk-pins" style=offset on:click=on_click>
+        <div class="tk-pins" on:click=on_click>
             <For
                 each=move || items.get()
                 key=|m| m.key

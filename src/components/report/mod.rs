@@ -16,6 +16,6 @@ mod state;
 
 pub use form::ReportFlow;
 pub use my_pins::{my_pins_part, NewAnswers, MINE_HEADING};
-pub use overlay::{map_handlers, ReportOverlay};
+pub use overlay::{map_handlers, MyPinsLayer, ReportOverlay};
 pub use selected_pin::{Answer, SelectedPin};
 pub use state::{outbox_part, ReportState};

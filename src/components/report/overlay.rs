@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::state::ReportState;
+use crate::components::map_layout::MapLayout;
 use crate::geo::basemap::Basemap;
 use crate::geo::fixed;
 use crate::geo::mercator::project;
@@ -13,7 +14,28 @@ use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::model::report::Step;
 
-/// Crosshair, draft pin and this device's own pins, drawn inside the map.
+/// This device's own pins as dots, in the marker frame: it belongs in `MapView`'s `MapLayers`,
+/// which move it, so a pan does not draw the dots again.
+#[component]
+pub fn MyPinsLayer() -> impl IntoView {
+    let state = expect_context::<ReportState>();
+    let map = expect_context::<MapLayout>();
+    let dots = move || {
+        state
+            .mine
+            .get()
+            .pins
+            .into_iter()
+            .map(|p| {
+                let world = project(LonLat::lat_lon(p.lat, p.lon));
+                view! { <div class="tk-mine-dot" style=move || map.marker_style(world)></div> }
+            })
+            .collect_view()
+    };
+    view! { <div class="tk-overlay" aria-hidden="true">{dots}</div> }
+}
+
+/// Crosshair and draft pin, drawn inside the map for the view.
 #[component]
 pub fn ReportOverlay(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
     let state = expect_context::<ReportState>();
@@ -29,29 +51,8 @@ pub fn ReportOverlay(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
         }
         _ => None,
     };
-    let mine = move || {
-        let v = viewport.get()?;
-        Some(
-            state
-                .mine
-                .get()
-                .pins
-                .into_iter()
-                .map(|p| {
-                    let s = v.to_screen(project(LonLat::lat_lon(p.lat, p.lon)));
-                    let style = format!(
-                        "transform: translate({}px, {}px)",
-                        fixed(s.x, 1),
-                        fixed(s.y, 1)
-                    );
-                    view! { <div class="tk-mine-dot" style=style aria-hidden="true"></div> }
-                })
-                .collect_view(),
-        )
-    };
     view! {
         <div class="tk-overlay" aria-hidden="true">
-            {mine}
             <Show when=placing>
                 <div class="tk-crosshair"></div>
             </Show>

@@ -6,10 +6,10 @@ use trygghetskarta_shared::{Hotspot, Hotspots};
 
 use super::answer::{AnswerForm, Notice, Target};
 use crate::api::{self, ApiBase};
+use crate::components::map_layout::MapLayout;
 use crate::components::staff::{ActionAt, PlanAt, Selection};
 use crate::context::use_staff_strings;
 use crate::geo::mercator::project;
-use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::fill;
 use crate::model::action_form::ActionForm;
@@ -112,14 +112,13 @@ pub fn HotspotList(
 }
 
 /// Hotspots shaded on the map with their rank. The ranked list is the accessible equivalent,
-/// so the drawing is hidden from assistive technology.
+/// so the drawing is hidden from assistive technology. Drawn in the marker frame: it belongs in
+/// `MapView`'s `MapLayers`, which move it, so it is redrawn only after a zoom.
 #[component]
-pub fn HotspotLayer(
-    viewport: RwSignal<Option<Viewport>>,
-    spots: LocalResource<Option<Hotspots>>,
-) -> impl IntoView {
+pub fn HotspotLayer(spots: LocalResource<Option<Hotspots>>) -> impl IntoView {
+    let frame = expect_context::<MapLayout>().frame;
     move || {
-        let v = viewport.get()?;
+        let v = frame.get()?;
         let list = spots.get()??.hotspots;
         let shapes = list
             .into_iter()

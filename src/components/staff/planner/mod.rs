@@ -14,7 +14,7 @@ use trygghetskarta_shared::{PublicPin, StaffPin};
 use uuid::Uuid;
 
 use crate::api::{self, ApiBase, Attempt, Moderation};
-use crate::components::map_view::MapView;
+use crate::components::map_view::{MapLayers, MapView};
 use crate::components::pin_layer::{PinLayer, PinSet, PinSource};
 use crate::components::staff::Selection;
 use crate::context::use_staff_strings;
@@ -142,8 +142,10 @@ pub fn PlannerView(
             <p class="tk-status tk-answer-status" role="status" aria-live="polite">{move || answered.get()}</p>
             <div class="tk-editor-map tk-planner-map" node_ref=map_box>
                 <MapView basemap=basemap viewport=viewport>
-                    <HotspotLayer viewport=viewport spots=spots />
-                    <PinLayer viewport=viewport source=PinSource::Listed(pin_set.into()) on_select=select />
+                    <MapLayers slot:layers>
+                        <HotspotLayer spots=spots />
+                        <PinLayer viewport=viewport source=PinSource::Listed(pin_set.into()) on_select=select />
+                    </MapLayers>
                 </MapView>
             </div>
             {move || selected.get().and_then(find).map(|p| view! {
