@@ -70,6 +70,47 @@ test('clusters show counts and split when you zoom in', async () => {
   await context.close();
 });
 
+test('pins, labels and the basemap move with the drag, and nothing jumps when the map is laid out again', async () => {
+  const { page, context, errors } = await openPage(browser, `${server.url}/`, { viewport: { width: 1024, height: 768 } });
+  await page.waitForSelector('.tk-cluster');
+  await page.waitForSelector('.tk-labels text');
+  // Where each marker, each place name and the kommun's outline are on screen.
+  const positions = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const at = (el) => { const r = el.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; };
+    const out = {};
+    for (const m of document.querySelectorAll('.tk-pins .tk-marker')) out[`marker ${m.dataset.key}`] = at(m);
+    for (const t of document.querySelectorAll('.tk-labels text')) out[`label ${t.textContent}`] = at(t);
+    out.kommun = at(document.querySelector('path.tk-kommun'));
+    const s = document.querySelector('.tk-surface').getBoundingClientRect();
+    const b = document.querySelector('svg.tk-basemap').getBoundingClientRect();
+    out.covered = b.left <= s.left && b.top <= s.top && b.right >= s.right && b.bottom >= s.bottom;
+    resolve(out);
+  }))));
+  const before = await positions();
+  assert.ok(before.covered, 'the basemap covers the map');
+  // Further than a third of the map's width: the layers are laid out again for the new view.
+  const box = await page.locator('.tk-surface').boundingBox();
+  const [dx, dy] = [-Math.round(box.width * 0.45), Math.round(box.height * 0.2)];
+  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.mouse.move(cx + dx, cy + dy, { steps: 12 });
+  await page.waitForTimeout(200); // pause: no fling
+  await page.mouse.up();
+  const after = await positions();
+  assert.ok(after.covered, 'the basemap still covers the map');
+  const moved = Object.keys(before).filter((k) => k !== 'covered' && after[k]);
+  assert.ok(moved.some((k) => k.startsWith('marker')) && moved.some((k) => k.startsWith('label')), moved.join(', '));
+  for (const k of moved) {
+    const [x0, y0] = before[k];
+    const [x1, y1] = after[k];
+    assert.ok(Math.abs(x1 - x0 - dx) <= 1.5 && Math.abs(y1 - y0 - dy) <= 1.5,
+      `${k} moved by (${(x1 - x0).toFixed(1)}, ${(y1 - y0).toFixed(1)}), the drag by (${dx}, ${dy})`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the map asks for the pin tiles of its view, not the whole list, and a cluster opens into its pins', async () => {
   const { page, context, errors } = await openPage(browser, `${server.url}/`, { viewport: { width: 800, height: 700 } });
   await page.waitForSelector('.tk-cluster');
