@@ -111,6 +111,11 @@ export async function openPage(browser, url, contextOptions = {}) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  // Chromium refuses requests when a page has far too many in flight, and its console message
+  // does not say which: name them, so a flood of requests shows where it came from.
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText === 'net::ERR_INSUFFICIENT_RESOURCES') errors.push(`request flood: ${r.method()} ${r.url()}`);
+  });
   await page.goto(url);
   return { page, context, errors };
 }
