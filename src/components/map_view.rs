@@ -273,15 +273,11 @@ pub fn MapView(
             feed(Input::Key(key));
         }
     };
+    // In the marker frame, with the other layers: a pan does not draw it again.
     let position_dot = move || {
-        let (at, v) = (position.get()?, viewport.get()?);
-        let s = v.to_screen(project(at));
+        let world = project(position.get()?);
         Some(view! {
-            <div
-                class="tk-position"
-                aria-hidden="true"
-                style=format!("transform: translate({}px, {}px)", fixed(s.x, 1), fixed(s.y, 1))
-            ></div>
+            <div class="tk-position" aria-hidden="true" style=move || map.marker_style(world)></div>
         })
     };
     let tile_config = move || tiles.and_then(|t| t.get());
@@ -321,9 +317,9 @@ pub fn MapView(
                 <div class="tk-layers" style=move || map.layer_style(viewport)>
                     <BasemapLayer basemap=basemap />
                     {layers.map(|l| (l.children)())}
+                    {position_dot}
                 </div>
                 {children.map(|c| c())}
-                {position_dot}
                 {move || {
                     basemap
                         .get()
