@@ -7,7 +7,8 @@
 //   PROFILE_TRACE=/tmp/t node bench/profile.mjs   (also writes each gesture's trace, /tmp/t-pan.json, for DevTools)
 //   PROFILE_CSS='.tk-basemap { display: none }' node bench/profile.mjs   (what-if: extra CSS on our page)
 //   PROFILE_CPU=1 node bench/profile.mjs   (also the sampled CPU time per function; build with
-//                                           TK_WASM_NAMES=1 scripts/build-widget.sh for wasm names)
+//                                           TK_WASM_NAMES=1 scripts/build-widget.sh for wasm names;
+//                                           with PROFILE_TRACE, also /tmp/t-pan.cpuprofile)
 import { writeFileSync } from 'node:fs';
 import { launchBrowser } from '../e2e/lib/harness.mjs';
 import { seededServer, panGesture, zoomGesture, percentile, serveLeaflet, openBenchPage, recordFrames } from './lib.mjs';
@@ -99,7 +100,12 @@ try {
     const frames = await recordFrames(page, () => gesture(page, box));
     const trace = (await browser.stopTracing()).toString();
     if (process.env.PROFILE_TRACE) writeFileSync(`${process.env.PROFILE_TRACE}-${label}.json`, trace);
-    if (cdp) printCpu((await cdp.send('Profiler.stop')).profile, label);
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      // Same clock as the trace: load both in DevTools, or cut the samples to one task.
+      if (process.env.PROFILE_TRACE) writeFileSync(`${process.env.PROFILE_TRACE}-${label}.cpuprofile`, JSON.stringify(profile));
+      printCpu(profile, label);
+    }
     console.log(`\n# ${N} pins, ${FLOOR ? 'floor' : LEAFLET ? 'Leaflet' : 'ours'}, ${label}: ${frames.length} frames, p50 ${percentile(frames, 50).toFixed(1)} p95 ${percentile(frames, 95).toFixed(1)} ms`);
     console.log(`  frames: ${frames.map((f) => f.toFixed(0)).join(' ')}`);
     summarise(trace, label);

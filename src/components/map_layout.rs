@@ -7,6 +7,13 @@ use crate::geo::fixed;
 use crate::geo::viewport::Viewport;
 use crate::geo::World;
 
+/// How long a zoom must pause before the layers are laid out again for it (until then they are
+/// scaled with CSS). A relayout costs a slow phone 80–120 ms, and another follows at the next
+/// step; with 150 ms, wheel notches 200–250 ms apart on a 4x throttled CPU (the handling of one
+/// notch takes 30 ms there) were each laid out in between, and the whole zoom ran at 45–140 ms a
+/// frame (docs/PERFORMANCE.md). Leaflet's zoom animation takes 250 ms.
+pub const ZOOM_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// In context for the map's layers. `layout` is the view content was last laid out for: while
 /// panning at one zoom, layers are moved with a CSS translate of `viewport.offset_from(layout)`
 /// instead of being redrawn (see [`Viewport::needs_relayout`]). `frame` is what markers are
@@ -20,7 +27,8 @@ pub struct MapLayout {
 
 impl MapLayout {
     /// A layout that follows `viewport`: at once after a long pan or a resize; after zooming,
-    /// only once the zoom has paused (the layers are scaled with CSS meanwhile).
+    /// only once the zoom has paused for [`ZOOM_PAUSE`] (the layers are scaled with CSS
+    /// meanwhile).
     pub fn following(viewport: RwSignal<Option<Viewport>>) -> Self {
         let layout = RwSignal::new(None::<Viewport>);
         let zoom_timer = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
@@ -41,7 +49,7 @@ impl MapLayout {
             if zoom_only {
                 let handle = set_timeout_with_handle(
                     move || layout.set(viewport.get_untracked()),
-                    std::time::Duration::from_millis(150),
+                    ZOOM_PAUSE,
                 )
                 .ok();
                 zoom_timer.set_value(handle);
