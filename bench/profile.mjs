@@ -18,7 +18,9 @@ const LEAFLET = process.argv[3] === 'leaflet';
 const FLOOR = process.argv[3] === 'floor';
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink', 'cc', 'gpu',
   // PROFILE_INVALIDATIONS=1: which elements each style recalculation was for (in the saved trace).
-  ...(process.env.PROFILE_INVALIDATIONS === '1' ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : [])];
+  ...(process.env.PROFILE_INVALIDATIONS === '1' ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : []),
+  // PROFILE_CATEGORIES=a,b: more trace categories (e.g. disabled-by-default-blink.debug).
+  ...(process.env.PROFILE_CATEGORIES ? process.env.PROFILE_CATEGORIES.split(',') : [])];
 
 function summarise(trace, label) {
   const events = JSON.parse(trace).traceEvents;
