@@ -65,7 +65,8 @@ fn coast(viewport: RwSignal<Option<Viewport>>, motion: StoredValue<Motion>, last
 /// Layers placed in the marker frame ([`MapLayout::frame`], with
 /// [`MapLayout::marker_style`]): pins, clusters, dialogue and action markers. They are moved
 /// together with the basemap by one CSS transform on one element, so a pan frame changes one
-/// style, not one per layer (docs/PERFORMANCE.md). Layers that place their content for the
+/// style, not one per layer, and they are one compositor layer: nothing in them may be a
+/// compositor layer of its own (see `.tk-layers` in style.css; docs/PERFORMANCE.md). Layers that place their content for the
 /// view itself (the crosshair, the planners' drawings) are the map's ordinary children.
 #[slot]
 pub struct MapLayers {
