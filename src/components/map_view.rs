@@ -63,11 +63,12 @@ fn coast(viewport: RwSignal<Option<Viewport>>, motion: StoredValue<Motion>, last
 }
 
 /// Layers placed in the marker frame ([`MapLayout::frame`], with
-/// [`MapLayout::marker_style`]): pins, clusters, dialogue and action markers. They are moved
-/// together with the basemap by one CSS transform on one element, so a pan frame changes one
-/// style, not one per layer, and they are one compositor layer: nothing in them may be a
-/// compositor layer of its own (see `.tk-layers` in style.css; docs/PERFORMANCE.md). Layers that place their content for the
-/// view itself (the crosshair, the planners' drawings) are the map's ordinary children.
+/// [`MapLayout::marker_style`]): pins, clusters, dialogue and action markers, hotspots, this
+/// device's pins. They are moved together with the basemap by one CSS transform on one element,
+/// so a pan frame changes one style, not one per layer, and they are one compositor layer:
+/// nothing in them may be a compositor layer of its own (see `.tk-layers` in style.css;
+/// docs/PERFORMANCE.md). Layers that place their content for the view itself (the crosshair,
+/// the planners' drawings) are the map's ordinary children.
 #[slot]
 pub struct MapLayers {
     children: Children,

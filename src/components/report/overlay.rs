@@ -40,9 +40,10 @@ pub fn MyPinsLayer() -> impl IntoView {
 pub fn ReportOverlay(viewport: RwSignal<Option<Viewport>>) -> impl IntoView {
     let state = expect_context::<ReportState>();
     let placing = move || matches!(state.step.get(), Step::Placing { .. });
-    let draft_style = move || match (state.step.get(), viewport.get()) {
-        (Step::Placing { draft: Some(at) }, Some(v)) => {
-            let s = v.to_screen(project(at));
+    // Reads the view only while a draft pin shows: otherwise a pan frame does not run this.
+    let draft_style = move || match state.step.get() {
+        Step::Placing { draft: Some(at) } => {
+            let s = viewport.get()?.to_screen(project(at));
             Some(format!(
                 "transform: translate({}px, {}px)",
                 fixed(s.x, 1),
