@@ -349,7 +349,7 @@ fn fixed_writes_what_the_float_printer_would() {
 
 #[test]
 fn our_sine_and_cosine_of_a_latitude_agree_with_the_standard_library() {
-    use trygghetskarta::geo::mercator::sin_cos;
+    use trygghetskarta::geo::sin_cos;
     for i in -900..=900 {
         let lat = f64::from(i) / 10.0;
         let x = lat.to_radians();

@@ -2,7 +2,7 @@
 
 use std::f64::consts::PI;
 
-use super::{LonLat, World, WorldBounds};
+use super::{sin_cos, LonLat, World, WorldBounds};
 
 /// Side of one tile in CSS pixels; the world is one tile wide at zoom 0.
 pub const TILE_SIZE: f64 = 256.0;
@@ -48,25 +48,6 @@ pub fn scale(zoom: f64) -> f64 {
 /// Ground metres per screen pixel at a latitude and zoom.
 pub fn metres_per_pixel(lat: f64, zoom: f64) -> f64 {
     2.0 * PI * EARTH_RADIUS_M * sin_cos(lat.to_radians()).1 / (TILE_SIZE * scale(zoom))
-}
-
-/// The sine and cosine of an angle within ±π/2 (a latitude, in radians), from their Taylor
-/// series to the 22nd power (the rest is below 1e-18 there); within a few units in the last
-/// place of `f64::sin`/`cos`. Not those: on wasm they are libm's, whose reduction of any
-/// argument modulo π/2 (rem_pio2, with its digits of 2/π) would be part of the residents' first
-/// screen for the latitudes a map of Arboga needs (docs/PERFORMANCE.md, "The first screen under 200 KB").
-/// Outside ±π/2 the angle is clamped.
-pub fn sin_cos(x: f64) -> (f64, f64) {
-    let x = x.clamp(-PI / 2.0, PI / 2.0);
-    let x2 = x * x;
-    let (mut sin, mut cos) = (1.0, 1.0);
-    // Horner: sin x = x (1 − x²/(2·3) (1 − x²/(4·5) (1 − …))), cos x = 1 − x²/(1·2) (1 − …).
-    for k in (1..=11).rev() {
-        let k = f64::from(k);
-        sin = 1.0 - x2 / ((2.0 * k) * (2.0 * k + 1.0)) * sin;
-        cos = 1.0 - x2 / ((2.0 * k - 1.0) * (2.0 * k)) * cos;
-    }
-    (x * sin, cos)
 }
 
 /// A slippy-map tile address (the XYZ scheme used by OpenStreetMap-style servers).

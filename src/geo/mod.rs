@@ -119,7 +119,28 @@ impl WorldBounds {
 pub fn distance_m(a: LonLat, b: LonLat) -> f64 {
     const R: f64 = 6_371_008.8;
     let mean_lat = ((a.lat + b.lat) / 2.0).to_radians();
-    let dx = (b.lon - a.lon).to_radians() * mercator::sin_cos(mean_lat).1;
+    let dx = (b.lon - a.lon).to_radians() * sin_cos(mean_lat).1;
     let dy = (b.lat - a.lat).to_radians();
     R * dx.hypot(dy)
+}
+
+/// The sine and cosine of an angle within ±π/2 (a latitude, in radians), from their Taylor
+/// series to the 22nd power (the rest is below 1e-18 there); within a few units in the last
+/// place of `f64::sin`/`cos`. Not those: on wasm they are libm's, whose reduction of any
+/// argument modulo π/2 (rem_pio2, with its digits of 2/π) would be part of the residents' first
+/// screen for the latitudes a map of Arboga needs (docs/PERFORMANCE.md, "The first screen under
+/// 200 KB"). Outside ±π/2 the angle is clamped. Here, not in `mercator`, which uses it: the core
+/// types and helpers use nothing from geo's own modules, so imports between them run one way.
+pub fn sin_cos(x: f64) -> (f64, f64) {
+    use std::f64::consts::FRAC_PI_2;
+    let x = x.clamp(-FRAC_PI_2, FRAC_PI_2);
+    let x2 = x * x;
+    let (mut sin, mut cos) = (1.0, 1.0);
+    // Horner: sin x = x (1 − x²/(2·3) (1 − x²/(4·5) (1 − …))), cos x = 1 − x²/(1·2) (1 − …).
+    for k in (1..=11).rev() {
+        let k = f64::from(k);
+        sin = 1.0 - x2 / ((2.0 * k) * (2.0 * k + 1.0)) * sin;
+        cos = 1.0 - x2 / ((2.0 * k - 1.0) * (2.0 * k)) * cos;
+    }
+    (x * sin, cos)
 }

@@ -160,7 +160,7 @@ pub fn nearby_bbox(at: LonLat) -> (f64, f64, f64, f64) {
     // Metres per degree, with 10 % to spare.
     let reach = (NEARBY_M + 28.0) * 1.1;
     let dlat = reach / 111_000.0;
-    let dlon = reach / (111_000.0 * crate::geo::mercator::sin_cos(at.lat.to_radians()).1);
+    let dlon = reach / (111_000.0 * crate::geo::sin_cos(at.lat.to_radians()).1);
     (at.lon - dlon, at.lat - dlat, at.lon + dlon, at.lat + dlat)
 }
 
