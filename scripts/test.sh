@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: format, clippy, native tests, browser tests (wasm-bindgen-test in headless
+# Every test: the import check, format, clippy, native tests, browser tests (wasm-bindgen-test in headless
 # Chromium), the release build, and end-to-end tests against the real server. Installs what it
 # needs first. Exits non-zero on the first failure.
 set -euo pipefail
@@ -9,6 +9,9 @@ source scripts/env.sh
 scripts/setup.sh --test
 
 step() { printf '\n==> %s\n' "$*"; }
+
+step "imports run one way (scripts/check-imports.py)"
+python3 scripts/check-imports.py
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
