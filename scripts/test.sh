@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every test: the import check, format, clippy, native tests, browser tests (wasm-bindgen-test in headless
-# Chromium), the release build, and end-to-end tests against the real server. Installs what it
-# needs first. Exits non-zero on the first failure.
+# Every test: the import check, format, clippy, native tests, browser tests (wasm-bindgen-test
+# in headless Chromium), the release build, and end-to-end tests against the real server.
+# Installs what it needs first. Exits non-zero on the first failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
