@@ -4,11 +4,14 @@ public/basemap/arboga.geojson.
 
 Every feature gets a `layer` property the widget styles by: kommun, neighbour, tatort, lake,
 river, canal, rail, place. Properties are cut to what the map shows. Coordinates are kept as
-they are (5 decimals, about 1 m). Run it again after changing geodata/; a native test checks the
-output is in sync with its sources.
+they are (5 decimals, about 1 m; Wikipedia's points, given to 7, are rounded to 5). Then it writes
+public/basemap/arboga.tkb, the compact form of the same file that the widget downloads
+(`cargo run --example compact_basemap`). Run it again after changing geodata/; native tests
+check that both files are in sync with their sources.
 """
 import json
 import pathlib
+import subprocess
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SRC = ROOT / "geodata"
@@ -62,7 +65,8 @@ def main():
         if p["kind"] == "locality":
             continue
         name = names.get(p["kind"]) or p["name"].split(" (")[0]
-        out.append(feature("place", f["geometry"], name=name, kind=p["kind"].replace("railway_", ""),
+        point = {"type": "Point", "coordinates": [round(c, 5) for c in f["geometry"]["coordinates"]]}
+        out.append(feature("place", point, name=name, kind=p["kind"].replace("railway_", ""),
                            rank=5, licence="CC-BY-SA-4.0"))
     collection = {
         "type": "FeatureCollection",
@@ -73,6 +77,7 @@ def main():
     OUT.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n",
                    encoding="utf-8")
     print(f"wrote {OUT.relative_to(ROOT)}: {len(out)} features, {OUT.stat().st_size} bytes")
+    subprocess.run(["cargo", "run", "-q", "--example", "compact_basemap"], cwd=ROOT, check=True)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The bundled basemap: it parses, it is in sync with geodata/, and it draws where it should.
 
-use trygghetskarta::geo::basemap::{Basemap, Layer};
+use trygghetskarta::geo::basemap::{compact_from_geojson, Basemap, Layer};
 use trygghetskarta::geo::mercator::project;
 use trygghetskarta::geo::LonLat;
 use trygghetskarta::interaction::controller::initial_view;
 
 const BASEMAP: &str = include_str!("../public/basemap/arboga.geojson");
+/// What the widget downloads.
+const COMPACT: &[u8] = include_bytes!("../public/basemap/arboga.tkb");
 
 fn count(name: &str) -> usize {
     let path = format!("{}/geodata/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -81,4 +83,59 @@ fn the_kommun_test_matches_the_boundary() {
     assert!(at(59.4554, 15.7403), "Medåker");
     assert!(!at(59.5055, 15.9303), "Köping");
     assert!(!at(59.4277, 16.1302), "Kungsör");
+}
+
+#[test]
+fn the_compact_file_is_made_from_the_geojson() {
+    let made = compact_from_geojson(BASEMAP).unwrap();
+    assert!(
+        made == COMPACT,
+        "public/basemap/arboga.tkb is not what arboga.geojson gives: run `cargo run --example compact_basemap`"
+    );
+}
+
+#[test]
+fn the_compact_file_draws_the_same_map_as_the_geojson() {
+    let compact = Basemap::from_compact(COMPACT).unwrap();
+    assert_eq!(compact, Basemap::from_geojson(BASEMAP).unwrap());
+    assert!(compact.places.iter().any(|p| p.name == "Arboga station"));
+}
+
+#[test]
+fn a_damaged_compact_file_is_refused_without_a_panic() {
+    // Cut anywhere: an error, never a basemap missing its end.
+    for len in (0..COMPACT.len()).step_by(7) {
+        assert!(
+            Basemap::from_compact(&COMPACT[..len]).is_err(),
+            "cut at {len}"
+        );
+    }
+    let mut longer = COMPACT.to_vec();
+    longer.push(0);
+    assert!(Basemap::from_compact(&longer).is_err());
+    // Not the format, or a count or number that does not fit.
+    assert!(Basemap::from_compact(br#"{"type":"FeatureCollection"}"#).is_err());
+    assert!(Basemap::from_compact(b"TKB1\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff").is_err());
+    assert!(Basemap::from_compact(b"TKB1\x00\xff\xff\xff\xff\x0f").is_err());
+    // Any byte changed: whatever it reads, it does not panic.
+    for at in (4..COMPACT.len()).step_by(13) {
+        let mut bad = COMPACT.to_vec();
+        bad[at] ^= 0xa5;
+        let _ = Basemap::from_compact(&bad);
+    }
+}
+
+#[test]
+fn the_compact_file_takes_five_decimals_and_no_more() {
+    let point = |c: &str| {
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"layer":"kommun"}},"geometry":{{"type":"LineString","coordinates":[[15.8,59.4],{c}]}}}}]}}"#
+        )
+    };
+    let ok = compact_from_geojson(&point("[-15.84493,59.39651]")).unwrap();
+    assert_eq!(
+        Basemap::from_compact(&ok).unwrap(),
+        Basemap::from_geojson(&point("[-15.84493,59.39651]")).unwrap()
+    );
+    assert!(compact_from_geojson(&point("[15.8449306,59.3965139]")).is_err());
 }

@@ -90,4 +90,9 @@ test('the server answers the API in JSON and serves the widget for other paths',
   const basemap = await fetch(`${server.url}/basemap/arboga.geojson`, { headers: { 'accept-encoding': 'gzip' } });
   assert.equal(basemap.status, 200);
   assert.equal(basemap.headers.get('content-encoding'), 'gzip');
+  // What the widget downloads: the compact form of the same file, precompressed as well.
+  const compact = await fetch(`${server.url}/basemap/arboga.tkb`, { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(compact.status, 200);
+  assert.equal(compact.headers.get('content-encoding'), 'gzip');
+  assert.equal(new TextDecoder().decode((await compact.arrayBuffer()).slice(0, 4)), 'TKB1');
 });

@@ -63,11 +63,15 @@ async fn get_ok(url: &str) -> Result<gloo_net::http::Response, ApiError> {
     Ok(res)
 }
 
-/// The bundled basemap, served with the widget's static files.
+/// The bundled basemap, served with the widget's static files as the compact file made from
+/// `arboga.geojson` (`geo::basemap`).
 pub async fn basemap(asset_base: &ApiBase) -> Result<Basemap, ApiError> {
-    let res = get_ok(&asset_base.url("/basemap/arboga.geojson")).await?;
-    let text = res.text().await.map_err(|_| ApiError::Decode("basemap"))?;
-    Basemap::from_geojson(&text).map_err(|_| ApiError::Decode("basemap"))
+    let res = get_ok(&asset_base.url("/basemap/arboga.tkb")).await?;
+    let bytes = res
+        .binary()
+        .await
+        .map_err(|_| ApiError::Decode("basemap"))?;
+    Basemap::from_compact(&bytes).map_err(|_| ApiError::Decode("basemap"))
 }
 
 async fn read_error(res: gloo_net::http::Response) -> ApiError {

@@ -1,5 +1,12 @@
 //! The bundled Arboga basemap: GeoJSON in, SVG path data out.
 //!
+//! The widget downloads it as a compact file of the same features (`public/basemap/arboga.tkb`,
+//! [`Basemap::from_compact`]): the GeoJSON is 11.4 KB with Brotli, the compact file 8.5 KB, and
+//! its reader is a few hundred bytes of code where GeoJSON needs serde's readers for it
+//! (docs/PERFORMANCE.md). `arboga.geojson` stays the source, the file people open in QGIS, and
+//! what the tests compare with: `cargo run --example compact_basemap` writes the compact file
+//! from it (`scripts/build-basemap.py` runs it).
+//!
 //! Paths are computed once, in a fixed "reference" pixel frame (world pixels at zoom
 //! [`REF_ZOOM`], relative to the data's top-left corner). Panning and zooming then only change
 //! one SVG `transform`, and `vector-effect: non-scaling-stroke` keeps lines crisp and equally
@@ -120,6 +127,8 @@ pub struct Basemap {
 #[derive(Debug, PartialEq, Eq)]
 pub struct BasemapError(pub String);
 
+impl std::error::Error for BasemapError {}
+
 impl std::fmt::Display for BasemapError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "basemap: {}", self.0)
@@ -174,22 +183,40 @@ impl Geometry {
     }
 }
 
+/// The compact file of a GeoJSON basemap, for [`Basemap::from_compact`]
+/// (`cargo run --example compact_basemap`).
+pub fn compact_from_geojson(text: &str) -> Result<Vec<u8>, BasemapError> {
+    compact::write(&geojson(text)?)
+}
+
 fn world_of(c: &[f64; 2]) -> World {
     project(LonLat::lon_lat(c[0], c[1]))
 }
 
+fn geojson(text: &str) -> Result<FeatureCollection, BasemapError> {
+    serde_json::from_str(text).map_err(|e| {
+        // Line and column only: the parser's own message would put serde_json's error printer
+        // into a bundle.
+        BasemapError(format!(
+            "not GeoJSON (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
 impl Basemap {
     pub fn from_geojson(text: &str) -> Result<Basemap, BasemapError> {
-        let fc: FeatureCollection = serde_json::from_str(text).map_err(|e| {
-            // Line and column only: the parser's own message would put serde_json's
-            // error printer into the residents' first screen.
-            BasemapError(format!(
-                "not GeoJSON (line {}, column {})",
-                e.line(),
-                e.column()
-            ))
-        })?;
+        Basemap::build(geojson(text)?)
+    }
 
+    /// From the compact file [`compact_from_geojson`] writes: the same basemap as from the
+    /// GeoJSON it was made from.
+    pub fn from_compact(bytes: &[u8]) -> Result<Basemap, BasemapError> {
+        Basemap::build(compact::read(bytes)?)
+    }
+
+    fn build(fc: FeatureCollection) -> Result<Basemap, BasemapError> {
         // The reference frame starts at the top-left of all the data.
         let mut min = World {
             x: f64::INFINITY,
@@ -343,6 +370,265 @@ impl Basemap {
                 && p.world.x <= b.max.x + margin
                 && p.world.y >= b.min.y - margin
                 && p.world.y <= b.max.y + margin
+        })
+    }
+}
+
+/// The compact basemap file: the GeoJSON's features in their order, each position in whole
+/// 1e-5 degrees (the GeoJSON's five decimals, so a position reads back as the same `f64`) as the
+/// difference from the position before it, in zigzag LEB128 varints.
+///
+/// ```text
+/// file     = "TKB1" string(attribution) varint(features) feature*
+/// feature  = string(layer) option(name) option(kind) u8(rank + 1, or 0) u8(in_kommun)
+///            u8(0 Point | 1 LineString | 2 MultiLineString | 3 Polygon | 4 MultiPolygon)
+///            position | line | varint(lines) line* | varint(polygons) (varint(lines) line*)*
+/// line     = varint(positions) position*
+/// position = zigzag(lon units − previous lon units) zigzag(lat units − previous lat units)
+/// string   = varint(bytes) UTF-8;   option = varint(0) | varint(bytes + 1) UTF-8
+/// ```
+mod compact {
+    use super::{BasemapError, Feature, FeatureCollection, Geometry, Props, Ring};
+
+    const MAGIC: &[u8; 4] = b"TKB1";
+    /// Units per degree.
+    const UNITS: f64 = 1e5;
+
+    fn error(what: &str) -> BasemapError {
+        BasemapError(format!("compact file: {what}"))
+    }
+
+    struct Writer {
+        out: Vec<u8>,
+        previous: [i64; 2],
+    }
+
+    impl Writer {
+        fn varint(&mut self, mut v: u64) {
+            while v >= 0x80 {
+                self.out.push((v as u8) | 0x80);
+                v >>= 7;
+            }
+            self.out.push(v as u8);
+        }
+
+        fn bytes(&mut self, s: &str) {
+            self.out.extend_from_slice(s.as_bytes());
+        }
+
+        fn string(&mut self, s: &str) {
+            self.varint(s.len() as u64);
+            self.bytes(s);
+        }
+
+        fn option(&mut self, s: Option<&str>) {
+            match s {
+                None => self.varint(0),
+                Some(s) => {
+                    self.varint(s.len() as u64 + 1);
+                    self.bytes(s);
+                }
+            }
+        }
+
+        fn position(&mut self, c: &[f64; 2]) -> Result<(), BasemapError> {
+            for (i, v) in c.iter().enumerate() {
+                let units = (v * UNITS).round();
+                if units / UNITS != *v || units.abs() > 1e15 {
+                    return Err(error("a position has more than five decimals"));
+                }
+                let d = units as i64 - self.previous[i];
+                self.previous[i] = units as i64;
+                self.varint(((d << 1) ^ (d >> 63)) as u64);
+            }
+            Ok(())
+        }
+
+        fn line(&mut self, ring: &Ring) -> Result<(), BasemapError> {
+            self.varint(ring.len() as u64);
+            ring.iter().try_for_each(|c| self.position(c))
+        }
+
+        fn lines(&mut self, rings: &[Ring]) -> Result<(), BasemapError> {
+            self.varint(rings.len() as u64);
+            rings.iter().try_for_each(|r| self.line(r))
+        }
+    }
+
+    pub(super) fn write(fc: &FeatureCollection) -> Result<Vec<u8>, BasemapError> {
+        let mut w = Writer {
+            out: MAGIC.to_vec(),
+            previous: [0, 0],
+        };
+        w.string(&fc.attribution);
+        w.varint(fc.features.len() as u64);
+        for f in &fc.features {
+            let p = &f.properties;
+            w.string(&p.layer);
+            w.option(p.name.as_deref());
+            w.option(p.kind.as_deref());
+            match p.rank {
+                Some(r) if r < u8::MAX => w.out.push(r + 1),
+                Some(_) => return Err(error("a rank above 254")),
+                None => w.out.push(0),
+            }
+            w.out.push(u8::from(p.in_kommun));
+            match &f.geometry {
+                Geometry::Point(c) => {
+                    w.out.push(0);
+                    w.position(c)?;
+                }
+                Geometry::LineString(l) => {
+                    w.out.push(1);
+                    w.line(l)?;
+                }
+                Geometry::MultiLineString(ls) => {
+                    w.out.push(2);
+                    w.lines(ls)?;
+                }
+                Geometry::Polygon(rings) => {
+                    w.out.push(3);
+                    w.lines(rings)?;
+                }
+                Geometry::MultiPolygon(polys) => {
+                    w.out.push(4);
+                    w.varint(polys.len() as u64);
+                    for rings in polys {
+                        w.lines(rings)?;
+                    }
+                }
+            }
+        }
+        Ok(w.out)
+    }
+
+    struct Reader<'a> {
+        bytes: &'a [u8],
+        at: usize,
+        previous: [i64; 2],
+    }
+
+    impl Reader<'_> {
+        fn byte(&mut self) -> Result<u8, BasemapError> {
+            let b = *self.bytes.get(self.at).ok_or_else(|| error("cut short"))?;
+            self.at += 1;
+            Ok(b)
+        }
+
+        fn varint(&mut self) -> Result<u64, BasemapError> {
+            let mut v = 0u64;
+            for shift in (0..64).step_by(7) {
+                let b = self.byte()?;
+                v |= u64::from(b & 0x7f) << shift;
+                if b & 0x80 == 0 {
+                    return Ok(v);
+                }
+            }
+            Err(error("a number too long"))
+        }
+
+        /// A count of things that take at least a byte each, so no larger than what is left.
+        fn count(&mut self) -> Result<usize, BasemapError> {
+            let n = self.varint()?;
+            let left = (self.bytes.len() - self.at) as u64;
+            if n > left {
+                return Err(error("cut short"));
+            }
+            Ok(n as usize)
+        }
+
+        fn text(&mut self, len: usize) -> Result<String, BasemapError> {
+            let bytes = &self.bytes[self.at..self.at + len];
+            self.at += len;
+            std::str::from_utf8(bytes)
+                .map(str::to_owned)
+                .map_err(|_| error("text that is not UTF-8"))
+        }
+
+        fn string(&mut self) -> Result<String, BasemapError> {
+            let n = self.count()?;
+            self.text(n)
+        }
+
+        fn option(&mut self) -> Result<Option<String>, BasemapError> {
+            match self.count()? {
+                0 => Ok(None),
+                n => self.text(n - 1).map(Some),
+            }
+        }
+
+        fn position(&mut self) -> Result<[f64; 2], BasemapError> {
+            let mut c = [0.0; 2];
+            for (i, v) in c.iter_mut().enumerate() {
+                let z = self.varint()?;
+                let d = (z >> 1) as i64 ^ -((z & 1) as i64);
+                let units = self.previous[i]
+                    .checked_add(d)
+                    .filter(|u| u.unsigned_abs() <= 180 * 100_000)
+                    .ok_or_else(|| error("a position off the globe"))?;
+                self.previous[i] = units;
+                *v = units as f64 / UNITS;
+            }
+            Ok(c)
+        }
+
+        fn line(&mut self) -> Result<Ring, BasemapError> {
+            let n = self.count()?;
+            (0..n).map(|_| self.position()).collect()
+        }
+
+        fn lines(&mut self) -> Result<Vec<Ring>, BasemapError> {
+            let n = self.count()?;
+            (0..n).map(|_| self.line()).collect()
+        }
+    }
+
+    pub(super) fn read(bytes: &[u8]) -> Result<FeatureCollection, BasemapError> {
+        let Some(rest) = bytes.strip_prefix(MAGIC) else {
+            return Err(error("not a compact basemap"));
+        };
+        let mut r = Reader {
+            bytes: rest,
+            at: 0,
+            previous: [0, 0],
+        };
+        let attribution = r.string()?;
+        let n = r.count()?;
+        let mut features = Vec::with_capacity(n);
+        for _ in 0..n {
+            let layer = r.string()?;
+            let name = r.option()?;
+            let kind = r.option()?;
+            let rank = r.byte()?.checked_sub(1);
+            let in_kommun = r.byte()? == 1;
+            let geometry = match r.byte()? {
+                0 => Geometry::Point(r.position()?),
+                1 => Geometry::LineString(r.line()?),
+                2 => Geometry::MultiLineString(r.lines()?),
+                3 => Geometry::Polygon(r.lines()?),
+                4 => {
+                    let n = r.count()?;
+                    Geometry::MultiPolygon((0..n).map(|_| r.lines()).collect::<Result<_, _>>()?)
+                }
+                _ => return Err(error("an unknown geometry")),
+            };
+            features.push(Feature {
+                properties: Props {
+                    layer,
+                    name,
+                    kind,
+                    rank,
+                    in_kommun,
+                },
+                geometry,
+            });
+        }
+        if r.at != r.bytes.len() {
+            return Err(error("bytes after the last feature"));
+        }
+        Ok(FeatureCollection {
+            features,
+            attribution,
         })
     }
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// File endings worth compressing (text and wasm; images are compressed already).
-const ENDINGS: [&str; 7] = ["wasm", "js", "css", "html", "geojson", "json", "svg"];
+const ENDINGS: [&str; 8] = ["wasm", "js", "css", "html", "geojson", "json", "svg", "tkb"];
 
 /// What [`dir`] did: files and bytes before, and the totals of each variant.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
