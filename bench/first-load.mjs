@@ -11,7 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { startServer, launchBrowser } from '../e2e/lib/harness.mjs';
 
 const PINS = Number(process.argv[2] || 100);
-const TARGET = 200 * 1024;
+// 200 KB as issue 17 counts its kilobytes: a thousand bytes (its "basemap: gzip -9 17.1 KB" is
+// the GeoJSON's 17 125 bytes). Until 2026-12-06 this said 200 × 1 024.
+const TARGET = 200_000;
 
 const server = await startServer({ env: { RUST_LOG: 'error' }, args: ['--pins-per-10-min', String(PINS + 10)] });
 const browser = await launchBrowser();
@@ -102,9 +104,9 @@ try {
   const sum = (rs) => rs.reduce((a, r) => a + r.bytes, 0);
   const code = (rs) => sum(rs.filter((r) => !name(r.url).startsWith('/api/')));
   const firstScreen = sum(drawn);
-  console.log(`\nUntil the map with pins is drawn: ${firstScreen} bytes (${(firstScreen / 1024).toFixed(1)} KB) in ${drawn.length} requests; widget files ${code(drawn)}, API ${firstScreen - code(drawn)}.`);
+  console.log(`\nUntil the map with pins is drawn: ${firstScreen} bytes (${(firstScreen / 1000).toFixed(1)} KB) in ${drawn.length} requests; widget files ${code(drawn)}, API ${firstScreen - code(drawn)}.`);
   console.log(`Until the network is quiet: ${sum(all)} bytes in ${all.length} requests.`);
-  console.log(`Target ≤ ${TARGET} bytes (200 KB): ${firstScreen <= TARGET ? 'met' : `not met, ${firstScreen - TARGET} bytes over`}.`);
+  console.log(`Target ≤ ${TARGET} bytes (200 KB of 1 000 bytes): ${firstScreen <= TARGET ? 'met' : `not met, ${firstScreen - TARGET} bytes over`}.`);
   await context.close();
 } finally {
   await browser.close();
