@@ -388,6 +388,8 @@ impl Basemap {
 /// string   = varint(bytes) UTF-8;   option = varint(0) | varint(bytes + 1) UTF-8
 /// ```
 mod compact {
+    use trygghetskarta_shared::varint::{self, unzigzag, zigzag, ReadError};
+
     use super::{BasemapError, Feature, FeatureCollection, Geometry, Props, Ring};
 
     const MAGIC: &[u8; 4] = b"TKB1";
@@ -404,12 +406,8 @@ mod compact {
     }
 
     impl Writer {
-        fn varint(&mut self, mut v: u64) {
-            while v >= 0x80 {
-                self.out.push((v as u8) | 0x80);
-                v >>= 7;
-            }
-            self.out.push(v as u8);
+        fn varint(&mut self, v: u64) {
+            varint::push(&mut self.out, v);
         }
 
         fn bytes(&mut self, s: &str) {
@@ -439,7 +437,7 @@ mod compact {
                 }
                 let d = units as i64 - self.previous[i];
                 self.previous[i] = units as i64;
-                self.varint(((d << 1) ^ (d >> 63)) as u64);
+                self.varint(zigzag(d));
             }
             Ok(())
         }
@@ -502,56 +500,34 @@ mod compact {
         Ok(w.out)
     }
 
+    impl From<ReadError> for BasemapError {
+        fn from(e: ReadError) -> BasemapError {
+            match e {
+                ReadError::Truncated => error("cut short"),
+                ReadError::TooLong => error("a number too long"),
+            }
+        }
+    }
+
     struct Reader<'a> {
-        bytes: &'a [u8],
-        at: usize,
+        bytes: varint::Reader<'a>,
         previous: [i64; 2],
     }
 
     impl Reader<'_> {
-        fn byte(&mut self) -> Result<u8, BasemapError> {
-            let b = *self.bytes.get(self.at).ok_or_else(|| error("cut short"))?;
-            self.at += 1;
-            Ok(b)
-        }
-
-        fn varint(&mut self) -> Result<u64, BasemapError> {
-            let mut v = 0u64;
-            for shift in (0..64).step_by(7) {
-                let b = self.byte()?;
-                v |= u64::from(b & 0x7f) << shift;
-                if b & 0x80 == 0 {
-                    return Ok(v);
-                }
-            }
-            Err(error("a number too long"))
-        }
-
-        /// A count of things that take at least a byte each, so no larger than what is left.
-        fn count(&mut self) -> Result<usize, BasemapError> {
-            let n = self.varint()?;
-            let left = (self.bytes.len() - self.at) as u64;
-            if n > left {
-                return Err(error("cut short"));
-            }
-            Ok(n as usize)
-        }
-
         fn text(&mut self, len: usize) -> Result<String, BasemapError> {
-            let bytes = &self.bytes[self.at..self.at + len];
-            self.at += len;
-            std::str::from_utf8(bytes)
+            std::str::from_utf8(self.bytes.bytes(len)?)
                 .map(str::to_owned)
                 .map_err(|_| error("text that is not UTF-8"))
         }
 
         fn string(&mut self) -> Result<String, BasemapError> {
-            let n = self.count()?;
+            let n = self.bytes.count()?;
             self.text(n)
         }
 
         fn option(&mut self) -> Result<Option<String>, BasemapError> {
-            match self.count()? {
+            match self.bytes.count()? {
                 0 => Ok(None),
                 n => self.text(n - 1).map(Some),
             }
@@ -560,8 +536,7 @@ mod compact {
         fn position(&mut self) -> Result<[f64; 2], BasemapError> {
             let mut c = [0.0; 2];
             for (i, v) in c.iter_mut().enumerate() {
-                let z = self.varint()?;
-                let d = (z >> 1) as i64 ^ -((z & 1) as i64);
+                let d = unzigzag(self.bytes.varint()?);
                 let units = self.previous[i]
                     .checked_add(d)
                     .filter(|u| u.unsigned_abs() <= 180 * 100_000)
@@ -573,12 +548,12 @@ mod compact {
         }
 
         fn line(&mut self) -> Result<Ring, BasemapError> {
-            let n = self.count()?;
+            let n = self.bytes.count()?;
             (0..n).map(|_| self.position()).collect()
         }
 
         fn lines(&mut self) -> Result<Vec<Ring>, BasemapError> {
-            let n = self.count()?;
+            let n = self.bytes.count()?;
             (0..n).map(|_| self.line()).collect()
         }
     }
@@ -588,26 +563,25 @@ mod compact {
             return Err(error("not a compact basemap"));
         };
         let mut r = Reader {
-            bytes: rest,
-            at: 0,
+            bytes: varint::Reader::new(rest),
             previous: [0, 0],
         };
         let attribution = r.string()?;
-        let n = r.count()?;
+        let n = r.bytes.count()?;
         let mut features = Vec::with_capacity(n);
         for _ in 0..n {
             let layer = r.string()?;
             let name = r.option()?;
             let kind = r.option()?;
-            let rank = r.byte()?.checked_sub(1);
-            let in_kommun = r.byte()? == 1;
-            let geometry = match r.byte()? {
+            let rank = r.bytes.byte()?.checked_sub(1);
+            let in_kommun = r.bytes.byte()? == 1;
+            let geometry = match r.bytes.byte()? {
                 0 => Geometry::Point(r.position()?),
                 1 => Geometry::LineString(r.line()?),
                 2 => Geometry::MultiLineString(r.lines()?),
                 3 => Geometry::Polygon(r.lines()?),
                 4 => {
-                    let n = r.count()?;
+                    let n = r.bytes.count()?;
                     Geometry::MultiPolygon((0..n).map(|_| r.lines()).collect::<Result<_, _>>()?)
                 }
                 _ => return Err(error("an unknown geometry")),
@@ -623,7 +597,7 @@ mod compact {
                 geometry,
             });
         }
-        if r.at != r.bytes.len() {
+        if !r.bytes.at_end() {
             return Err(error("bytes after the last feature"));
         }
         Ok(FeatureCollection {

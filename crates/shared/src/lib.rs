@@ -12,6 +12,7 @@ pub mod lagesbild;
 pub mod pin;
 pub mod staff;
 pub mod tile;
+pub mod varint;
 
 pub use dialogue::{
     CancelDialogue, Dialogue, DialogueInput, DialogueKind, DialogueOrganiser, DialogueStatus,

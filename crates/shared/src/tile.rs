@@ -11,6 +11,7 @@
 
 use crate::followup::PinStatus;
 use crate::pin::{Category, TimeOfDay, GRID_LAT_DEG, GRID_LON_DEG};
+use crate::varint::{self, unzigzag, zigzag, ReadError, Reader};
 
 /// Tile `z` holds the markers for map zoom `z + ZOOM_OFFSET` (a tile is 1024 screen pixels wide
 /// at that zoom).
@@ -121,22 +122,6 @@ fn code_of<T: Copy + PartialEq>(all: &[T], v: T) -> u8 {
     all.iter().position(|x| *x == v).unwrap_or(0) as u8
 }
 
-fn push_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn zigzag(v: i64) -> u64 {
-    ((v << 1) ^ (v >> 63)) as u64
-}
-
-fn unzigzag(v: u64) -> i64 {
-    ((v >> 1) as i64) ^ -((v & 1) as i64)
-}
-
 /// The bytes of a tile (format version 1), column by column so that a compressor finds the
 /// repeats:
 ///
@@ -159,8 +144,8 @@ fn unzigzag(v: u64) -> i64 {
 pub fn encode(tile: &PinTile) -> Vec<u8> {
     let mut out = Vec::with_capacity(8 + tile.clusters.len() * 6 + tile.places.len() * 4);
     out.push(FORMAT_VERSION);
-    push_varint(&mut out, tile.clusters.len() as u64);
-    push_varint(&mut out, tile.places.len() as u64);
+    varint::push(&mut out, tile.clusters.len() as u64);
+    varint::push(&mut out, tile.places.len() as u64);
 
     let mut prev: Option<u8> = None;
     for c in &tile.clusters {
@@ -168,13 +153,13 @@ pub fn encode(tile: &PinTile) -> Vec<u8> {
             Some(p) => c.cell - p - 1,
             None => c.cell,
         };
-        push_varint(&mut out, u64::from(step));
+        varint::push(&mut out, u64::from(step));
         prev = Some(c.cell);
     }
     out.extend(tile.clusters.iter().map(|c| c.x));
     out.extend(tile.clusters.iter().map(|c| c.y));
     for c in &tile.clusters {
-        push_varint(&mut out, u64::from(c.count.saturating_sub(2)));
+        varint::push(&mut out, u64::from(c.count.saturating_sub(2)));
     }
     out.extend(
         tile.clusters
@@ -188,11 +173,11 @@ pub fn encode(tile: &PinTile) -> Vec<u8> {
     }
     let min_row = tile.places.iter().map(|p| p.cell.row).min().unwrap_or(0);
     let min_col = tile.places.iter().map(|p| p.cell.col).min().unwrap_or(0);
-    push_varint(&mut out, zigzag(i64::from(min_row)));
-    push_varint(&mut out, zigzag(i64::from(min_col)));
+    varint::push(&mut out, zigzag(i64::from(min_row)));
+    varint::push(&mut out, zigzag(i64::from(min_col)));
     let mut row = i64::from(min_row);
     for p in &tile.places {
-        push_varint(&mut out, (i64::from(p.cell.row) - row) as u64);
+        varint::push(&mut out, (i64::from(p.cell.row) - row) as u64);
         row = i64::from(p.cell.row);
     }
     let mut last: Option<GridCell> = None;
@@ -201,7 +186,7 @@ pub fn encode(tile: &PinTile) -> Vec<u8> {
             Some(l) if l.row == p.cell.row => i64::from(p.cell.col) - i64::from(l.col) - 1,
             _ => i64::from(p.cell.col) - i64::from(min_col),
         };
-        push_varint(&mut out, v as u64);
+        varint::push(&mut out, v as u64);
         last = Some(p.cell);
     }
     out.extend(tile.places.iter().map(|p| {
@@ -210,7 +195,7 @@ pub fn encode(tile: &PinTile) -> Vec<u8> {
             + 32 * code_of(PinStatus::ALL, p.status)
     }));
     for p in &tile.places {
-        push_varint(&mut out, u64::from(p.count.saturating_sub(1)));
+        varint::push(&mut out, u64::from(p.count.saturating_sub(1)));
     }
     out
 }
@@ -241,71 +226,41 @@ impl std::fmt::Display for TileError {
 
 impl std::error::Error for TileError {}
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+impl From<ReadError> for TileError {
+    fn from(e: ReadError) -> TileError {
+        match e {
+            ReadError::Truncated => TileError::Truncated,
+            ReadError::TooLong => TileError::Invalid("varint"),
+        }
+    }
 }
 
-impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8, TileError> {
-        let b = *self.bytes.get(self.at).ok_or(TileError::Truncated)?;
-        self.at += 1;
-        Ok(b)
-    }
+/// A count of at least `least`, written as its difference from it.
+fn at_least(r: &mut Reader, least: u32) -> Result<u32, TileError> {
+    u32::try_from(r.varint()?)
+        .ok()
+        .and_then(|v| v.checked_add(least))
+        .ok_or(TileError::Invalid("count"))
+}
 
-    fn varint(&mut self) -> Result<u64, TileError> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err(TileError::Invalid("varint"))
-    }
-
-    fn bytes(&mut self, n: usize) -> Result<&[u8], TileError> {
-        let end = self.at.checked_add(n).ok_or(TileError::Truncated)?;
-        let slice = self.bytes.get(self.at..end).ok_or(TileError::Truncated)?;
-        self.at = end;
-        Ok(slice)
-    }
-
-    /// A count of items, each at least one byte: more than the bytes left cannot be.
-    fn len(&mut self) -> Result<usize, TileError> {
-        let n = self.varint()?;
-        if n > (self.bytes.len() - self.at) as u64 {
-            return Err(TileError::Truncated);
-        }
-        Ok(n as usize)
-    }
-
-    fn count(&mut self, least: u32) -> Result<u32, TileError> {
-        u32::try_from(self.varint()?)
-            .ok()
-            .and_then(|v| v.checked_add(least))
-            .ok_or(TileError::Invalid("count"))
-    }
-
-    fn grid(&mut self, base: i64) -> Result<i32, TileError> {
-        i64::try_from(self.varint()?)
-            .ok()
-            .and_then(|v| v.checked_add(base))
-            .and_then(|v| i32::try_from(v).ok())
-            .ok_or(TileError::Invalid("grid cell"))
-    }
+/// A grid row or column, written as its (non-negative) difference from `base`.
+fn grid(r: &mut Reader, base: i64) -> Result<i32, TileError> {
+    i64::try_from(r.varint()?)
+        .ok()
+        .and_then(|v| v.checked_add(base))
+        .and_then(|v| i32::try_from(v).ok())
+        .ok_or(TileError::Invalid("grid cell"))
 }
 
 /// Reads a tile made by [`encode`].
 pub fn decode(bytes: &[u8]) -> Result<PinTile, TileError> {
-    let mut r = Reader { bytes, at: 0 };
+    let mut r = Reader::new(bytes);
     let version = r.byte()?;
     if version != FORMAT_VERSION {
         return Err(TileError::Version(version));
     }
-    let n_clusters = r.len()?;
-    let n_places = r.len()?;
+    let n_clusters = r.count()?;
+    let n_places = r.count()?;
 
     let mut cells = Vec::with_capacity(n_clusters);
     let mut next = 0u64;
@@ -321,7 +276,7 @@ pub fn decode(bytes: &[u8]) -> Result<PinTile, TileError> {
     let ys = r.bytes(n_clusters)?.to_vec();
     let mut counts = Vec::with_capacity(n_clusters);
     for _ in 0..n_clusters {
-        counts.push(r.count(2)?);
+        counts.push(at_least(&mut r, 2)?);
     }
     let categories = r.bytes(n_clusters)?.to_vec();
     let splits = r.bytes(n_clusters)?.to_vec();
@@ -351,7 +306,7 @@ pub fn decode(bytes: &[u8]) -> Result<PinTile, TileError> {
         let mut rows = Vec::with_capacity(n_places);
         let mut row = min_row;
         for _ in 0..n_places {
-            let v = r.grid(row)?;
+            let v = grid(&mut r, row)?;
             row = i64::from(v);
             rows.push(v);
         }
@@ -359,9 +314,9 @@ pub fn decode(bytes: &[u8]) -> Result<PinTile, TileError> {
         for i in 0..n_places {
             let col = match (i.checked_sub(1).map(|j| (rows[j], cols[j])), rows[i]) {
                 (Some((prev_row, prev_col)), row) if prev_row == row => {
-                    r.grid(i64::from(prev_col) + 1)?
+                    grid(&mut r, i64::from(prev_col) + 1)?
                 }
-                _ => r.grid(min_col)?,
+                _ => grid(&mut r, min_col)?,
             };
             cols.push(col);
         }
@@ -379,14 +334,14 @@ pub fn decode(bytes: &[u8]) -> Result<PinTile, TileError> {
                     row: rows[i],
                     col: cols[i],
                 },
-                count: r.count(1)?,
+                count: at_least(&mut r, 1)?,
                 category: category(code & 7)?,
                 time_of_day,
                 status,
             });
         }
     }
-    if r.at != bytes.len() {
+    if !r.at_end() {
         return Err(TileError::Trailing);
     }
     Ok(PinTile { clusters, places })
