@@ -231,7 +231,7 @@ pub fn PinLayer(
                 key=|m| m.key
                 children=move |m| {
                     let s = strings();
-                    let style = move || map.marker_style(m.world);
+                    let style = move || map.pin_style(m.world);
                     let (kind, label) = match m.what {
                         What::Listed(i) => {
                             let pin = listed(i);
