@@ -77,3 +77,38 @@ fn the_map_opens_where_the_page_asks_and_keeps_its_place_when_resized() {
     assert_eq!(big.zoom, limits_for(1600.0, 1200.0).min_zoom);
     assert!(big.zoom > out.zoom);
 }
+
+#[test]
+fn a_zoom_is_laid_out_once_it_has_paused_with_one_timer_for_all_its_steps() {
+    use trygghetskarta::interaction::controller::{PauseEnd, ZoomPause, ZOOM_PAUSE_MS};
+    let mut p = ZoomPause::default();
+    // The first step arms the timer; the steps after it only note their time.
+    assert_eq!(p.step(0.0), Some(ZOOM_PAUSE_MS));
+    assert_eq!(p.step(120.0), None);
+    assert_eq!(p.step(240.0), None);
+    // The timer fires 300 ms after the first step: the last came 60 ms ago, so it waits 240 more.
+    assert_eq!(p.fired(300.0), PauseEnd::Wait(240.0));
+    assert_eq!(p.step(400.0), None);
+    assert_eq!(p.fired(540.0), PauseEnd::Wait(160.0));
+    // Late by a few ms, as timers are: the pause is over.
+    assert_eq!(p.fired(704.0), PauseEnd::Layout);
+    // The next zoom arms a timer of its own.
+    assert_eq!(p.step(1000.0), Some(ZOOM_PAUSE_MS));
+}
+
+#[test]
+fn a_layout_for_another_reason_ends_the_wait_for_a_zoom_pause() {
+    use trygghetskarta::interaction::controller::{PauseEnd, ZoomPause, ZOOM_PAUSE_MS};
+    let mut p = ZoomPause::default();
+    assert_eq!(p.step(0.0), Some(ZOOM_PAUSE_MS));
+    // A long pan laid the layers out at 100 ms: the timer on its way does nothing...
+    p.cancel();
+    assert_eq!(p.fired(300.0), PauseEnd::Idle);
+    // ...unless the zoom went on after it, which the same timer then waits for.
+    let mut p = ZoomPause::default();
+    p.step(0.0);
+    p.cancel();
+    assert_eq!(p.step(200.0), None);
+    assert_eq!(p.fired(300.0), PauseEnd::Wait(200.0));
+    assert_eq!(p.fired(500.0), PauseEnd::Layout);
+}

@@ -3,16 +3,11 @@
 
 use leptos::prelude::*;
 
+use crate::device::performance_now;
 use crate::geo::fixed;
 use crate::geo::viewport::Viewport;
 use crate::geo::World;
-
-/// How long a zoom must pause before the layers are laid out again for it (until then they are
-/// scaled with CSS). A relayout costs a slow phone 80–120 ms, and another follows at the next
-/// step; with 150 ms, wheel notches 200–250 ms apart on a 4x throttled CPU (the handling of one
-/// notch takes 30 ms there) were each laid out in between, and the whole zoom ran at 45–140 ms a
-/// frame (docs/PERFORMANCE.md). Leaflet's zoom animation takes 250 ms.
-pub const ZOOM_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+use crate::interaction::controller::{PauseEnd, ZoomPause};
 
 /// In context for the map's layers. `layout` is the view content was last laid out for: while
 /// panning at one zoom, layers are moved with a CSS translate of `viewport.offset_from(layout)`
@@ -27,11 +22,11 @@ pub struct MapLayout {
 
 impl MapLayout {
     /// A layout that follows `viewport`: at once after a long pan or a resize; after zooming,
-    /// only once the zoom has paused for [`ZOOM_PAUSE`] (the layers are scaled with CSS
-    /// meanwhile).
+    /// only once the zoom has paused (`controller::ZOOM_PAUSE_MS`; the layers are scaled with
+    /// CSS meanwhile).
     pub fn following(viewport: RwSignal<Option<Viewport>>) -> Self {
         let layout = RwSignal::new(None::<Viewport>);
-        let zoom_timer = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+        let pause = StoredValue::new(ZoomPause::default());
         Effect::new(move |_| {
             let Some(v) = viewport.get() else { return };
             let Some(l) = layout.get_untracked() else {
@@ -41,19 +36,17 @@ impl MapLayout {
             if !v.needs_relayout(&l) {
                 return;
             }
-            if let Some(t) = zoom_timer.get_value() {
-                t.clear();
-            }
             let zoom_only =
                 (l.zoom - v.zoom).abs() > 1e-9 && l.width == v.width && l.height == v.height;
             if zoom_only {
-                let handle = set_timeout_with_handle(
-                    move || layout.set(viewport.get_untracked()),
-                    ZOOM_PAUSE,
-                )
-                .ok();
-                zoom_timer.set_value(handle);
+                if let Some(delay) = pause
+                    .try_update_value(|p| p.step(performance_now()))
+                    .flatten()
+                {
+                    settle_after(delay, pause, layout, viewport);
+                }
             } else {
+                pause.update_value(ZoomPause::cancel);
                 layout.set(Some(v));
             }
         });
@@ -99,4 +92,22 @@ impl MapLayout {
             fixed(p.x, 1)
         ))
     }
+}
+
+/// Lays the layers out for the view once the zoom has paused ([`ZoomPause`]), in `delay` ms or
+/// later.
+fn settle_after(
+    delay: f64,
+    pause: StoredValue<ZoomPause>,
+    layout: RwSignal<Option<Viewport>>,
+    viewport: RwSignal<Option<Viewport>>,
+) {
+    set_timeout(
+        move || match pause.try_update_value(|p| p.fired(performance_now())) {
+            Some(PauseEnd::Wait(left)) => settle_after(left, pause, layout, viewport),
+            Some(PauseEnd::Layout) => layout.set(viewport.get_untracked()),
+            Some(PauseEnd::Idle) | None => {}
+        },
+        std::time::Duration::from_micros((delay * 1000.0) as u64),
+    );
 }

@@ -67,3 +67,69 @@ pub fn focus(view: Viewport, at: World, zoom: f64) -> Viewport {
     }
     .clamp(&limits_for(view.width, view.height))
 }
+
+/// How long a zoom must pause before the map's layers are laid out again for it, in ms (until
+/// then they are scaled with CSS). A relayout costs a slow phone 80–120 ms, and another follows
+/// at the next step; with 150 ms, wheel notches 200–250 ms apart on a 4x throttled CPU (the
+/// handling of one notch takes 30 ms there) were each laid out in between, and the whole zoom ran
+/// at 45–140 ms a frame (docs/PERFORMANCE.md). Leaflet's zoom animation takes 250 ms.
+pub const ZOOM_PAUSE_MS: f64 = 300.0;
+
+/// The wait for a zoom's pause ([`ZOOM_PAUSE_MS`]) with one timer for a whole series of zoom
+/// steps: a step only notes its time, and a timer that fires before the pause is over is armed
+/// again for the rest. Clearing and setting a browser timer on every wheel step took a tenth of
+/// the step's script time (docs/PERFORMANCE.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ZoomPause {
+    /// When the last zoom step came (ms), if the layers still wait for its pause.
+    last: Option<f64>,
+    /// Whether a timer is on its way.
+    armed: bool,
+}
+
+/// What to do when the pause's timer fires.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PauseEnd {
+    /// The zoom went on: arm the timer again for this many ms.
+    Wait(f64),
+    /// The zoom has paused: lay the layers out for it.
+    Layout,
+    /// Nothing waits any more (the layers were laid out meanwhile).
+    Idle,
+}
+
+impl ZoomPause {
+    /// A zoom step at `now` (ms). Returns the delay to arm a timer with, when none is on its way.
+    pub fn step(&mut self, now: f64) -> Option<f64> {
+        self.last = Some(now);
+        if self.armed {
+            None
+        } else {
+            self.armed = true;
+            Some(ZOOM_PAUSE_MS)
+        }
+    }
+
+    /// The timer fired at `now` (ms).
+    pub fn fired(&mut self, now: f64) -> PauseEnd {
+        self.armed = false;
+        let Some(last) = self.last else {
+            return PauseEnd::Idle;
+        };
+        // Within a millisecond is on time: timers fire late, not early, as a rule.
+        let left = last + ZOOM_PAUSE_MS - now;
+        if left > 1.0 {
+            self.armed = true;
+            PauseEnd::Wait(left)
+        } else {
+            self.last = None;
+            PauseEnd::Layout
+        }
+    }
+
+    /// The layers were laid out for another reason (a long pan, a resize): the wait ends, and a
+    /// timer still on its way does nothing.
+    pub fn cancel(&mut self) {
+        self.last = None;
+    }
+}
