@@ -58,11 +58,11 @@ impl MapLayout {
         MapLayout { layout, frame }
     }
 
-    /// The style that moves what is placed in `frame` (the map's layers, `MapView`'s
-    /// `.tk-layers`) to where `viewport` shows it.
-    pub fn layer_style(&self, viewport: RwSignal<Option<Viewport>>) -> Option<String> {
-        let (f, v) = (self.frame.get()?, viewport.get()?);
-        Some(format!("transform: {}", v.css_transform_from(&f)))
+    /// The transform that moves what is placed in `frame` (the map's layers, `MapView`'s
+    /// `.tk-layers`) to where `viewport` shows it. Set as the one CSS property it is, not as a
+    /// style attribute the browser would parse again on every frame.
+    pub fn layer_transform(&self, viewport: Viewport) -> Option<String> {
+        Some(viewport.css_transform_from(&self.frame.get()?))
     }
 
     /// The style that places a marker at `world` in the current frame: `left`/`top`, not a

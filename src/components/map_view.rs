@@ -275,6 +275,24 @@ pub fn MapView(
             feed(Input::Key(key));
         }
     };
+    // What follows the view on every frame, written in one effect: the transform that moves the
+    // layers, and the view as the map's `data-zoom` and `data-center` (for the page and the
+    // tests). One effect with three writes instead of three bindings: a pan or zoom frame's
+    // script time was mostly the reactive system running an effect per binding
+    // (docs/PERFORMANCE.md).
+    let (map_el, layers_el) = (NodeRef::<html::Div>::new(), NodeRef::<html::Div>::new());
+    let written = StoredValue::new(ViewAttributes::default());
+    Effect::new(move |_| {
+        let (Some(root), Some(layers), Some(v)) = (map_el.get(), layers_el.get(), viewport.get())
+        else {
+            return;
+        };
+        if let Some(transform) = map.layer_transform(v) {
+            let _ = web_sys::HtmlElement::style(&layers).set_property("transform", &transform);
+        }
+        let next = ViewAttributes::of(&v);
+        written.update_value(|w| w.write(next, &root));
+    });
     // In the marker frame, with the other layers: a pan does not draw it again.
     let position_dot = move || {
         let world = project(position.get()?);
@@ -289,15 +307,7 @@ pub fn MapView(
             class="tk-map"
             class:tk-map--fullscreen=move || fullscreen.get()
             class:tk-map--tiles=move || tile_config().is_some()
-            data-zoom=move || viewport.get().map(|v| fixed(v.zoom, 3).to_string())
-            data-center=move || {
-                viewport
-                    .get()
-                    .map(|v| {
-                        let c = v.center_lonlat();
-                        format!("{},{}", fixed(c.lon, 6), fixed(c.lat, 6))
-                    })
-            }
+            node_ref=map_el
         >
             <div
                 class="tk-surface"
@@ -316,7 +326,7 @@ pub fn MapView(
             >
                 <div class="tk-grab"></div>
                 {move || tile_config().map(|config| view! { <TileLayer viewport=viewport config=config /> })}
-                <div class="tk-layers" style=move || map.layer_style(viewport)>
+                <div class="tk-layers" node_ref=layers_el>
                     <BasemapLayer basemap=basemap />
                     {layers.map(|l| (l.children)())}
                     {position_dot}
@@ -346,5 +356,33 @@ pub fn MapView(
                 }}
             </div>
         </div>
+    }
+}
+
+/// The view as the map's `data-zoom` and `data-center` attributes, as last written: each is
+/// written only when its text changed (a pan keeps the zoom).
+#[derive(Default)]
+struct ViewAttributes {
+    zoom: String,
+    center: String,
+}
+
+impl ViewAttributes {
+    fn of(v: &Viewport) -> Self {
+        let c = v.center_lonlat();
+        ViewAttributes {
+            zoom: fixed(v.zoom, 3).to_string(),
+            center: format!("{},{}", fixed(c.lon, 6), fixed(c.lat, 6)),
+        }
+    }
+
+    fn write(&mut self, next: ViewAttributes, el: &web_sys::Element) {
+        if next.zoom != self.zoom {
+            let _ = el.set_attribute("data-zoom", &next.zoom);
+        }
+        if next.center != self.center {
+            let _ = el.set_attribute("data-center", &next.center);
+        }
+        *self = next;
     }
 }
