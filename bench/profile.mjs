@@ -54,6 +54,46 @@ function summarise(trace, label) {
   }
 }
 
+/**
+ * Per input event of the gesture (`wheel` or `pointermove`): the main thread's time from the task
+ * that dispatches it to the end of the frame after it, by part, averaged over the events. The frame
+ * probe times `requestAnimationFrame` callbacks, and an input event is handled in the same frame
+ * before them: a wheel frame's interval is 16.7 ms plus the hit test and dispatch before it.
+ */
+function perInput(trace, type) {
+  const events = JSON.parse(trace).traceEvents;
+  const threads = new Map();
+  for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  const main = events.filter((e) => threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain' && e.ph === 'X')
+    .sort((a, b) => a.ts - b.ts);
+  const isTask = (e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask';
+  const dispatches = main.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === type);
+  const parts = {
+    'main thread (tasks)': isTask, 'hit test': (e) => e.name === 'LayoutView::HitTest',
+    'event dispatch (handlers, their microtasks)': (e) => e.name === 'EventDispatch' && e.args?.data?.type === type,
+    'of which microtasks': (e) => e.name === 'RunMicrotasks', 'style': (e) => e.name === 'UpdateLayoutTree',
+    'layout': (e) => e.name === 'Layout', 'pre-paint': (e) => e.name === 'PrePaint', 'paint': (e) => e.name === 'Paint',
+    'layerize': (e) => e.name === 'Layerize', 'commit': (e) => e.name === 'Commit',
+  };
+  const sums = Object.fromEntries(Object.keys(parts).map((k) => [k, 0]));
+  let n = 0;
+  dispatches.forEach((d, i) => {
+    const next = dispatches[i + 1]?.ts ?? d.ts + 100_000;
+    const frame = main.find((e) => e.name === 'ProxyMain::BeginMainFrame' && e.ts > d.ts && e.ts < next)
+      ?? main.find((e) => e.name === 'ProxyMain::BeginMainFrame' && e.ts <= d.ts && d.ts <= e.ts + e.dur);
+    if (!frame) return;
+    const task = main.find((e) => isTask(e) && e.ts <= d.ts && d.ts <= e.ts + e.dur);
+    const [from, to] = [task ? task.ts : d.ts, Math.max(frame.ts + frame.dur, d.ts + d.dur)];
+    n += 1;
+    for (const e of main) {
+      if (e.ts < from || e.ts > to) continue;
+      for (const [k, test] of Object.entries(parts)) if (test(e)) sums[k] += e.dur || 0;
+    }
+  });
+  if (!n) return;
+  console.log(`  per ${type} (${n}), main thread at 4x: ${Object.entries(sums).map(([k, v]) => `${k} ${(v / n / 1000).toFixed(2)}`).join(', ')} ms`);
+}
+
 /** PROFILE_CPU=1: the sampled self time per function (wasm names need a build with
  * TK_WASM_NAMES=1 scripts/build-widget.sh) and per crate, during the gesture. */
 function printCpu(profile, label) {
@@ -111,6 +151,7 @@ try {
     console.log(`\n# ${N} pins, ${FLOOR ? 'floor' : LEAFLET ? 'Leaflet' : 'ours'}, ${label}: ${frames.length} frames, p50 ${percentile(frames, 50).toFixed(1)} p95 ${percentile(frames, 95).toFixed(1)} ms`);
     console.log(`  frames: ${frames.map((f) => f.toFixed(0)).join(' ')}`);
     summarise(trace, label);
+    perInput(trace, label === 'pan' ? 'pointermove' : 'wheel');
   }
   await context.close();
 } finally {
