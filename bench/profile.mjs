@@ -22,15 +22,24 @@ const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.tim
   // PROFILE_CATEGORIES=a,b: more trace categories (e.g. disabled-by-default-blink.debug).
   ...(process.env.PROFILE_CATEGORIES ? process.env.PROFILE_CATEGORIES.split(',') : [])];
 
-function summarise(trace, label) {
+const isTask = (e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask';
+
+/** A trace's events, the thread each ran on, and the renderer main thread's complete events in
+ * time order: parsed once for both summaries of a gesture. */
+function readTrace(trace) {
   const events = JSON.parse(trace).traceEvents;
   const threads = new Map();
   for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
-  const main = events.filter((e) => threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain' && e.ph === 'X');
-  const tasks = main.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
+  const threadOf = (e) => threads.get(`${e.pid}:${e.tid}`);
+  const main = events.filter((e) => threadOf(e) === 'CrRendererMain' && e.ph === 'X').sort((a, b) => a.ts - b.ts);
+  return { events, threadOf, main };
+}
+
+function summarise({ events, threadOf, main }, label) {
+  const tasks = main.filter(isTask);
   const byName = new Map();
   for (const e of main) {
-    if (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') continue;
+    if (isTask(e)) continue;
     byName.set(e.name, (byName.get(e.name) || 0) + (e.dur || 0));
   }
   const total = tasks.reduce((a, e) => a + (e.dur || 0), 0);
@@ -38,7 +47,7 @@ function summarise(trace, label) {
   for (const [name, dur] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
     console.log(`  ${(dur / 1000).toFixed(1).padStart(8)} ms  ${name}`);
   }
-  const raster = events.filter((e) => e.ph === 'X' && /Raster|Decode/.test(e.name) && threads.get(`${e.pid}:${e.tid}`) !== 'CrRendererMain');
+  const raster = events.filter((e) => e.ph === 'X' && /Raster|Decode/.test(e.name) && threadOf(e) !== 'CrRendererMain');
   console.log(`  raster/decode off the main thread: ${(raster.reduce((a, e) => a + (e.dur || 0), 0) / 1000).toFixed(0)} ms`);
   const recalcs = main.filter((e) => e.name === 'UpdateLayoutTree').sort((a, b) => b.dur - a.dur).slice(0, 5);
   console.log(`  largest style recalcs: ${recalcs.map((e) => `${(e.dur / 1000).toFixed(1)} ms/${e.args?.elementCount ?? '?'} elements`).join(', ')}`);
@@ -60,13 +69,7 @@ function summarise(trace, label) {
  * probe times `requestAnimationFrame` callbacks, and an input event is handled in the same frame
  * before them: a wheel frame's interval is 16.7 ms plus the hit test and dispatch before it.
  */
-function perInput(trace, type) {
-  const events = JSON.parse(trace).traceEvents;
-  const threads = new Map();
-  for (const e of events) if (e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
-  const main = events.filter((e) => threads.get(`${e.pid}:${e.tid}`) === 'CrRendererMain' && e.ph === 'X')
-    .sort((a, b) => a.ts - b.ts);
-  const isTask = (e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask';
+function perInput({ main }, type) {
   const dispatches = main.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === type);
   const parts = {
     'main thread (tasks)': isTask, 'hit test': (e) => e.name === 'LayoutView::HitTest',
@@ -150,8 +153,9 @@ try {
     }
     console.log(`\n# ${N} pins, ${FLOOR ? 'floor' : LEAFLET ? 'Leaflet' : 'ours'}, ${label}: ${frames.length} frames, p50 ${percentile(frames, 50).toFixed(1)} p95 ${percentile(frames, 95).toFixed(1)} ms`);
     console.log(`  frames: ${frames.map((f) => f.toFixed(0)).join(' ')}`);
-    summarise(trace, label);
-    perInput(trace, label === 'pan' ? 'pointermove' : 'wheel');
+    const parsed = readTrace(trace);
+    summarise(parsed, label);
+    perInput(parsed, label === 'pan' ? 'pointermove' : 'wheel');
   }
   await context.close();
 } finally {
