@@ -442,14 +442,22 @@ mod compact {
             Ok(())
         }
 
+        /// `varint(items) item*`: a line's positions, a shape's lines, a multipolygon's shapes.
+        fn list<T>(
+            &mut self,
+            items: &[T],
+            mut item: impl FnMut(&mut Self, &T) -> Result<(), BasemapError>,
+        ) -> Result<(), BasemapError> {
+            self.varint(items.len() as u64);
+            items.iter().try_for_each(|x| item(self, x))
+        }
+
         fn line(&mut self, ring: &Ring) -> Result<(), BasemapError> {
-            self.varint(ring.len() as u64);
-            ring.iter().try_for_each(|c| self.position(c))
+            self.list(ring, Self::position)
         }
 
         fn lines(&mut self, rings: &[Ring]) -> Result<(), BasemapError> {
-            self.varint(rings.len() as u64);
-            rings.iter().try_for_each(|r| self.line(r))
+            self.list(rings, Self::line)
         }
     }
 
@@ -490,10 +498,7 @@ mod compact {
                 }
                 Geometry::MultiPolygon(polys) => {
                     w.out.push(4);
-                    w.varint(polys.len() as u64);
-                    for rings in polys {
-                        w.lines(rings)?;
-                    }
+                    w.list(polys, |w, rings| w.lines(rings))?;
                 }
             }
         }
@@ -547,14 +552,21 @@ mod compact {
             Ok(c)
         }
 
-        fn line(&mut self) -> Result<Ring, BasemapError> {
+        /// `varint(items) item*`, as [`Writer::list`] writes it.
+        fn list<T>(
+            &mut self,
+            item: fn(&mut Self) -> Result<T, BasemapError>,
+        ) -> Result<Vec<T>, BasemapError> {
             let n = self.bytes.count()?;
-            (0..n).map(|_| self.position()).collect()
+            (0..n).map(|_| item(self)).collect()
+        }
+
+        fn line(&mut self) -> Result<Ring, BasemapError> {
+            self.list(Self::position)
         }
 
         fn lines(&mut self) -> Result<Vec<Ring>, BasemapError> {
-            let n = self.bytes.count()?;
-            (0..n).map(|_| self.line()).collect()
+            self.list(Self::line)
         }
     }
 
@@ -580,10 +592,7 @@ mod compact {
                 1 => Geometry::LineString(r.line()?),
                 2 => Geometry::MultiLineString(r.lines()?),
                 3 => Geometry::Polygon(r.lines()?),
-                4 => {
-                    let n = r.bytes.count()?;
-                    Geometry::MultiPolygon((0..n).map(|_| r.lines()).collect::<Result<_, _>>()?)
-                }
+                4 => Geometry::MultiPolygon(r.list(Reader::lines)?),
                 _ => return Err(error("an unknown geometry")),
             };
             features.push(Feature {
