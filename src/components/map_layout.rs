@@ -59,8 +59,8 @@ impl MapLayout {
     }
 
     /// The transform that moves what is placed in `frame` (the map's layers, `MapView`'s
-    /// `.tk-layers`) to where `viewport` shows it. Set as the one CSS property it is, not as a
-    /// style attribute the browser would parse again on every frame.
+    /// `.tk-layers`) to where `viewport` shows it. `MapView` sets it as the one CSS property it
+    /// is, not as a style attribute the browser would parse again on every frame.
     pub fn layer_transform(&self, viewport: Viewport) -> Option<String> {
         Some(viewport.css_transform_from(&self.frame.get()?))
     }

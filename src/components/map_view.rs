@@ -290,8 +290,7 @@ pub fn MapView(
         if let Some(transform) = map.layer_transform(v) {
             let _ = web_sys::HtmlElement::style(&layers).set_property("transform", &transform);
         }
-        let next = ViewAttributes::of(&v);
-        written.update_value(|w| w.write(next, &root));
+        written.update_value(|w| w.write(v, &root));
     });
     // In the marker frame, with the other layers: a pan does not draw it again.
     let position_dot = move || {
@@ -359,30 +358,34 @@ pub fn MapView(
     }
 }
 
-/// The view as the map's `data-zoom` and `data-center` attributes, as last written: each is
-/// written only when its text changed (a pan keeps the zoom).
+/// The view as the map's `data-zoom` and `data-center` attributes, as last written. A value is
+/// formatted only when its number changed (a pan keeps the zoom), and written only when its text
+/// did.
 #[derive(Default)]
 struct ViewAttributes {
+    view: Option<Viewport>,
     zoom: String,
     center: String,
 }
 
 impl ViewAttributes {
-    fn of(v: &Viewport) -> Self {
-        let c = v.center_lonlat();
-        ViewAttributes {
-            zoom: fixed(v.zoom, 3).to_string(),
-            center: format!("{},{}", fixed(c.lon, 6), fixed(c.lat, 6)),
+    fn write(&mut self, v: Viewport, el: &web_sys::Element) {
+        let last = self.view.replace(v);
+        if last.is_none_or(|l| l.zoom != v.zoom) {
+            let zoom = fixed(v.zoom, 3).to_string();
+            set_if_changed(el, "data-zoom", &mut self.zoom, zoom);
+        }
+        if last.is_none_or(|l| l.center != v.center) {
+            let c = v.center_lonlat();
+            let center = format!("{},{}", fixed(c.lon, 6), fixed(c.lat, 6));
+            set_if_changed(el, "data-center", &mut self.center, center);
         }
     }
+}
 
-    fn write(&mut self, next: ViewAttributes, el: &web_sys::Element) {
-        if next.zoom != self.zoom {
-            let _ = el.set_attribute("data-zoom", &next.zoom);
-        }
-        if next.center != self.center {
-            let _ = el.set_attribute("data-center", &next.center);
-        }
-        *self = next;
+fn set_if_changed(el: &web_sys::Element, name: &str, written: &mut String, text: String) {
+    if *written != text {
+        let _ = el.set_attribute(name, &text);
+        *written = text;
     }
 }
