@@ -20,12 +20,17 @@ const PASSWORD = 'a long enough secret';
 const DAY = 86400;
 const api = (...args) => server.api(...args);
 
-/** A local date `days` ago, YYYY-MM-DD (the server and the browser share this machine's clock). */
-const ago = (days) => {
-  const d = new Date(Date.now() - days * DAY * 1000);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-};
+/** The date in Europe/Stockholm, YYYY-MM-DD, at Unix seconds `unix`: the server counts its days
+ * there, whatever this machine's time zone (in UTC, 23:00–24:00 is already the next day). */
+const stockholmDate = (unix) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' })
+  .format(new Date(unix * 1000));
+const NOW = Math.floor(Date.now() / 1000);
+/** The date `days` ago in Stockholm. */
+const ago = (days) => stockholmDate(NOW - days * DAY);
+/** The server's `local_day` of a time: days from 1970-01-01 to its Stockholm date. */
+const localDay = (unix) => Date.parse(`${stockholmDate(unix)}T00:00:00Z`) / 1000 / DAY;
+/** A planner's browser in Arboga: its "today" is the Stockholm date too. */
+const IN_ARBOGA = { timezoneId: 'Europe/Stockholm' };
 const FROM = ago(200);
 const TO = ago(0);
 const SELECTION = `from=${FROM}&to=${TO}&category=drugs&category=lighting`;
@@ -36,7 +41,8 @@ before(async () => {
   planner = await server.staff('pia', 'planner');
   organiser = await server.staff('olle', 'organiser');
   // 72 pins over six months: a cluster of 36 near the station (a hotspot), the rest spread
-  // over Arboga; more drug reports lately. Then their times are moved back with SQL.
+  // over Arboga; more drug reports lately. Then their times are moved back with SQL, with the
+  // local day the server stores beside each time (it groups and selects by that day).
   const updates = [];
   for (let i = 0; i < 72; i += 1) {
     const id = randomUUID();
@@ -50,7 +56,8 @@ before(async () => {
       comment: `Hemlig kommentar ${i}`,
     });
     const daysAgo = 3 + Math.floor((i * 181) / 72);
-    updates.push(`UPDATE pins SET created_at = created_at - ${daysAgo * DAY} WHERE id = '${id}';`);
+    const at = NOW - daysAgo * DAY;
+    updates.push(`UPDATE pins SET created_at = ${at}, local_day = ${localDay(at)} WHERE id = '${id}';`);
   }
   execFileSync('sqlite3', [join(server.dir, 'e2e.db'), updates.join('\n')]);
 });
@@ -77,6 +84,7 @@ const nonZero = (stats) => stats.buckets
 
 test('a planner reads the chart from a shared link, compares periods, names a place and prints', async (t) => {
   const { page, context, errors } = await openPage(browser, `${server.url}/personal/lagesbild?${SELECTION}`, {
+    ...IN_ARBOGA,
     viewport: { width: 1280, height: 900 },
   });
   await login(page, 'pia');
@@ -198,6 +206,7 @@ test('a planner reads the chart from a shared link, compares periods, names a pl
 
 test('"Sedan förra mötet" selects the pins since a date and remembers it', async () => {
   const { page, context, errors } = await openPage(browser, `${server.url}/personal/lagesbild`, {
+    ...IN_ARBOGA,
     viewport: { width: 1024, height: 900 },
   });
   await login(page, 'pia');
@@ -224,6 +233,7 @@ test('"Sedan förra mötet" selects the pins since a date and remembers it', asy
 
 test('no WCAG violations in Swedish and English, and the controls work by keyboard', async () => {
   const { page, context, errors } = await openPage(browser, `${server.url}/personal/lagesbild?${SELECTION}`, {
+    ...IN_ARBOGA,
     viewport: { width: 360, height: 780 },
     bypassCSP: true,
   });
@@ -257,6 +267,7 @@ test('no WCAG violations in Swedish and English, and the controls work by keyboa
 
 test('an organiser sees the aggregates, no comments, and cannot name places', async () => {
   const { page, context, errors } = await openPage(browser, `${server.url}/personal/lagesbild?${SELECTION}`, {
+    ...IN_ARBOGA,
     viewport: { width: 1024, height: 900 },
   });
   await login(page, 'olle');
