@@ -261,6 +261,10 @@ test('an organiser closes a dialogue with what was heard, and residents see it',
   assert.match(text, /17 deltagare/);
   assert.match(text, /Narkotika, Dålig belysning, Buskage/, 'themes in the order of the categories');
   assert.match(text, /Klipp buskarna vid gångvägen \(planerad\)/);
+  // The section focuses the session in the animation frame after drawing it: wait for that frame
+  // (under load it comes after the reads above), then check.
+  await page.waitForFunction((id) => document.activeElement?.id === id, `tk-dialog-${d.id}`, { timeout: 5000 })
+    .catch(() => {});
   assert.equal(await page.evaluate(() => document.activeElement?.id), `tk-dialog-${d.id}`, 'the calendar link opens it');
   await page.click('#tk-updates-heading button');
   assert.match(await page.textContent('.tk-update-list'), /Trygghetsvandring vid stationen/);
