@@ -104,9 +104,11 @@ export async function launchBrowser() {
   });
 }
 
-/** A page that fails the test on any uncaught error or console error. */
+/** A page that fails the test on any uncaught error or console error. Its browser is in Arboga:
+ * Swedish, and on Stockholm's clock, which the server counts days by; a test in the machine's
+ * zone (UTC) would see a different "today" from the server's for an hour or two every night. */
 export async function openPage(browser, url, contextOptions = {}) {
-  const context = await browser.newContext({ locale: 'sv-SE', ...contextOptions });
+  const context = await browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm', ...contextOptions });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
