@@ -111,10 +111,29 @@ export const PROBE = (markerSelector) => {
   requestAnimationFrame(check);
 };
 
-/** A 60-step mouse drag from the centre, 360 px left and 180 px up. */
+/**
+ * A 60-step mouse drag from the centre, 360 px left and 180 px up, by Playwright's `mouse.move`.
+ * While a button is down Playwright runs its drag-and-drop interception around every move (two
+ * script evaluations in the page, a `setTimeout`, four more DevTools round trips), so a page gets
+ * a move about every other frame. `BENCH_DRIVER=cdp` sends the same moves as bare DevTools input
+ * events instead, each once the page has taken the previous one: a move every frame, as a finger
+ * gives them (docs/PERFORMANCE.md, session 10, for what that shows).
+ */
 export async function panGesture(page, box) {
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
+  if (process.env.BENCH_DRIVER === 'cdp') {
+    const cdp = await page.context().newCDPSession(page);
+    const send = (type, x, y, down) => cdp.send('Input.dispatchMouseEvent', {
+      type, x, y, button: down || type === 'mouseReleased' ? 'left' : 'none', buttons: down ? 1 : 0, clickCount: 1,
+    });
+    await send('mouseMoved', cx, cy, false);
+    await send('mousePressed', cx, cy, true);
+    for (let i = 1; i <= 60; i += 1) await send('mouseMoved', cx - i * 6, cy - i * 3, true);
+    await send('mouseReleased', cx - 360, cy - 180, false);
+    await cdp.detach();
+    return;
+  }
   await page.mouse.move(cx, cy);
   await page.mouse.down();
   for (let i = 1; i <= 60; i += 1) {
