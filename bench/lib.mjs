@@ -114,14 +114,15 @@ export const PROBE = (markerSelector) => {
 /**
  * A 60-step mouse drag from the centre, 360 px left and 180 px up, by Playwright's `mouse.move`.
  * While a button is down Playwright runs its drag-and-drop interception around every move (two
- * script evaluations in the page, a `setTimeout`, four more DevTools round trips), so a page gets
- * a move about every other frame. `BENCH_DRIVER=cdp` sends the same moves as bare DevTools input
- * events instead, each once the page has taken the previous one: a move every frame, as a finger
- * gives them (docs/PERFORMANCE.md, session 10, for what that shows).
+ * script evaluations in the page, a `setTimeout`, four more DevTools round trips), so how many
+ * frames a page gets per move depends on its main thread. `BENCH_DRIVER=cdp` sends the same moves
+ * as bare DevTools input events instead, each once the page has taken the previous one: a move
+ * every frame, as a finger gives them (docs/PERFORMANCE.md, session 10, for what that shows).
  */
 export async function panGesture(page, box) {
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
+  const step = (i) => [cx - i * 6, cy - i * 3];
   if (process.env.BENCH_DRIVER === 'cdp') {
     const cdp = await page.context().newCDPSession(page);
     const send = (type, x, y, down) => cdp.send('Input.dispatchMouseEvent', {
@@ -129,15 +130,15 @@ export async function panGesture(page, box) {
     });
     await send('mouseMoved', cx, cy, false);
     await send('mousePressed', cx, cy, true);
-    for (let i = 1; i <= 60; i += 1) await send('mouseMoved', cx - i * 6, cy - i * 3, true);
-    await send('mouseReleased', cx - 360, cy - 180, false);
+    for (let i = 1; i <= 60; i += 1) await send('mouseMoved', ...step(i), true);
+    await send('mouseReleased', ...step(60), false);
     await cdp.detach();
     return;
   }
   await page.mouse.move(cx, cy);
   await page.mouse.down();
   for (let i = 1; i <= 60; i += 1) {
-    await page.mouse.move(cx - i * 6, cy - i * 3);
+    await page.mouse.move(...step(i));
   }
   await page.mouse.up();
 }
