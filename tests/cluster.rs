@@ -1,9 +1,13 @@
 //! Clustering: counts are conserved, clusters split as zoom grows, queries find what is visible.
 
-use trygghetskarta::geo::cluster::{keep_slots, Cluster, ClusterIndex, MAX_LEVEL, MIN_LEVEL};
+use std::collections::{HashMap, HashSet};
+
+use trygghetskarta::geo::cluster::{ClusterIndex, MAX_LEVEL, MIN_LEVEL};
+use trygghetskarta::geo::markers::{self, MarkerKey};
 use trygghetskarta::geo::mercator::project;
 use trygghetskarta::geo::viewport::Viewport;
 use trygghetskarta::geo::{LonLat, World};
+use trygghetskarta::model::marker_html;
 
 /// A deterministic spread of points around Arboga (xorshift, no dependencies).
 fn synthetic(n: usize) -> Vec<(World, usize)> {
@@ -102,57 +106,24 @@ fn queries_return_what_the_view_shows() {
 }
 
 #[test]
-fn markers_that_stay_keep_their_slots_and_new_ones_fill_the_gaps() {
-    let previous = ['a', 'b', 'c', 'd', 'e'];
-    // `next` comes in its own (spatial) order; b and d left, x, y and z are new.
-    let next = vec!['x', 'a', 'c', 'y', 'e', 'z'];
-    assert_eq!(
-        keep_slots(&previous, next, |c| *c),
-        vec!['a', 'x', 'c', 'y', 'e', 'z']
-    );
-    // Fewer new than left: the list closes up, order of those that stay unchanged.
-    assert_eq!(
-        keep_slots(&previous, vec!['e', 'q', 'a'], |c| *c),
-        vec!['a', 'q', 'e']
-    );
-    // Nothing stays (a zoom to another level): `next`'s own order.
-    assert_eq!(
-        keep_slots(&previous, vec!['z', 'y'], |c| *c),
-        vec!['z', 'y']
-    );
-}
-
-#[test]
-fn after_a_pan_the_clusters_that_stay_do_not_move_in_the_list() {
+fn after_a_pan_the_buttons_that_stay_are_left_alone() {
     let points = synthetic(20_000);
     let index = ClusterIndex::new(&points, 6);
     let before = Viewport::new(LonLat::lon_lat(15.85, 59.39), 15.0, 1024.0, 800.0);
     let after = before.pan_by(-360.0, -180.0);
     let margin = 1024.0 / 3.0 / before.scale();
-    let first = index.query(before.zoom, before.visible_bounds(), margin);
-    let keys: Vec<_> = first.iter().map(|c| c.key()).collect();
-    let fresh = index.query(after.zoom, after.visible_bounds(), margin);
-    let wanted: std::collections::HashSet<_> = fresh.iter().map(Cluster::key).collect();
-    let ordered = keep_slots(&keys, fresh.iter(), |c: &&Cluster| c.key());
-    // Exactly the clusters the new view shows, each once.
-    assert_eq!(ordered.len(), wanted.len());
-    assert!(ordered.iter().all(|c| wanted.contains(&c.key())));
-    let staying = keys.iter().filter(|k| wanted.contains(k)).count();
-    let left = keys.len() - staying;
-    let new = wanted.len() - staying;
-    assert!(staying > 0 && left > 0 && new > 0, "{staying} {left} {new}");
-    // This pan brings at least as many new clusters as leave (408 stay, 96 leave, 101 come), so
-    // every one that stays keeps its index.
-    assert!(new >= left, "{left} {new}");
-    for (i, k) in keys.iter().enumerate() {
-        if wanted.contains(k) {
-            assert_eq!(ordered[i].key(), *k);
-        }
-    }
-    // In any case those that stay keep their order.
-    let order: Vec<_> = ordered
-        .iter()
-        .filter_map(|c| keys.iter().position(|k| *k == c.key()))
-        .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]));
+    let first = markers::listed(&index, 1, before.zoom, before.visible_bounds(), margin);
+    let shown: HashMap<MarkerKey, usize> =
+        first.iter().enumerate().map(|(i, m)| (m.key, i)).collect();
+    let next = markers::listed(&index, 1, after.zoom, after.visible_bounds(), margin);
+    let (gone, new) = marker_html::changes(&shown, &next);
+    let wanted: HashSet<MarkerKey> = next.iter().map(|m| m.key).collect();
+    let staying = first.iter().filter(|m| wanted.contains(&m.key)).count();
+    assert!(staying > 0 && !gone.is_empty() && !new.is_empty());
+    // Exactly those that left go, exactly those that came are written, each once.
+    assert_eq!(gone.len(), first.len() - staying);
+    assert!(gone.iter().all(|k| !wanted.contains(k)));
+    assert_eq!(new.len(), next.len() - staying);
+    assert!(new.iter().all(|&i| !shown.contains_key(&next[i].key)));
+    assert_eq!(new.iter().collect::<HashSet<_>>().len(), new.len());
 }

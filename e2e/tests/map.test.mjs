@@ -66,6 +66,13 @@ test('clusters show counts and split when you zoom in', async () => {
   await page.locator('.tk-cluster').first().click();
   await page.waitForFunction((z) => Number(document.querySelector('.tk-map').dataset.zoom) > z, zoom);
   await page.waitForFunction((n) => document.querySelectorAll('.tk-marker').length > n, before);
+  // Another language names the markers again (a screen reader reads the label, not the count).
+  const english = /^\d+ reports$|, (all day and night|day|evening|night)\b/;
+  await page.getByRole('button', { name: 'In English' }).click();
+  await page.waitForFunction((re) => {
+    const labels = [...document.querySelectorAll('.tk-pins .tk-marker')].map((m) => m.getAttribute('aria-label'));
+    return labels.length > 0 && labels.every((l) => new RegExp(re).test(l));
+  }, english.source);
   assert.deepEqual(errors, []);
   await context.close();
 });

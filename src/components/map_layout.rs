@@ -78,20 +78,6 @@ impl MapLayout {
             fixed(p.y, 1)
         ))
     }
-
-    /// The style that places a pin layer's marker at `world` in the current frame: margins in
-    /// the layer's one grid cell (`.tk-pins` in style.css), not `left`/`top`. A positioned
-    /// element is a paint layer of its own, and the hit test that finds each wheel event's
-    /// target walks every paint layer under the pointer: 1.5–1.9 ms a wheel step on a 4x
-    /// throttled CPU with the markers of 10 000 pins, 0.8–1.0 as grid items (docs/PERFORMANCE.md).
-    pub fn pin_style(&self, world: World) -> Option<String> {
-        let p = self.frame.get()?.to_screen(world);
-        Some(format!(
-            "margin: {}px 0 0 {}px",
-            fixed(p.y, 1),
-            fixed(p.x, 1)
-        ))
-    }
 }
 
 /// Lays the layers out for the view once the zoom has paused ([`ZoomPause`]), in `delay` ms or

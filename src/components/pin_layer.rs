@@ -6,25 +6,27 @@
 //! tiles (residents: only what the view needs) or from a list clustered here (the planners'
 //! view), as `geo::markers::Marker`s either way.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use trygghetskarta_shared::tile::GridCell;
-use trygghetskarta_shared::{Category, PinStatus, PublicPin};
+use trygghetskarta_shared::{Category, PublicPin};
 
 use crate::api::{self, ApiBase};
 use crate::components::lists::FirstScreen;
 use crate::components::map_layout::MapLayout;
 use crate::components::pin_tiles::load_tiles;
 use crate::context::use_strings;
-use crate::geo::cluster::{keep_slots, ClusterIndex};
-use crate::geo::markers::{self, Marker, What};
+use crate::geo::cluster::ClusterIndex;
+use crate::geo::markers::{self, Marker, MarkerKey, What};
 use crate::geo::mercator::project;
 use crate::geo::pin_tiles::level_for;
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
-use crate::i18n::fill;
+use crate::i18n::Strings;
 use crate::interaction::controller::focus;
+use crate::model::marker_html::{self, style_at};
 
 /// Public pins with their cluster index.
 #[derive(Clone, Debug, Default)]
@@ -68,15 +70,6 @@ pub enum PinSource {
 /// rules that draw a pin marker.
 pub fn category_icon(c: Category) -> impl IntoView {
     view! { <span class=format!("tk-glyph tk-cat-{}", c.code()) aria-hidden="true"></span> }
-}
-
-/// The badge class of a state beyond "Mottagen" (its glyph tells it, not only its colour).
-fn state_class(status: PinStatus) -> String {
-    if status == PinStatus::Received {
-        String::new()
-    } else {
-        format!(" tk-st tk-st-{}", status.code())
-    }
 }
 
 #[component]
@@ -157,11 +150,7 @@ pub fn PinLayer(
         let Some(next) = next else {
             return previous.cloned().unwrap_or_default();
         };
-        let shown: Vec<_> = previous
-            .map(|p| p.iter().map(|i| i.key).collect())
-            .unwrap_or_default();
-        // Markers that stay keep their place in the list, so a pan never moves them in the DOM.
-        keep_slots(&shown, next, |m| m.key)
+        next
     });
 
     let zoom_into = move |m: &Marker, split_zoom: Option<i32>| {
@@ -224,44 +213,84 @@ pub fn PinLayer(
         }
     };
 
-    view! {
-        <div class="tk-pins" on:click=on_click>
-            <For
-                each=move || items.get()
-                key=|m| m.key
-                children=move |m| {
-                    let s = strings();
-                    let style = move || map.pin_style(m.world);
-                    let (kind, label) = match m.what {
-                        What::Listed(i) => {
-                            let pin = listed(i);
-                            let label = pin.as_ref().map(|p| s.pin_label(p)).unwrap_or_default();
-                            (format!("tk-pin{}", pin.map(|p| state_class(p.status)).unwrap_or_default()), label)
-                        }
-                        What::Pin { time_of_day, status, .. } => (
-                            format!("tk-pin{}", state_class(status)),
-                            s.pin_marker_label(m.category, time_of_day, status),
-                        ),
-                        What::Place { .. } | What::Cluster { .. } => {
-                            ("tk-cluster".to_owned(), fill(s.cluster_label, m.count))
-                        }
-                    };
-                    // A cluster shows its count; its accessible name is the label.
-                    let count = matches!(m.what, What::Place { .. } | What::Cluster { .. })
-                        .then_some(m.count);
-                    view! {
-                        <button
-                            type="button"
-                            class=format!("tk-marker tk-cat-{} {kind}", m.category.code())
-                            data-key=m.dom_key()
-                            style=style
-                            aria-label=label
-                        >
-                            {count}
-                        </button>
+    // The buttons are written by one effect, not a keyed list: a relayout adds its new markers
+    // as one HTML string the browser parses in one call, and places the ones that stay again
+    // only when the frame changes (`model::marker_html`; docs/PERFORMANCE.md).
+    let layer = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |previous: Option<Shown>| {
+        let mut shown = previous.unwrap_or_default();
+        let Some(div) = layer.get() else {
+            return shown;
+        };
+        let frame = map.frame.get();
+        let s = strings();
+        // Another language names every marker again.
+        if !std::ptr::eq(shown.strings, s) {
+            for el in shown.buttons.drain().map(|(_, el)| el) {
+                el.remove();
+            }
+            shown.strings = s;
+        }
+        let moved = shown.frame != frame;
+        shown.frame = frame;
+        let Some(frame) = frame else {
+            return shown;
+        };
+        items.with(|list| {
+            let (gone, new) = marker_html::changes(&shown.buttons, list);
+            for k in gone {
+                if let Some(el) = shown.buttons.remove(&k) {
+                    el.remove();
+                }
+            }
+            if moved {
+                for m in list {
+                    if let Some(el) = shown.buttons.get(&m.key) {
+                        let _ = el.set_attribute("style", &style_at(frame.to_screen(m.world)));
                     }
                 }
-            />
-        </div>
+            }
+            if new.is_empty() {
+                return;
+            }
+            let mut html = String::with_capacity(new.len() * 200);
+            for &i in &new {
+                let m = &list[i];
+                let pin = match m.what {
+                    What::Listed(i) => listed(i),
+                    _ => None,
+                };
+                let face = marker_html::face(m, s, pin.as_ref());
+                marker_html::push_button(&mut html, m, &face, &style_at(frame.to_screen(m.world)));
+            }
+            let _ = div.insert_adjacent_html("beforeend", &html);
+            // The new buttons are the layer's last children, in the order written.
+            let mut el = div.last_element_child();
+            for &i in new.iter().rev() {
+                let Some(e) = el else { break };
+                el = e.previous_element_sibling();
+                shown.buttons.insert(list[i].key, e);
+            }
+        });
+        shown
+    });
+
+    view! { <div class="tk-pins" node_ref=layer on:click=on_click></div> }
+}
+
+/// The buttons the layer shows, by marker, and what they were written for.
+struct Shown {
+    buttons: HashMap<MarkerKey, web_sys::Element>,
+    frame: Option<Viewport>,
+    strings: *const Strings,
+}
+
+impl Default for Shown {
+    fn default() -> Self {
+        Shown {
+            buttons: HashMap::new(),
+            frame: None,
+            strings: std::ptr::null(),
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod dialogue;
 pub mod followup;
 pub mod lagesbild;
+pub mod marker_html;
 pub mod mine;
 pub mod options;
 pub mod outbox;
