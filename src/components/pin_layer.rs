@@ -21,7 +21,7 @@ use crate::context::use_strings;
 use crate::geo::cluster::ClusterIndex;
 use crate::geo::markers::{self, Marker, MarkerKey, What};
 use crate::geo::mercator::project;
-use crate::geo::pin_tiles::level_for;
+use crate::geo::pin_tiles::{level_for, MARKER_MARGIN};
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
 use crate::i18n::Strings;
@@ -127,10 +127,11 @@ pub fn PinLayer(
         let Some(l) = layout.get() else {
             return Vec::new();
         };
-        // A third of a screen of margin: the layout is redone before panning goes further.
+        // A third of a screen of margin (`MARKER_MARGIN`): the layout is redone before panning
+        // goes further.
         let full = settled.with(|s| s.is_some_and(|s| s.same_scale_and_size(&l)));
         let margin = if full {
-            l.width.max(l.height) / 3.0 / l.scale()
+            l.width.max(l.height) * MARKER_MARGIN / l.scale()
         } else {
             0.0
         };

@@ -1,5 +1,6 @@
 //! Loads the pin tiles the map's layout needs (`geo::pin_tiles::wanted`: what it shows first,
-//! then a margin) as the map moves, and again when the pins change; the pin layer draws them.
+//! then a margin twice the markers', `TILE_MARGIN`) as the map moves, and again when the pins
+//! change; the pin layer draws them.
 
 use std::sync::Arc;
 
@@ -7,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiBase};
 use crate::geo::mercator::TileId;
-use crate::geo::pin_tiles::{level_for, wanted, TileSet};
+use crate::geo::pin_tiles::{covering, level_for, wanted, TileSet, TILE_MARGIN};
 use crate::geo::viewport::Viewport;
 
 /// The tiles for `layout`, loaded again for each new `version` (shown as they were until then).
@@ -22,9 +23,10 @@ pub fn load_tiles(layout: RwSignal<Option<Viewport>>, version: Signal<u32>) -> R
         if tiles.with_untracked(TileSet::version) != v {
             tiles.update(|t| t.set_version(v));
         }
-        // The same margin the layer shows markers in.
-        let margin = l.width.max(l.height) / 3.0 / l.scale();
-        let want = wanted(l.visible_bounds(), margin, level_for(l.zoom));
+        let level = level_for(l.zoom);
+        let margin = l.width.max(l.height) * TILE_MARGIN / l.scale();
+        let want = wanted(l.visible_bounds(), margin, level);
+        let shown = covering(l.visible_bounds(), level);
         tiles.update_untracked(|t| t.trim(&want));
         for id in want {
             let asked = asking.with_value(|a| a.contains(&(id, v)));
@@ -33,15 +35,25 @@ pub fn load_tiles(layout: RwSignal<Option<Viewport>>, version: Signal<u32>) -> R
             }
             asking.update_value(|a| a.push((id, v)));
             let base = base.clone();
-            leptos::task::spawn_local(async move {
-                let got = api::pin_tile(&base, id).await;
-                asking.update_value(|a| a.retain(|x| *x != (id, v)));
-                tiles.update(|t| match got {
-                    Ok(tile) => t.insert(id, Arc::new(tile), v),
-                    // Shown empty, asked for again with the next view.
-                    Err(_) => t.failed(id),
-                });
-            });
+            let ask = move || {
+                leptos::task::spawn_local(async move {
+                    let got = api::pin_tile(&base, id).await;
+                    asking.update_value(|a| a.retain(|x| *x != (id, v)));
+                    tiles.update(|t| match got {
+                        Ok(tile) => t.insert(id, Arc::new(tile), v),
+                        // Shown empty, asked for again with the next view.
+                        Err(_) => t.failed(id),
+                    });
+                })
+            };
+            // Tiles the view shows are asked for at once. The margin's are asked for in a task of
+            // their own, not in the frame that lays the map out again (a request costs ~1-2 ms
+            // of script on a 4x throttled CPU).
+            if shown.contains(&id) {
+                ask();
+            } else {
+                set_timeout(ask, std::time::Duration::ZERO);
+            }
         }
     });
     tiles

@@ -15,6 +15,16 @@ use super::{LonLat, World, WorldBounds};
 /// Tiles kept before those far from the view are let go.
 pub const MAX_TILES: usize = 256;
 
+/// The margin around the view that markers are shown in, as a share of the container's longer
+/// side: the layout is redone when a pan has moved a third of the screen
+/// ([`Viewport::needs_relayout`](super::viewport::Viewport::needs_relayout)), before it gets there.
+pub const MARKER_MARGIN: f64 = 1.0 / 3.0;
+
+/// The margin around the view that tiles are loaded for: twice the markers' margin, so the
+/// markers a relayout adds come from tiles already loaded, and the tiles that answer later lie
+/// beyond what is shown and change nothing on screen (docs/PERFORMANCE.md).
+pub const TILE_MARGIN: f64 = 2.0 * MARKER_MARGIN;
+
 /// The marker level shown at a map zoom: its whole part, within the levels tiles exist for.
 pub fn level_for(zoom: f64) -> i32 {
     (zoom.floor() as i32).clamp(
