@@ -77,7 +77,8 @@ test('the form explains what is missing and sends nothing', async () => {
   const text = await page.textContent('form.tk-sheet');
   assert.match(text, /Välj vad som gör platsen otrygg\./);
   assert.match(text, /Välj när platsen känns otrygg\./);
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tk-field-category');
+  // Focus moves to the first field to mend in the frame after the messages are drawn.
+  await page.waitForFunction(() => document.activeElement?.id === 'tk-field-category');
   await page.tap('.tk-cancel');
   assert.equal(await page.locator('form.tk-sheet').count(), 0);
   assert.equal((await publicPins()).length, before);
