@@ -152,7 +152,7 @@ try {
       printCpu(profile, label);
     }
     console.log(`\n# ${N} pins, ${FLOOR ? 'floor' : LEAFLET ? 'Leaflet' : 'ours'}, ${label}: ${frames.length} frames, p50 ${percentile(frames, 50).toFixed(1)} p95 ${percentile(frames, 95).toFixed(1)} ms`);
-    console.log(`  frames: ${frames.map((f) => f.toFixed(0)).join(' ')}`);
+    console.log(`  frames: ${frames.map((f) => f.toFixed(1)).join(' ')}`);
     const parsed = readTrace(trace);
     summarise(parsed, label);
     perInput(parsed, label === 'pan' ? 'pointermove' : 'wheel');
