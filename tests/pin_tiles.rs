@@ -6,7 +6,8 @@ use std::sync::Arc;
 use trygghetskarta::geo::markers::{What, PLACE_LEVEL};
 use trygghetskarta::geo::mercator::{project, unproject, TileId};
 use trygghetskarta::geo::pin_tiles::{
-    covering, level_for, tile_markers, tile_zoom, wanted, TileSet, MAX_TILES,
+    covering, level_for, tile_markers, tile_zoom, wanted, TileSet, MARKER_MARGIN, MAX_TILES,
+    TILE_MARGIN,
 };
 use trygghetskarta::geo::viewport::Viewport;
 use trygghetskarta::geo::{LonLat, World, WorldBounds};
@@ -93,6 +94,51 @@ fn a_view_asks_for_what_it_shows_first_then_the_margin() {
         "a phone's view is a few tiles: {}",
         want.len()
     );
+}
+
+#[test]
+fn the_tiles_loaded_before_a_relayout_hold_every_marker_it_shows() {
+    // A phone and a desktop window, at zooms across the tile levels.
+    for (width, height) in [(390.0, 500.0), (1024.0, 800.0)] {
+        for zoom in [11.0, 13.5, 15.2, 17.9] {
+            let before = Viewport::new(LonLat::lat_lon(59.3950, 15.8380), zoom, width, height);
+            let level = level_for(zoom);
+            let longer = width.max(height) / before.scale();
+            let loaded = wanted(before.visible_bounds(), longer * TILE_MARGIN, level);
+            // The move that lays the map out again: a third of the screen and one more step of
+            // a fast drag (12 px), in every direction.
+            for (sx, sy) in [
+                (1.0, 1.0),
+                (-1.0, 1.0),
+                (1.0, -1.0),
+                (-1.0, -1.0),
+                (1.0, 0.0),
+            ] {
+                let dx = sx * (width / 3.0 + 12.0);
+                let dy = sy * (height / 3.0 + 12.0);
+                let after = before.pan_by(dx, dy);
+                assert!(after.needs_relayout(&before));
+                let b = after.visible_bounds();
+                let m = longer * MARKER_MARGIN;
+                let shown = WorldBounds {
+                    min: World {
+                        x: b.min.x - m,
+                        y: b.min.y - m,
+                    },
+                    max: World {
+                        x: b.max.x + m,
+                        y: b.max.y + m,
+                    },
+                };
+                for id in covering(shown, level) {
+                    assert!(
+                        loaded.contains(&id),
+                        "{width}x{height} at {zoom}, pan ({sx}, {sy}): {id:?} not loaded"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]
