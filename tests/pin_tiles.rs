@@ -118,18 +118,7 @@ fn the_tiles_loaded_before_a_relayout_hold_every_marker_it_shows() {
                 let dy = sy * (height / 3.0 + 12.0);
                 let after = before.pan_by(dx, dy);
                 assert!(after.needs_relayout(&before));
-                let b = after.visible_bounds();
-                let m = longer * MARKER_MARGIN;
-                let shown = WorldBounds {
-                    min: World {
-                        x: b.min.x - m,
-                        y: b.min.y - m,
-                    },
-                    max: World {
-                        x: b.max.x + m,
-                        y: b.max.y + m,
-                    },
-                };
+                let shown = after.visible_bounds().grown(longer * MARKER_MARGIN);
                 for id in covering(shown, level) {
                     assert!(
                         loaded.contains(&id),

@@ -58,11 +58,7 @@ impl Marker {
 
     /// Whether it lies within `bounds` grown by `margin` (world units).
     pub fn within(&self, bounds: &WorldBounds, margin: f64) -> bool {
-        let w = self.world;
-        w.x >= bounds.min.x - margin
-            && w.x <= bounds.max.x + margin
-            && w.y >= bounds.min.y - margin
-            && w.y <= bounds.max.y + margin
+        bounds.grown(margin).contains(self.world)
     }
 }
 

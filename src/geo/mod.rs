@@ -112,6 +112,20 @@ impl WorldBounds {
     pub fn contains(&self, p: World) -> bool {
         p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y
     }
+
+    /// The box grown by `margin` (world units) on every side.
+    pub fn grown(&self, margin: f64) -> WorldBounds {
+        WorldBounds {
+            min: World {
+                x: self.min.x - margin,
+                y: self.min.y - margin,
+            },
+            max: World {
+                x: self.max.x + margin,
+                y: self.max.y + margin,
+            },
+        }
+    }
 }
 
 /// Ground distance in metres between two nearby points (equirectangular; within 0.1 % below

@@ -50,19 +50,6 @@ fn tile_bounds(id: TileId) -> WorldBounds {
     }
 }
 
-fn grown(b: WorldBounds, margin: f64) -> WorldBounds {
-    WorldBounds {
-        min: World {
-            x: b.min.x - margin,
-            y: b.min.y - margin,
-        },
-        max: World {
-            x: b.max.x + margin,
-            y: b.max.y + margin,
-        },
-    }
-}
-
 /// The tiles of `level` that overlap `bounds`.
 pub fn covering(bounds: WorldBounds, level: i32) -> Vec<TileId> {
     let z = tile_zoom(level);
@@ -87,7 +74,7 @@ pub fn covering(bounds: WorldBounds, level: i32) -> Vec<TileId> {
 pub fn wanted(bounds: WorldBounds, margin: f64, level: i32) -> Vec<TileId> {
     let c = bounds.center();
     let shown = covering(bounds, level);
-    let mut all: Vec<(bool, f64, TileId)> = covering(grown(bounds, margin), level)
+    let mut all: Vec<(bool, f64, TileId)> = covering(bounds.grown(margin), level)
         .into_iter()
         .map(|id| {
             let m = tile_bounds(id).center();
@@ -270,7 +257,7 @@ impl TileSet {
         if !self.shows(level, bounds) {
             return None;
         }
-        let around = grown(bounds, margin);
+        let around = bounds.grown(margin);
         let mut out = Vec::new();
         for id in covering(around, level) {
             if let Some(l) = self.get(id) {
