@@ -17,14 +17,14 @@ use crate::api::{self, ApiBase};
 use crate::components::lists::FirstScreen;
 use crate::components::map_layout::MapLayout;
 use crate::components::pin_tiles::load_tiles;
-use crate::context::use_strings;
+use crate::context::use_lang;
 use crate::geo::cluster::ClusterIndex;
 use crate::geo::markers::{self, Marker, MarkerKey, What};
 use crate::geo::mercator::project;
 use crate::geo::pin_tiles::{level_for, MARKER_MARGIN};
 use crate::geo::viewport::Viewport;
 use crate::geo::LonLat;
-use crate::i18n::Strings;
+use crate::i18n::Lang;
 use crate::interaction::controller::focus;
 use crate::model::marker_html::{self, style_at};
 
@@ -79,7 +79,7 @@ pub fn PinLayer(
     /// A single pin was chosen.
     on_select: Callback<PublicPin>,
 ) -> impl IntoView {
-    let strings = use_strings();
+    let lang = use_lang();
     let map = expect_context::<MapLayout>();
     let layout = map.layout;
     let tiles = match source {
@@ -224,13 +224,14 @@ pub fn PinLayer(
             return shown;
         };
         let frame = map.frame.get();
-        let s = strings();
+        let lang = lang.get();
+        let s = lang.strings();
         // Another language names every marker again.
-        if !std::ptr::eq(shown.strings, s) {
+        if shown.lang != Some(lang) {
             for el in shown.buttons.drain().map(|(_, el)| el) {
                 el.remove();
             }
-            shown.strings = s;
+            shown.lang = Some(lang);
         }
         let moved = shown.frame != frame;
         shown.frame = frame;
@@ -280,18 +281,9 @@ pub fn PinLayer(
 }
 
 /// The buttons the layer shows, by marker, and what they were written for.
+#[derive(Default)]
 struct Shown {
     buttons: HashMap<MarkerKey, web_sys::Element>,
     frame: Option<Viewport>,
-    strings: *const Strings,
-}
-
-impl Default for Shown {
-    fn default() -> Self {
-        Shown {
-            buttons: HashMap::new(),
-            frame: None,
-            strings: std::ptr::null(),
-        }
-    }
+    lang: Option<Lang>,
 }
