@@ -127,3 +127,61 @@ fn after_a_pan_the_buttons_that_stay_are_left_alone() {
     assert!(new.iter().all(|&i| !shown.contains_key(&next[i].key)));
     assert_eq!(new.iter().collect::<HashSet<_>>().len(), new.len());
 }
+
+#[test]
+fn a_relayout_after_a_pan_writes_the_markers_the_view_lacks_first() {
+    let points = synthetic(20_000);
+    let index = ClusterIndex::new(&points, 6);
+    let before = Viewport::new(LonLat::lon_lat(15.85, 59.39), 15.0, 1024.0, 800.0);
+    let margin = 1024.0 / 3.0 / before.scale();
+    let first = markers::listed(&index, 1, before.zoom, before.visible_bounds(), margin);
+    let shown: HashMap<MarkerKey, usize> =
+        first.iter().enumerate().map(|(i, m)| (m.key, i)).collect();
+    // A fling: the move that passes the relayout point went 120 px past it.
+    let after = before.pan_by(-(1024.0 / 3.0 + 120.0), 0.0);
+    assert!(after.needs_relayout(&before));
+    let next = markers::listed(&index, 1, after.zoom, after.visible_bounds(), margin);
+    let (_, new) = marker_html::changes(&shown, &next);
+    let view = after.visible_bounds();
+    let reach = 22.0 / after.scale();
+    let lacking: HashSet<usize> = new
+        .iter()
+        .copied()
+        .filter(|&i| view.grown(reach).contains(next[i].world))
+        .collect();
+    assert!(
+        !lacking.is_empty(),
+        "the fling shows markers not yet written"
+    );
+    let steps = markers::paced(&next, &new, &view, reach, 24);
+    // Every new marker once, those the view lacks in the first step, no later step over the pace.
+    assert!(steps.iter().all(|s| !s.is_empty()));
+    assert!(steps[0].len() <= 24.max(lacking.len()));
+    assert!(steps[1..].iter().all(|s| s.len() <= 24));
+    let written: Vec<usize> = steps.concat();
+    assert_eq!(written.len(), new.len());
+    assert_eq!(
+        written.iter().collect::<HashSet<_>>(),
+        new.iter().collect::<HashSet<_>>()
+    );
+    assert!(lacking.iter().all(|i| steps[0].contains(i)));
+    assert!(
+        steps.len() > 1,
+        "the margin's markers take more than one step"
+    );
+    // However small the pace, the view gets all it lacks in the first step.
+    let tight = markers::paced(&next, &new, &view, reach, 1);
+    assert!(lacking.len() > 1 && lacking.iter().all(|i| tight[0].contains(i)));
+    // Nearest first: no step lies closer to the view than the one before it.
+    let farthest = |s: &Vec<usize>| {
+        s.iter()
+            .map(|&i| view.distance_outside(next[i].world))
+            .fold(0.0, f64::max)
+    };
+    let nearest = |s: &Vec<usize>| {
+        s.iter()
+            .map(|&i| view.distance_outside(next[i].world))
+            .fold(f64::INFINITY, f64::min)
+    };
+    assert!(steps.windows(2).all(|w| farthest(&w[0]) <= nearest(&w[1])));
+}

@@ -62,6 +62,31 @@ impl Marker {
     }
 }
 
+/// The markers `new` (indices into `list`) in the steps a relayout writes them in, one step a
+/// frame: first every marker within `reach` of `view` (what the view shows), with the nearest
+/// others up to `per_step`; then the rest, nearest first, `per_step` a step. After a pan the new
+/// markers lie in the margin (the layout is redone before the view leaves it), so they can be
+/// written over the next frames instead of all in the one that lays out again.
+pub fn paced(
+    list: &[Marker],
+    new: &[usize],
+    view: &WorldBounds,
+    reach: f64,
+    per_step: usize,
+) -> Vec<Vec<usize>> {
+    let away = |i: usize| view.distance_outside(list[i].world);
+    let mut order = new.to_vec();
+    order.sort_by(|&a, &b| away(a).total_cmp(&away(b)));
+    let per_step = per_step.max(1);
+    let shown_now = order.iter().take_while(|&&i| away(i) <= reach).count();
+    let first = shown_now.max(per_step).min(order.len());
+    let rest = order.split_off(first);
+    std::iter::once(order)
+        .filter(|o| !o.is_empty())
+        .chain(rest.chunks(per_step).map(<[usize]>::to_vec))
+        .collect()
+}
+
 /// The markers of a listed set at `zoom` within `bounds` and `margin`. `category` gives a kind
 /// index's category; `version` tells one list from the next (a new list makes new buttons).
 pub fn listed(

@@ -126,6 +126,13 @@ impl WorldBounds {
             },
         }
     }
+
+    /// How far `p` lies outside the box: the larger of its distances beyond the sides, 0 inside.
+    pub fn distance_outside(&self, p: World) -> f64 {
+        let dx = (self.min.x - p.x).max(p.x - self.max.x).max(0.0);
+        let dy = (self.min.y - p.y).max(p.y - self.max.y).max(0.0);
+        dx.max(dy)
+    }
 }
 
 /// Ground distance in metres between two nearby points (equirectangular; within 0.1 % below
