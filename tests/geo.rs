@@ -245,6 +245,34 @@ fn layers_are_translated_while_panning_and_redrawn_after_zoom_or_a_long_pan() {
 }
 
 #[test]
+fn the_basemap_waits_a_frame_after_a_pan_only_while_it_still_covers_the_view() {
+    let drawn = Viewport::new(STATION, 15.0, 400.0, 300.0);
+    // Twice the container each way: 200 px to spare left and right, 150 above and below.
+    let relayout = drawn.pan_by(-140.0, 60.0);
+    assert!(relayout.needs_relayout(&drawn));
+    assert!(relayout.covered_by(&drawn, 2.0, 50.0));
+    // The view may move 50 px more before the basemap is drawn: it still covers it.
+    for (dx, dy) in [(-50.0, 0.0), (0.0, 50.0), (-50.0, 40.0)] {
+        let later = relayout.pan_by(dx, dy);
+        let (ox, oy) = later.offset_from(&drawn);
+        assert!(ox.abs() <= 200.0 && oy.abs() <= 150.0, "{ox} {oy}");
+    }
+    assert!(
+        !drawn.pan_by(-160.0, 0.0).covered_by(&drawn, 2.0, 50.0),
+        "too little to spare"
+    );
+    assert!(!drawn.pan_by(0.0, 101.0).covered_by(&drawn, 2.0, 50.0));
+    assert!(
+        !drawn.pan_by(-900.0, 0.0).covered_by(&drawn, 2.0, 50.0),
+        "a jump elsewhere"
+    );
+    assert!(!drawn
+        .zoom_about(15.5, Screen::new(0.0, 0.0))
+        .covered_by(&drawn, 2.0, 50.0));
+    assert!(!drawn.resized(401.0, 300.0).covered_by(&drawn, 2.0, 50.0));
+}
+
+#[test]
 fn markers_keep_their_frame_through_pans_and_take_a_new_one_on_zoom_or_resize() {
     let first = Viewport::new(STATION, 15.0, 400.0, 300.0);
     // Two long pans, each laid out again: the marker frame stays the first layout.

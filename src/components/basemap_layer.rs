@@ -22,10 +22,36 @@ fn basemap_view(layout: &Viewport) -> Viewport {
     layout.resized(BASEMAP_SPAN * layout.width, BASEMAP_SPAN * layout.height)
 }
 
+/// How far (a share of the container) the view may move after a relayout before the basemap,
+/// drawn a frame later, is drawn for it.
+const SLACK: f64 = 1.0 / 8.0;
+
 #[component]
 pub fn BasemapLayer(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl IntoView {
     let map = expect_context::<MapLayout>();
-    let layout = map.layout;
+    // The layout the basemap is drawn for. After a pan it is drawn in a later frame than the
+    // relayout's, whose work is the pin layer's (docs/PERFORMANCE.md), as long as the SVG drawn
+    // for the last layout still covers the view; after a zoom, a resize or a jump, at once.
+    let layout = RwSignal::new(None::<Viewport>);
+    Effect::new(move |_| {
+        let Some(next) = map.layout.get() else { return };
+        let slack = SLACK * next.width.min(next.height);
+        match layout.get_untracked() {
+            Some(drawn) if next.covered_by(&drawn, BASEMAP_SPAN, slack) => {
+                set_timeout(
+                    move || {
+                        request_animation_frame(move || {
+                            if map.layout.get_untracked() == Some(next) {
+                                layout.set(Some(next));
+                            }
+                        })
+                    },
+                    std::time::Duration::ZERO,
+                );
+            }
+            _ => layout.set(Some(next)),
+        }
+    });
     let shapes = move || {
         basemap.get().map(|b| {
             let fills = b

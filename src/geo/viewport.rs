@@ -162,6 +162,18 @@ impl Viewport {
         self.zoom == other.zoom && self.width == other.width && self.height == other.height
     }
 
+    /// Whether content drawn for `drawn` over `span` containers each way (centred on it, as the
+    /// basemap is) still covers this view with `slack` CSS px to spare on every side, so drawing
+    /// it for this view can wait for a later frame.
+    pub fn covered_by(&self, drawn: &Viewport, span: f64, slack: f64) -> bool {
+        if !self.same_scale_and_size(drawn) {
+            return false;
+        }
+        let (dx, dy) = self.offset_from(drawn);
+        let reach = (span - 1.0) / 2.0;
+        dx.abs() <= reach * self.width - slack && dy.abs() <= reach * self.height - slack
+    }
+
     /// How far (CSS px) content laid out for `layout` must be moved to show this view.
     pub fn offset_from(&self, layout: &Viewport) -> (f64, f64) {
         let c = self.to_screen(layout.center);
