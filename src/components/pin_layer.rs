@@ -6,7 +6,9 @@
 //! tiles (residents: only what the view needs) or from a list clustered here (the planners'
 //! view), as `geo::markers::Marker`s either way.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -23,7 +25,7 @@ use crate::geo::markers::{self, Marker, MarkerKey, What};
 use crate::geo::mercator::project;
 use crate::geo::pin_tiles::{level_for, MARKER_MARGIN};
 use crate::geo::viewport::Viewport;
-use crate::geo::LonLat;
+use crate::geo::{LonLat, World};
 use crate::i18n::Lang;
 use crate::interaction::controller::focus;
 use crate::model::marker_html::{self, style_at};
@@ -215,75 +217,198 @@ pub fn PinLayer(
     };
 
     // The buttons are written by one effect, not a keyed list: a relayout adds its new markers
-    // as one HTML string the browser parses in one call, and places the ones that stay again
-    // only when the frame changes (`model::marker_html`; docs/PERFORMANCE.md).
+    // as HTML strings the browser parses in one call each, and places the ones that stay again
+    // only when the frame changes (`model::marker_html`; docs/PERFORMANCE.md). After a pan, what
+    // the view shows is written at once and the margin's markers over the next frames
+    // (`markers::paced`).
     let layer = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |previous: Option<Shown>| {
-        let mut shown = previous.unwrap_or_default();
-        let Some(div) = layer.get() else {
-            return shown;
-        };
+    let shown = Rc::new(RefCell::new(Shown::default()));
+    Effect::new(move |_| {
+        let Some(div) = layer.get() else { return };
+        let div: web_sys::Element = div.into();
         let frame = map.frame.get();
         let lang = lang.get();
         let s = lang.strings();
-        // Another language names every marker again.
-        if shown.lang != Some(lang) {
-            for el in shown.buttons.drain().map(|(_, el)| el) {
-                el.remove();
-            }
-            shown.lang = Some(lang);
+        let mut st = shown.borrow_mut();
+        // Steps still waiting for a frame belong to an older list: this run's diff has them.
+        st.generation = st.generation.wrapping_add(1);
+        // Another language names every marker again, and many batches are written again as one.
+        let all_at_once = st.lang != Some(lang) || div.child_element_count() > MAX_BATCHES;
+        if all_at_once {
+            div.set_inner_html("");
+            st.buttons.clear();
+            st.lang = Some(lang);
         }
-        let moved = shown.frame != frame;
-        shown.frame = frame;
-        let Some(frame) = frame else {
-            return shown;
+        let moved = st.frame != frame;
+        st.frame = frame;
+        let (Some(frame), Some(l)) = (frame, layout.get_untracked()) else {
+            return;
         };
         items.with(|list| {
-            let (gone, new) = marker_html::changes(&shown.buttons, list);
-            for k in gone {
-                if let Some(el) = shown.buttons.remove(&k) {
-                    el.remove();
+            let (gone, new) = marker_html::changes(&st.buttons, list);
+            let write = |idx: &[usize]| {
+                let mut html = String::with_capacity(idx.len() * 200 + 32);
+                html.push_str(r#"<div class="tk-batch">"#);
+                let mut keys = Vec::with_capacity(idx.len());
+                for &i in idx {
+                    let m = &list[i];
+                    let pin = match m.what {
+                        What::Listed(i) => listed(i),
+                        _ => None,
+                    };
+                    let face = marker_html::face(m, s, pin.as_ref());
+                    marker_html::push_button(
+                        &mut html,
+                        m,
+                        &face,
+                        &style_at(frame.to_screen(m.world)),
+                    );
+                    keys.push((m.key, m.world));
                 }
-            }
-            if moved {
-                for m in list {
-                    if let Some(el) = shown.buttons.get(&m.key) {
-                        let _ = el.set_attribute("style", &style_at(frame.to_screen(m.world)));
+                html.push_str("</div>");
+                Step::Write { keys, html }
+            };
+            if moved || all_at_once {
+                st.apply(&div, Step::Remove(gone));
+                if moved {
+                    for m in list {
+                        if let Some(b) = st.buttons.get(&m.key) {
+                            let _ =
+                                b.el.set_attribute("style", &style_at(frame.to_screen(m.world)));
+                        }
                     }
                 }
-            }
-            if new.is_empty() {
+                st.apply(&div, write(&new));
                 return;
             }
-            let mut html = String::with_capacity(new.len() * 200);
-            for &i in &new {
-                let m = &list[i];
-                let pin = match m.what {
-                    What::Listed(i) => listed(i),
-                    _ => None,
-                };
-                let face = marker_html::face(m, s, pin.as_ref());
-                marker_html::push_button(&mut html, m, &face, &style_at(frame.to_screen(m.world)));
+            // What the view shows changes now; the margin follows, one step a frame, and what
+            // left the margin goes last.
+            let view = l.visible_bounds();
+            let reach = MARKER_REACH / l.scale();
+            let (seen, unseen): (Vec<_>, Vec<_>) = gone.into_iter().partition(|k| {
+                st.buttons
+                    .get(k)
+                    .is_some_and(|b| view.grown(reach).contains(b.world))
+            });
+            st.apply(&div, Step::Remove(seen));
+            let mut steps: VecDeque<Step> = markers::paced(list, &new, &view, reach, PACE)
+                .iter()
+                .map(|idx| write(idx))
+                .collect();
+            steps.push_back(Step::Remove(unseen));
+            if let Some(first) = steps.pop_front() {
+                st.apply(&div, first);
             }
-            let _ = div.insert_adjacent_html("beforeend", &html);
-            // The new buttons are the layer's last children, in the order written.
-            let mut el = div.last_element_child();
-            for &i in new.iter().rev() {
-                let Some(e) = el else { break };
-                el = e.previous_element_sibling();
-                shown.buttons.insert(list[i].key, e);
-            }
+            write_later(div.clone(), shown.clone(), st.generation, steps);
         });
-        shown
     });
 
-    view! { <div class="tk-pins" node_ref=layer on:click=on_click></div> }
+    view! { <div class="tk-pins tk-pin-layer" node_ref=layer on:click=on_click></div> }
 }
+
+/// New markers a relayout after a pan writes per frame beyond what the view shows
+/// ([`markers::paced`]). At a 4x throttled CPU one marker costs the browser about 0.25 ms of
+/// style, layout and paint, so a step fits beside a pan frame's own work (docs/PERFORMANCE.md).
+const PACE: usize = 32;
+
+/// How far outside the view a marker's centre can lie and the marker still show: half a button,
+/// and its state badge (CSS pixels).
+const MARKER_REACH: f64 = 30.0;
+
+/// The batches the layer may hold before the next relayout writes all its buttons as one. Each
+/// step writes its buttons as a batch of their own (`.tk-batch`, a paint layer): adding or
+/// removing buttons then paints that batch again, not every button the layer shows (3.5–4.6 ms
+/// a step at 4x throttling with the markers of 1 000 000 pins, docs/PERFORMANCE.md). Batches
+/// empty out as the map moves on; every paint layer is a little more for each wheel event's hit
+/// test, so there are never many.
+const MAX_BATCHES: u32 = 24;
 
 /// The buttons the layer shows, by marker, and what they were written for.
 #[derive(Default)]
 struct Shown {
-    buttons: HashMap<MarkerKey, web_sys::Element>,
+    buttons: HashMap<MarkerKey, Button>,
     frame: Option<Viewport>,
     lang: Option<Lang>,
+    /// Counts the effect's runs: a step written later belongs to the run that made it.
+    generation: u64,
+}
+
+struct Button {
+    el: web_sys::Element,
+    world: World,
+}
+
+/// One change to the layer's buttons.
+enum Step {
+    /// Buttons to add, as HTML, with their markers in the order written.
+    Write {
+        keys: Vec<(MarkerKey, World)>,
+        html: String,
+    },
+    Remove(Vec<MarkerKey>),
+}
+
+impl Shown {
+    fn apply(&mut self, div: &web_sys::Element, step: Step) {
+        match step {
+            Step::Remove(keys) => {
+                for k in keys {
+                    if let Some(b) = self.buttons.remove(&k) {
+                        let batch = b.el.parent_element();
+                        b.el.remove();
+                        if let Some(batch) = batch.filter(|b| b.child_element_count() == 0) {
+                            batch.remove();
+                        }
+                    }
+                }
+            }
+            Step::Write { keys, html } => {
+                if keys.is_empty() {
+                    return;
+                }
+                let _ = div.insert_adjacent_html("beforeend", &html);
+                // The new batch is the layer's last child, its buttons in the order written.
+                let mut el = div
+                    .last_element_child()
+                    .and_then(|b| b.first_element_child());
+                for (key, world) in keys {
+                    let Some(e) = el else { break };
+                    el = e.next_element_sibling();
+                    self.buttons.insert(key, Button { el: e, world });
+                }
+            }
+        }
+    }
+}
+
+/// The `steps` left of a relayout, one per animation frame, as long as no newer run of the
+/// layer's effect has made its own. Each waits for the task after the current one first: an
+/// effect that ran for a pointer move runs in the frame's own task, before that frame's
+/// animation callbacks, which would otherwise write the next step in the same frame.
+fn write_later(
+    div: web_sys::Element,
+    shown: Rc<RefCell<Shown>>,
+    generation: u64,
+    mut steps: VecDeque<Step>,
+) {
+    if steps.is_empty() {
+        return;
+    }
+    set_timeout(
+        move || {
+            request_animation_frame(move || {
+                {
+                    let mut st = shown.borrow_mut();
+                    if st.generation != generation {
+                        return;
+                    }
+                    if let Some(step) = steps.pop_front() {
+                        st.apply(&div, step);
+                    }
+                }
+                write_later(div, shown, generation, steps);
+            })
+        },
+        std::time::Duration::ZERO,
+    );
 }

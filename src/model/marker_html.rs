@@ -63,8 +63,8 @@ pub fn face(m: &Marker, s: &Strings, listed: Option<&PublicPin>) -> Face {
     }
 }
 
-/// The style that places a marker at `p` in the layer: margins in the layer's one grid cell
-/// (`.tk-pins` in style.css), not `left`/`top`. A positioned element is a paint layer of its own,
+/// The style that places a marker at `p` in the layer: margins in its batch's one grid cell
+/// (`.tk-batch` in style.css), not `left`/`top`. A positioned element is a paint layer of its own,
 /// and the hit test that finds each wheel event's target walks every paint layer under the
 /// pointer: 1.5–1.9 ms a wheel step on a 4x throttled CPU with the markers of 10 000 pins, 0.8–1.0
 /// as grid items (docs/PERFORMANCE.md).
