@@ -1,6 +1,7 @@
 // Shared harness: start the real server on a free port with a temporary database, and a
 // headless Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -120,6 +121,16 @@ export async function openPage(browser, url, contextOptions = {}) {
   });
   await page.goto(url);
   return { page, context, errors };
+}
+
+/** A resident's pin (`body` without its `id`, which is made up here) posted to `server` as the
+ * widget posts it; the response. */
+export function postPin(server, body) {
+  return fetch(`${server.url}/api/pins`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: randomUUID(), ...body }),
+  });
 }
 
 export async function mapState(page) {

@@ -3,8 +3,7 @@
 // planner's views. Zero violations, in Swedish and in English.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { startServer, launchBrowser, openPage, axeViolations } from '../lib/harness.mjs';
+import { startServer, launchBrowser, openPage, axeViolations, postPin } from '../lib/harness.mjs';
 
 let server;
 let browser;
@@ -24,11 +23,7 @@ before(async () => {
     }),
   });
   for (let i = 0; i < 4; i += 1) {
-    await fetch(`${server.url}/api/pins`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: randomUUID(), lat: 59.3968 + i * 0.0001, lon: 15.841, category: 'drugs', time_of_day: 'night', comment: 'Langning vid stationen' }),
-    });
+    await postPin(server, { lat: 59.3968 + i * 0.0001, lon: 15.841, category: 'drugs', time_of_day: 'night', comment: 'Langning vid stationen' });
   }
 });
 

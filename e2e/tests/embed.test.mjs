@@ -2,8 +2,7 @@
 // postMessage); cross-origin API calls work for the configured origin only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { startServer, startHost, launchBrowser, openPage } from '../lib/harness.mjs';
+import { startServer, startHost, launchBrowser, openPage, postPin } from '../lib/harness.mjs';
 
 let server;
 let host;
@@ -17,11 +16,7 @@ before(async () => {
   host.widget = server.url;
   stranger.widget = server.url;
   browser = await launchBrowser();
-  const res = await fetch(`${server.url}/api/pins`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: randomUUID(), lat: 59.3948, lon: 15.8437, category: 'lighting', time_of_day: 'evening' }),
-  });
+  const res = await postPin(server, { lat: 59.3948, lon: 15.8437, category: 'lighting', time_of_day: 'evening' });
   assert.equal(res.status, 201);
 });
 

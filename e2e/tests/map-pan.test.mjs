@@ -3,8 +3,7 @@
 // must end up showing each marker once, and the same ones when it is back where it started.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { startServer, launchBrowser, openPage, mapState } from '../lib/harness.mjs';
+import { startServer, launchBrowser, openPage, mapState, postPin } from '../lib/harness.mjs';
 
 let server;
 let browser;
@@ -19,16 +18,11 @@ before(async () => {
   const posts = [];
   let stored = 0;
   for (let i = 0; i < 32 * 21; i += 1) {
-    posts.push(fetch(`${server.url}/api/pins`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: randomUUID(),
-        lat: 59.345 + (i % 21) * 0.00434,
-        lon: 15.660 + Math.floor(i / 21) * 0.0085,
-        category: categories[i % 6],
-        time_of_day: 'evening',
-      }),
+    posts.push(postPin(server, {
+      lat: 59.345 + (i % 21) * 0.00434,
+      lon: 15.660 + Math.floor(i / 21) * 0.0085,
+      category: categories[i % 6],
+      time_of_day: 'evening',
     }).then(async (res) => {
       const body = await res.text();
       if (res.status === 201) stored += 1;

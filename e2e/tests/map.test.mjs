@@ -3,8 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { startServer, launchBrowser, openPage, mapState } from '../lib/harness.mjs';
+import { startServer, launchBrowser, openPage, mapState, postPin } from '../lib/harness.mjs';
 
 // A 1x1 PNG (grey).
 const PNG = Buffer.from(
@@ -32,16 +31,11 @@ before(async () => {
   browser = await launchBrowser();
   // 40 reports around Arboga station, a few metres apart.
   for (let i = 0; i < 40; i += 1) {
-    const res = await fetch(`${server.url}/api/pins`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: randomUUID(),
-        lat: 59.3950 + (i % 8) * 0.0008,
-        lon: 15.8380 + Math.floor(i / 8) * 0.0015,
-        category: ['traffic', 'drugs', 'lighting'][i % 3],
-        time_of_day: 'night',
-      }),
+    const res = await postPin(server, {
+      lat: 59.3950 + (i % 8) * 0.0008,
+      lon: 15.8380 + Math.floor(i / 8) * 0.0015,
+      category: ['traffic', 'drugs', 'lighting'][i % 3],
+      time_of_day: 'night',
     });
     assert.equal(res.status, 201);
   }

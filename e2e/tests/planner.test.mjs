@@ -3,8 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { startServer, launchBrowser, openPage } from '../lib/harness.mjs';
+import { startServer, launchBrowser, openPage, postPin } from '../lib/harness.mjs';
 
 let server;
 let browser;
@@ -12,11 +11,7 @@ const STATION = [59.3968, 15.841];
 let secretPin;
 
 async function pin(body) {
-  const res = await fetch(`${server.url}/api/pins`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: randomUUID(), ...body }),
-  });
+  const res = await postPin(server, body);
   assert.equal(res.status, 201);
   return (await res.json()).pin.id;
 }
