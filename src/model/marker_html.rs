@@ -74,7 +74,6 @@ pub fn style_at(p: Screen) -> String {
 
 /// Appends `m`'s button to `out`.
 pub fn push_button(out: &mut String, m: &Marker, face: &Face, style: &str) {
-    let k = m.key;
     // Writing to a String cannot fail.
     let _ = write!(
         out,
@@ -82,7 +81,8 @@ pub fn push_button(out: &mut String, m: &Marker, face: &Face, style: &str) {
         m.category.code()
     );
     push_escaped(out, &face.kind);
-    let _ = write!(out, r#"" data-key="{}:{}:{}" style=""#, k.level, k.a, k.b);
+    // The key the layer's click handler finds the marker by.
+    let _ = write!(out, r#"" data-key="{}" style=""#, m.dom_key());
     push_escaped(out, style);
     out.push_str(r#"" aria-label=""#);
     push_escaped(out, &face.label);
