@@ -12,6 +12,17 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::geo::LonLat;
 
+/// Runs `f` among the animation callbacks of a frame after the current one. A bare
+/// `request_animation_frame` asked for while a pointer move is handled runs in that same frame:
+/// the move is dispatched inside the frame's own task, before its animation callbacks. So this
+/// first waits for the next task.
+pub fn in_a_later_frame(f: impl FnOnce() + 'static) {
+    set_timeout(
+        move || request_animation_frame(f),
+        std::time::Duration::ZERO,
+    );
+}
+
 /// The host elements (`[data-trygghetskarta]`) on the page.
 pub fn hosts() -> Vec<web_sys::HtmlElement> {
     let Ok(list) = document().query_selector_all("[data-trygghetskarta]") else {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::components::map_layout::MapLayout;
+use crate::dom::in_a_later_frame;
 use crate::geo::basemap::{Basemap, Layer};
 use crate::geo::fixed;
 use crate::geo::viewport::Viewport;
@@ -38,16 +39,11 @@ pub fn BasemapLayer(#[prop(into)] basemap: Signal<Option<Arc<Basemap>>>) -> impl
         let slack = SLACK * next.width.min(next.height);
         match layout.get_untracked() {
             Some(drawn) if next.covered_by(&drawn, BASEMAP_SPAN, slack) => {
-                set_timeout(
-                    move || {
-                        request_animation_frame(move || {
-                            if map.layout.get_untracked() == Some(next) {
-                                layout.set(Some(next));
-                            }
-                        })
-                    },
-                    std::time::Duration::ZERO,
-                );
+                in_a_later_frame(move || {
+                    if map.layout.get_untracked() == Some(next) {
+                        layout.set(Some(next));
+                    }
+                });
             }
             _ => layout.set(Some(next)),
         }

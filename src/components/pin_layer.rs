@@ -20,6 +20,7 @@ use crate::components::lists::FirstScreen;
 use crate::components::map_layout::MapLayout;
 use crate::components::pin_tiles::load_tiles;
 use crate::context::use_lang;
+use crate::dom::in_a_later_frame;
 use crate::geo::cluster::ClusterIndex;
 use crate::geo::markers::{self, Marker, MarkerKey, What};
 use crate::geo::mercator::project;
@@ -381,10 +382,9 @@ impl Shown {
     }
 }
 
-/// The `steps` left of a relayout, one per animation frame, as long as no newer run of the
-/// layer's effect has made its own. Each waits for the task after the current one first: an
-/// effect that ran for a pointer move runs in the frame's own task, before that frame's
-/// animation callbacks, which would otherwise write the next step in the same frame.
+/// The `steps` left of a relayout, one per later frame ([`in_a_later_frame`]: the effect runs
+/// for a pointer move inside the relayout's own frame), as long as no newer run of the layer's
+/// effect has made its own.
 fn write_later(
     div: web_sys::Element,
     shown: Rc<RefCell<Shown>>,
@@ -394,21 +394,16 @@ fn write_later(
     if steps.is_empty() {
         return;
     }
-    set_timeout(
-        move || {
-            request_animation_frame(move || {
-                {
-                    let mut st = shown.borrow_mut();
-                    if st.generation != generation {
-                        return;
-                    }
-                    if let Some(step) = steps.pop_front() {
-                        st.apply(&div, step);
-                    }
-                }
-                write_later(div, shown, generation, steps);
-            })
-        },
-        std::time::Duration::ZERO,
-    );
+    in_a_later_frame(move || {
+        {
+            let mut st = shown.borrow_mut();
+            if st.generation != generation {
+                return;
+            }
+            if let Some(step) = steps.pop_front() {
+                st.apply(&div, step);
+            }
+        }
+        write_later(div, shown, generation, steps);
+    });
 }
